@@ -1,0 +1,156 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { parseScope } from '../../shared/scopes';
+import type { ActorMode } from '../../shared/scopes';
+import type { Db } from '../store/database';
+import { findApp, findSecretHash, insertApp, writeUris, type AppRecord } from '../store/apps-store';
+
+/** Scopes a dynamically registered client gets when it asks for none. */
+export const DEFAULT_DYNAMIC_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read:user', 'read:organization'];
+
+/** RFC 7591 fields that have their own columns; the rest goes to `metadata`. */
+const COLUMN_FIELDS = new Set([
+  'client_id',
+  'client_secret',
+  'client_id_issued_at',
+  'client_secret_expires_at',
+  'client_name',
+  'client_uri',
+  'logo_uri',
+  'policy_uri',
+  'tos_uri',
+  'redirect_uris',
+  'post_logout_redirect_uris',
+  'grant_types',
+  'response_types',
+  'token_endpoint_auth_method',
+  'scope',
+  'actor_modes',
+  'environment',
+  'workspace_id',
+  'consent_policy',
+  'origin',
+  'description',
+  'registration_access_token',
+  'registration_client_uri',
+]);
+
+/** Turns an app row into the client metadata the engine reads. */
+export function clientMetadata(app: AppRecord, secretHash: string | null): AdapterPayload {
+  const nonWeb = app.redirectUris.some((uri) => !/^https?:/i.test(uri));
+  return {
+    application_type: nonWeb ? 'native' : 'web',
+    ...app.metadata,
+    client_id: app.id,
+    ...(app.clientType === 'confidential' && secretHash ? { client_secret: secretHash } : {}),
+    client_id_issued_at: Math.floor(app.createdAt / 1000),
+    client_name: app.name,
+    ...(app.homepageUrl ? { client_uri: app.homepageUrl } : {}),
+    ...(app.logoUrl ? { logo_uri: app.logoUrl } : {}),
+    ...(app.privacyUrl ? { policy_uri: app.privacyUrl } : {}),
+    ...(app.termsUrl ? { tos_uri: app.termsUrl } : {}),
+    redirect_uris: app.redirectUris,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    grant_types: app.grantTypes,
+    response_types: app.grantTypes.includes('authorization_code') ? ['code'] : [],
+    token_endpoint_auth_method: (app.clientType === 'public' ? 'none' : app.tokenEndpointAuthMethod) as AdapterPayload['token_endpoint_auth_method'],
+    scope: app.scopes.join(' '),
+    actor_modes: app.actorModes,
+    environment: app.environment,
+    workspace_id: app.workspaceId,
+    consent_policy: app.consentPolicy,
+    origin: app.origin,
+  };
+}
+
+/**
+ * The engine's Client model lives in our `apps` table, so the console and
+ * the engine see one source of truth. Upserts come from dynamic registration.
+ */
+export class ClientAdapter implements Adapter {
+  readonly #db: Db;
+  readonly #registrationWorkspace: () => Promise<string>;
+
+  constructor(db: Db, registrationWorkspace: () => Promise<string>) {
+    this.#db = db;
+    this.#registrationWorkspace = registrationWorkspace;
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    if (typeof id !== 'string' || id.length > 200) return undefined;
+    const app = await findApp(this.#db, id);
+    if (!app) return undefined;
+    return clientMetadata(app, app.clientType === 'confidential' ? await findSecretHash(this.#db, id) : null);
+  }
+
+  async upsert(id: string, payload: AdapterPayload): Promise<void> {
+    const existing = await findApp(this.#db, id);
+    const p = payload as Record<string, unknown>;
+    const str = (key: string) => (typeof p[key] === 'string' ? (p[key] as string) : null);
+    const metadata = Object.fromEntries(Object.entries(p).filter(([key]) => !COLUMN_FIELDS.has(key)));
+    const scopes = typeof p.scope === 'string' ? parseScope(p.scope) : DEFAULT_DYNAMIC_SCOPES;
+    const actorModes = Array.isArray(p.actor_modes) ? (p.actor_modes as ActorMode[]) : ['self' as const];
+    const grantTypes = (p.grant_types as string[] | undefined) ?? ['authorization_code'];
+    const authMethod = str('token_endpoint_auth_method') ?? 'client_secret_basic';
+    if (existing) {
+      await this.#db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('apps')
+          .set({
+            name: (str('client_name') ?? existing.name).slice(0, 100),
+            homepage_url: str('client_uri'),
+            logo_url: str('logo_uri'),
+            privacy_url: str('policy_uri'),
+            terms_url: str('tos_uri'),
+            grant_types: JSON.stringify(grantTypes),
+            scopes: JSON.stringify(scopes),
+            metadata: JSON.stringify(metadata),
+            updated_at: Date.now(),
+          })
+          .where('id', '=', id)
+          .execute();
+        await writeUris(trx, id, (p.redirect_uris as string[]) ?? [], (p.post_logout_redirect_uris as string[]) ?? []);
+      });
+      return;
+    }
+    await insertApp(this.#db, {
+      id,
+      workspaceId: await this.#registrationWorkspace(),
+      name: (str('client_name') ?? `Dynamic client ${id.slice(-6)}`).slice(0, 100),
+      homepageUrl: str('client_uri'),
+      logoUrl: str('logo_uri'),
+      privacyUrl: str('policy_uri'),
+      termsUrl: str('tos_uri'),
+      clientType: authMethod === 'none' ? 'public' : 'confidential',
+      tokenEndpointAuthMethod: authMethod,
+      ...(typeof p.client_secret === 'string' ? { clientSecret: p.client_secret } : {}),
+      redirectUris: (p.redirect_uris as string[]) ?? [],
+      postLogoutRedirectUris: (p.post_logout_redirect_uris as string[]) ?? [],
+      grantTypes,
+      scopes,
+      actorModes,
+      environment: str('environment') ?? 'development',
+      origin: 'dynamic',
+      metadata,
+    });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.#db.deleteFrom('apps').where('id', '=', id).execute();
+  }
+
+  async findByUid(): Promise<undefined> {
+    return undefined;
+  }
+
+  async findByUserCode(): Promise<undefined> {
+    return undefined;
+  }
+
+  async consume(): Promise<void> {
+    throw new Error('clients are not consumable');
+  }
+
+  async revokeByGrantId(): Promise<void> {
+    throw new Error('clients have no grants');
+  }
+}

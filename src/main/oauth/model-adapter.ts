@@ -1,0 +1,160 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { sql } from 'kysely';
+import { sha256Hex } from '../secrets/crypto';
+import type { Db } from '../store/database';
+
+/** Models whose ids are bearer values: kept as revoked rows rather than deleted. */
+const KEEP_ON_DESTROY = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'ClientCredentials',
+  'Grant',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'RegistrationAccessToken',
+]);
+
+/** Values the engine may hand to us as ids; longer ones are hostile input. */
+const MAX_ID_LENGTH = 512;
+
+/**
+ * oidc-provider adapter for every model but Client, over the `oidc_models`
+ * table. Ids (and user codes) are stored as SHA-256 hashes, so the database
+ * never holds a usable code or token; the payload is stored without its `jti`
+ * and the id is put back on read. Denormalised columns (client, account,
+ * grant, workspace, expiry, consumed, revoked) let the console list and filter
+ * without parsing JSON.
+ */
+export class ModelAdapter implements Adapter {
+  readonly #db: Db;
+  readonly #kind: string;
+
+  constructor(db: Db, kind: string) {
+    this.#db = db;
+    this.#kind = kind;
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
+    const now = Date.now();
+    const { jti: _jti, ...rest } = payload;
+    const stored = JSON.stringify(rest);
+    const expiresAt = expiresIn ? now + expiresIn * 1000 : null;
+    const grantId = typeof payload.grantId === 'string' ? sha256Hex(payload.grantId) : null;
+    const context = grantId ? await this.#grantContext(grantId) : undefined;
+    const workspaceId = (payload.extra?.workspace_id as string | undefined) ?? context?.workspace_id ?? null;
+    const actor = (payload.extra?.actor as string | undefined) ?? context?.actor ?? null;
+    await this.#db
+      .insertInto('oidc_models')
+      .values({
+        kind: this.#kind,
+        id: sha256Hex(id),
+        payload: stored,
+        grant_id: grantId,
+        client_id: payload.clientId ?? null,
+        account_id: payload.accountId ?? null,
+        workspace_id: workspaceId,
+        actor,
+        scope: payload.scope ?? null,
+        uid: payload.uid ?? null,
+        user_code: payload.userCode ? sha256Hex(payload.userCode) : null,
+        created_at: now,
+        expires_at: expiresAt,
+        consumed_at: payload.consumed ? now : null,
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['kind', 'id']).doUpdateSet({
+          payload: stored,
+          expires_at: expiresAt,
+          scope: payload.scope ?? null,
+          account_id: payload.accountId ?? null,
+        }),
+      )
+      .execute();
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) return undefined;
+    const row = await this.#db
+      .selectFrom('oidc_models')
+      .select(['payload', 'revoked_at', 'expires_at'])
+      .where('kind', '=', this.#kind)
+      .where('id', '=', sha256Hex(id))
+      .executeTakeFirst();
+    return this.#restore(row, id);
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    if (typeof uid !== 'string' || uid.length > MAX_ID_LENGTH) return undefined;
+    const row = await this.#db
+      .selectFrom('oidc_models')
+      .select(['payload', 'revoked_at', 'expires_at', 'id'])
+      .where('kind', '=', this.#kind)
+      .where('uid', '=', uid)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    // The plaintext id is not stored; the engine re-saves by uid-found
+    // sessions only through their own jti, which it receives on cookie read.
+    return this.#restore(row, undefined);
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    if (typeof userCode !== 'string' || userCode.length > MAX_ID_LENGTH) return undefined;
+    const row = await this.#db
+      .selectFrom('oidc_models')
+      .select(['payload', 'revoked_at', 'expires_at'])
+      .where('kind', '=', this.#kind)
+      .where('user_code', '=', sha256Hex(userCode))
+      .executeTakeFirst();
+    return this.#restore(row, undefined);
+  }
+
+  async consume(id: string): Promise<void> {
+    const now = Date.now();
+    await this.#db
+      .updateTable('oidc_models')
+      .set({
+        consumed_at: now,
+        payload: sql<string>`json_set(payload, '$.consumed', ${Math.floor(now / 1000)})`,
+      })
+      .where('kind', '=', this.#kind)
+      .where('id', '=', sha256Hex(id))
+      .execute();
+  }
+
+  async destroy(id: string): Promise<void> {
+    const where = this.#db.updateTable('oidc_models').where('kind', '=', this.#kind).where('id', '=', sha256Hex(id));
+    if (KEEP_ON_DESTROY.has(this.#kind)) {
+      await where.set({ revoked_at: Date.now() }).where('revoked_at', 'is', null).execute();
+      return;
+    }
+    await this.#db.deleteFrom('oidc_models').where('kind', '=', this.#kind).where('id', '=', sha256Hex(id)).execute();
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.#db
+      .updateTable('oidc_models')
+      .set({ revoked_at: Date.now() })
+      .where('grant_id', '=', sha256Hex(grantId))
+      .where('kind', '=', this.#kind)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async #grantContext(grantHash: string) {
+    return this.#db
+      .selectFrom('oidc_models')
+      .select(['workspace_id', 'actor'])
+      .where('kind', '=', 'Grant')
+      .where('id', '=', grantHash)
+      .executeTakeFirst();
+  }
+
+  #restore(row: { payload: string; revoked_at: number | null } | undefined, id: string | undefined): AdapterPayload | undefined {
+    if (!row || row.revoked_at !== null) return undefined;
+    const payload = JSON.parse(row.payload) as AdapterPayload;
+    return id === undefined ? payload : { ...payload, jti: id };
+  }
+}

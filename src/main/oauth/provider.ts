@@ -1,0 +1,208 @@
+import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import { PREFIX } from '../../shared/prefixes';
+import { redirectUriProblem } from '../../shared/redirect-uris';
+import { ACTOR_MODES, SCOPE_NAMES, claimsByScope } from '../../shared/scopes';
+import { CONSENT_POLICIES } from '../../shared/settings';
+import { verifySecret } from '../secrets/crypto';
+import type { Db } from '../store/database';
+import { newClientId, newClientSecret } from '../store/apps-store';
+import type { ActivityLog } from '../store/events-store';
+import { grantContext } from '../store/grants-store';
+import { getRawSetting } from '../store/settings-store';
+import type { SettingsStore } from '../store/settings-store';
+import { createFindAccount } from './accounts';
+import { ClientAdapter } from './client-adapter';
+import { ModelAdapter } from './model-adapter';
+import { recordEngineEvents } from './engine-events';
+
+export const ROUTES = {
+  authorization: '/oauth/authorize',
+  token: '/oauth/token',
+  userinfo: '/oauth/userinfo',
+  jwks: '/oauth/jwks',
+  revocation: '/oauth/revoke',
+  introspection: '/oauth/introspect',
+  registration: '/oauth/register',
+  end_session: '/oauth/logout',
+  pushed_authorization_request: '/oauth/par',
+} as const;
+
+/** Asymmetric only: client secrets are stored hashed, so HMAC algorithms cannot work. */
+const ASYMMETRIC = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+
+export interface EngineOptions {
+  issuer: string;
+  db: Db;
+  settings: SettingsStore;
+  activity: ActivityLog;
+  signingKeys: JWK[];
+  cookieKeys: string[];
+}
+
+/**
+ * Builds the oidc-provider instance: our adapter, accounts, scopes, claims,
+ * lifetimes (read from settings on every token, so changes apply at once),
+ * grants and policies.
+ */
+export function createEngine(options: EngineOptions): Provider {
+  const { db, settings } = options;
+  const clientAdapter = new ClientAdapter(db, async () => {
+    const ws = await getRawSetting(db, 'registration_workspace');
+    if (ws) return ws;
+    const first = await db.selectFrom('workspaces').select('id').orderBy('created_at').executeTakeFirst();
+    if (!first) throw new errors.InvalidClientMetadata('no workspace exists to register the client in');
+    return first.id;
+  });
+  const adapters = new Map<string, ModelAdapter>();
+
+  const configuration: Configuration = {
+    adapter: (name: string) => {
+      if (name === 'Client') return clientAdapter;
+      let adapter = adapters.get(name);
+      if (!adapter) adapters.set(name, (adapter = new ModelAdapter(db, name)));
+      return adapter;
+    },
+    findAccount: createFindAccount(db),
+    scopes: [...SCOPE_NAMES],
+    claims: { openid: ['sub'], ...claimsByScope() },
+    cookies: {
+      keys: options.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    jwks: { keys: options.signingKeys },
+    routes: ROUTES,
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: [...ASYMMETRIC],
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      introspectionSigningAlgValues: ['RS256', 'ES256'],
+      authorizationSigningAlgValues: ['RS256', 'ES256'],
+      requestObjectSigningAlgValues: [...ASYMMETRIC],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      registration: {
+        enabled: true,
+        idFactory: () => newClientId(),
+        secretFactory: async () => newClientSecret(),
+      },
+    },
+    pkce: {
+      // S256 is the only method the engine accepts; public clients must use it.
+      required: (_ctx, client) => client.clientAuthMethod === 'none',
+    },
+    ttl: {
+      AuthorizationCode: () => settings.current.authorizationCodeTtl,
+      AccessToken: () => settings.current.accessTokenTtl,
+      ClientCredentials: () => settings.current.clientCredentialsTtl,
+      IdToken: () => settings.current.idTokenTtl,
+      RefreshToken: () => settings.current.refreshTokenTtl || (undefined as unknown as number),
+      Grant: () => (settings.current.refreshTokenTtl ? Math.max(settings.current.refreshTokenTtl, settings.current.sessionTtl) : (undefined as unknown as number)),
+      Session: () => settings.current.sessionTtl,
+      Interaction: () => 3600,
+      PushedAuthorizationRequest: () => 600,
+      DeviceCode: () => 600,
+      BackchannelAuthenticationRequest: () => 600,
+    } as Configuration['ttl'],
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    allowOmittingSingleRegisteredRedirectUri: true,
+    clientBasedCORS: () => true,
+    extraParams: {
+      actor(ctx: KoaContextWithOIDC, value: string | undefined, client: { metadata(): Record<string, unknown> }) {
+        if (value === undefined) return;
+        if (!(ACTOR_MODES as readonly string[]).includes(value)) throw new errors.InvalidRequest('actor must be "self" or "app"');
+        const allowed = (client.metadata().actor_modes as string[] | undefined) ?? ['self'];
+        if (!allowed.includes(value)) throw new errors.InvalidRequest(`this app does not allow actor mode "${value}"`);
+      },
+    } as unknown as Configuration['extraParams'],
+    extraClientMetadata: {
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'origin'],
+      validator(_ctx, key, value, metadata) {
+        if (key === 'actor_modes') {
+          if (value !== undefined && (!Array.isArray(value) || value.length === 0 || value.some((m) => !(ACTOR_MODES as readonly string[]).includes(m)))) {
+            throw new errors.InvalidClientMetadata('actor_modes must be a non-empty array of "self" and "app"');
+          }
+          for (const uri of [...((metadata.redirect_uris as string[]) ?? []), ...((metadata.post_logout_redirect_uris as string[]) ?? [])]) {
+            const problem = redirectUriProblem(uri);
+            if (problem) throw new errors.InvalidRedirectUri(`${uri}: ${problem}`);
+          }
+        }
+        if (key === 'consent_policy' && value != null && !(CONSENT_POLICIES as readonly string[]).includes(value as string)) {
+          throw new errors.InvalidClientMetadata('consent_policy must be prompt, auto-approve or auto-deny');
+        }
+        if ((key === 'environment' || key === 'workspace_id' || key === 'origin') && value != null && typeof value !== 'string') {
+          throw new errors.InvalidClientMetadata(`${key} must be a string`);
+        }
+      },
+    },
+    async extraTokenClaims(ctx, token) {
+      if (token.kind === 'ClientCredentials') {
+        const client = ctx.oidc.client;
+        return { workspace_id: client?.metadata().workspace_id, actor: 'app' };
+      }
+      const grantId = (token as { grantId?: string }).grantId;
+      const context = grantId ? await grantContext(db, grantId) : undefined;
+      return context ? { workspace_id: context.workspaceId ?? undefined, actor: context.actor ?? 'self' } : undefined;
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = errorPage(out.error, out.error_description);
+    },
+  };
+
+  const provider = new Provider(options.issuer, configuration);
+  installHashedSecrets(provider);
+  installTokenPrefixes(provider);
+  recordEngineEvents(provider, options.activity);
+  return provider;
+}
+
+/** The stored client_secret is a hash: compare the presented one against it in constant time. */
+function installHashedSecrets(provider: Provider): void {
+  const proto = provider.Client.prototype as unknown as { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string };
+  proto.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+    return verifySecret(actual, this.clientSecret);
+  };
+}
+
+/** Every token carries a recognisable prefix, so leaked values are easy to spot and scan for. */
+function installTokenPrefixes(provider: Provider): void {
+  const models: Array<[{ prototype: { generateTokenId(): string } }, string]> = [
+    [provider.AccessToken as never, PREFIX.accessToken],
+    [provider.AuthorizationCode as never, PREFIX.authorizationCode],
+    [provider.RefreshToken as never, PREFIX.refreshToken],
+    [provider.ClientCredentials as never, PREFIX.clientCredentials],
+    [provider.RegistrationAccessToken as never, PREFIX.registrationAccessToken],
+  ];
+  for (const [model, prefix] of models) {
+    const original = model.prototype.generateTokenId;
+    model.prototype.generateTokenId = function generateTokenId(this: unknown) {
+      return `${prefix}${original.call(this)}`;
+    };
+  }
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The engine's HTML error page: the RFC error code and description, nothing internal. */
+export function errorPage(error: string, description?: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Authorization error</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;background:#f6f7f9;color:#1c2230;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border:1px solid #dde1e8;border-radius:12px;padding:28px 32px;max-width:520px}h1{font-size:20px;margin:0 0 8px}code{background:#f0f2f5;padding:2px 6px;border-radius:4px}</style></head>
+<body><main><h1>This request cannot continue</h1><p><code>${escapeHtml(error)}</code></p>${description ? `<p>${escapeHtml(description)}</p>` : ''}<p>Return to the application and try again.</p></main></body></html>`;
+}

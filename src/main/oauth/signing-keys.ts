@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { decrypt, encrypt } from '../secrets/crypto';
+import type { Db } from '../store/database';
+import { getRawSetting, setRawSetting } from '../store/settings-store';
+
+export const SIGNING_ALGS = ['RS256', 'ES256'] as const;
+
+/** Generates one key pair for `alg` and stores it, the private part encrypted. */
+export async function createSigningKey(db: Db, masterKey: Buffer, alg: (typeof SIGNING_ALGS)[number]): Promise<string> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
+  await db
+    .insertInto('signing_keys')
+    .values({
+      kid,
+      alg,
+      public_jwk: JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }),
+      private_jwk_enc: encrypt(masterKey, JSON.stringify(privateJwk)),
+      status: 'active',
+      created_at: Date.now(),
+    })
+    .execute();
+  return kid;
+}
+
+/**
+ * Returns the private JWKS for the engine, generating RS256 and ES256 keys
+ * on first run. Active keys come first so the engine signs with them;
+ * retired keys stay published for verification.
+ */
+export async function loadSigningKeys(db: Db, masterKey: Buffer): Promise<JWK[]> {
+  for (const alg of SIGNING_ALGS) {
+    const active = await db.selectFrom('signing_keys').select('kid').where('alg', '=', alg).where('status', '=', 'active').executeTakeFirst();
+    if (!active) await createSigningKey(db, masterKey, alg);
+  }
+  const rows = await db.selectFrom('signing_keys').selectAll().orderBy('status', 'asc').orderBy('created_at', 'desc').execute();
+  return rows.map((row) => {
+    try {
+      return JSON.parse(decrypt(masterKey, row.private_jwk_enc)) as JWK;
+    } catch {
+      throw new Error(`signing key ${row.kid} cannot be decrypted: the master key does not match this database`);
+    }
+  });
+}
+
+/** Cookie-signing keys for the engine, stored encrypted as a setting. */
+export async function loadCookieKeys(db: Db, masterKey: Buffer): Promise<string[]> {
+  const stored = await getRawSetting(db, 'cookie_keys');
+  if (stored) return JSON.parse(decrypt(masterKey, stored)) as string[];
+  const keys = [randomBytes(32).toString('base64url')];
+  await setRawSetting(db, 'cookie_keys', encrypt(masterKey, JSON.stringify(keys)));
+  return keys;
+}

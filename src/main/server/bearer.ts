@@ -1,0 +1,75 @@
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { sha256Hex } from '../secrets/crypto';
+import type { Db } from '../store/database';
+
+export interface BearerPrincipal {
+  kind: 'AccessToken' | 'ClientCredentials';
+  clientId: string;
+  accountId: string | null;
+  workspaceId: string | null;
+  actor: 'self' | 'app';
+  scopes: Set<string>;
+}
+
+/** An RFC 6750 failure: status, error code (absent when no credentials were sent) and description. */
+export class BearerError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | undefined,
+    description: string,
+    readonly scope?: string,
+  ) {
+    super(description);
+  }
+}
+
+const REALM = 'oauth-console';
+
+/** Sets the RFC 6750 `WWW-Authenticate` header and JSON body for a bearer failure. */
+export function sendBearerError(ctx: Context, err: BearerError): void {
+  const parts = [`Bearer realm="${REALM}"`];
+  if (err.code) parts.push(`error="${err.code}"`, `error_description="${err.message.replace(/"/g, "'")}"`);
+  if (err.scope) parts.push(`scope="${err.scope}"`);
+  ctx.set('WWW-Authenticate', parts.join(', '));
+  ctx.status = err.status;
+  ctx.body = { error: err.code ?? 'unauthorized', error_description: err.message, ...(err.scope ? { scope: err.scope } : {}) };
+}
+
+/** Reads `Authorization: Bearer …`; throws a 401 BearerError when absent or malformed. */
+export function bearerValue(ctx: Context): string {
+  const header = ctx.get('authorization');
+  if (!header) throw new BearerError(401, undefined, 'An access token is required (Authorization: Bearer <token>)');
+  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  if (!match) throw new BearerError(401, 'invalid_request', 'The Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}
+
+/**
+ * Checks an access token against the store on every call: a revoked,
+ * expired or unknown token, or one whose app was deleted, is refused at once.
+ */
+export async function authenticateAccessToken(provider: Provider, db: Db, value: string): Promise<BearerPrincipal> {
+  const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
+  if (!token || token.isExpired) throw new BearerError(401, 'invalid_token', 'The access token is invalid, expired or revoked');
+  const client = await provider.Client.find(token.clientId!);
+  if (!client) throw new BearerError(401, 'invalid_token', 'The app of this token no longer exists');
+  const extra = (token.extra ?? {}) as Record<string, unknown>;
+  const now = Date.now();
+  await db
+    .updateTable('oidc_models')
+    .set({ last_used_at: now })
+    .where('kind', '=', token.kind)
+    .where('id', '=', sha256Hex(value))
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 30_000)]))
+    .execute();
+  const isClientCredentials = token.kind === 'ClientCredentials';
+  return {
+    kind: isClientCredentials ? 'ClientCredentials' : 'AccessToken',
+    clientId: token.clientId!,
+    accountId: isClientCredentials ? null : ((token as { accountId?: string }).accountId ?? null),
+    workspaceId: (extra.workspace_id as string | undefined) ?? null,
+    actor: isClientCredentials || extra.actor === 'app' ? 'app' : 'self',
+    scopes: new Set(String(token.scope ?? '').split(' ').filter(Boolean)),
+  };
+}

@@ -1,0 +1,259 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
+import { createElement } from 'react';
+import { ConsentScreen, type ConsentViewModel } from '../../shared/consent/ConsentScreen';
+import { SignInScreen } from '../../shared/consent/SignInScreen';
+import { ACTOR_DESCRIPTIONS, ROLE_RANK, findScope, type ActorMode } from '../../shared/scopes';
+import type { ConsentPolicy } from '../../shared/settings';
+import type { Db } from '../store/database';
+import { findApp, type AppRecord } from '../store/apps-store';
+import type { ActivityLog } from '../store/events-store';
+import { grantContext, setGrantContext } from '../store/grants-store';
+import { findUser, findUserByHint, listUsers, userMemberships, workspaceOwner, type MembershipRecord } from '../store/identity-store';
+import type { SettingsStore } from '../store/settings-store';
+import { PAGE_CSP, renderPage } from './html';
+
+export interface InteractionDeps {
+  provider: Provider;
+  db: Db;
+  settings: SettingsStore;
+  activity: ActivityLog;
+  issuer: string;
+  csrfKey: Buffer;
+}
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** The effective consent policy: the app's own, else the server's. */
+export function consentPolicyFor(app: AppRecord, settings: SettingsStore): ConsentPolicy {
+  return app.consentPolicy ?? settings.current.consentPolicy;
+}
+
+/** The actor mode asked for (`actor` parameter), else the app's first allowed mode. */
+function actorFor(details: Details, app: AppRecord): ActorMode {
+  const asked = details.params.actor;
+  if (asked === 'self' || asked === 'app') return asked;
+  return app.actorModes[0] ?? 'self';
+}
+
+/**
+ * Sign-in and consent: server-rendered pages on the engine's origin. Forms
+ * carry a CSRF token bound to the interaction (HMAC of its uid) and posts
+ * from a foreign Origin are refused.
+ */
+export function createInteractionRouter(deps: InteractionDeps): Router {
+  const { provider, db, settings, activity } = deps;
+  const router = new Router({ prefix: '/interaction' });
+  const csrfFor = (uid: string) => createHmac('sha256', deps.csrfKey).update(uid).digest('base64url');
+
+  const checkForm = (ctx: Context, uid: string): boolean => {
+    const origin = ctx.get('origin');
+    if (origin && origin !== 'null' && origin !== new URL(deps.issuer).origin) return false;
+    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    const sent = typeof body.csrf === 'string' ? Buffer.from(body.csrf) : Buffer.alloc(0);
+    const expected = Buffer.from(csrfFor(uid));
+    return sent.length === expected.length && timingSafeEqual(sent, expected);
+  };
+
+  const finish = async (ctx: Context, result: InteractionResults, merge: boolean) => {
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  };
+
+  const deny = async (ctx: Context, details: Details, reason: string) => {
+    activity.record({
+      type: 'consent.denied',
+      clientId: details.params.client_id as string,
+      accountId: details.session?.accountId ?? null,
+      detail: { reason, scope: details.params.scope },
+    });
+    await finish(ctx, { error: 'access_denied', error_description: reason }, false);
+  };
+
+  const page = (ctx: Context, html: string) => {
+    ctx.set('Content-Security-Policy', PAGE_CSP);
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.type = 'html';
+    ctx.body = html;
+  };
+
+  const loadApp = async (details: Details) => {
+    const app = await findApp(db, details.params.client_id as string);
+    if (!app) throw Object.assign(new Error('the app of this request no longer exists'), { status: 400, expose: true });
+    return app;
+  };
+
+  const signIn = async (ctx: Context, details: Details, userId: string, how: string) => {
+    activity.record({ type: 'sign_in', clientId: details.params.client_id as string, accountId: userId, detail: { how } });
+    await finish(ctx, { login: { accountId: userId } }, false);
+  };
+
+  /** Builds the grant for the chosen workspace and actor, honouring role limits. */
+  const approve = async (ctx: Context, details: Details, app: AppRecord, membership: MembershipRecord, how: string) => {
+    const accountId = details.session!.accountId;
+    const actor = actorFor(details, app);
+    const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    let grant = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+    if (grant) {
+      const context = await grantContext(db, details.grantId!);
+      if (context?.workspaceId !== membership.workspace.id || context?.actor !== actor) grant = undefined;
+    }
+    grant ??= new provider.Grant({ accountId, clientId: app.id });
+    const rank = ROLE_RANK[membership.role];
+    const granted: string[] = [];
+    const rejected: string[] = [];
+    for (const scope of prompt.missingOIDCScope ?? []) {
+      const def = findScope(scope);
+      const allowed = actor === 'app' || !def || ROLE_RANK[def.minRole] <= rank;
+      (allowed ? granted : rejected).push(scope);
+    }
+    if (granted.length) grant.addOIDCScope(granted.join(' '));
+    if (rejected.length) grant.rejectOIDCScope(rejected.join(' '));
+    if (prompt.missingOIDCClaims?.length) grant.addOIDCClaims(prompt.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(prompt.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    await setGrantContext(db, grantId, { workspaceId: membership.workspace.id, actor });
+    activity.record({
+      type: 'consent.approved',
+      clientId: app.id,
+      accountId,
+      workspaceId: membership.workspace.id,
+      detail: { how, actor, granted, rejected },
+    });
+    await finish(ctx, { consent: { grantId } }, true);
+  };
+
+  router.get('/:uid', async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const uid = ctx.params.uid!;
+    const app = await loadApp(details);
+    const policy = consentPolicyFor(app, settings);
+    if (policy === 'auto-deny') return deny(ctx, details, 'The request was denied by the consent policy (auto-deny)');
+
+    if (details.prompt.name === 'login') {
+      const hint = typeof details.params.login_hint === 'string' ? await findUserByHint(db, details.params.login_hint) : undefined;
+      if (policy === 'auto-approve') {
+        const user = hint ?? (await workspaceOwner(db, app.workspaceId));
+        if (user) return signIn(ctx, details, user.id, hint ? 'auto-approve, login_hint' : 'auto-approve, workspace owner');
+      }
+      const users = await listUsers(db);
+      const labelled = await Promise.all(
+        users.map(async (u) => ({
+          id: u.id,
+          name: u.name,
+          email: u.email,
+          roles: (await userMemberships(db, u.id)).map((m) => `${m.role} · ${m.workspace.name}`).join(', ') || 'no workspace',
+        })),
+      );
+      return page(
+        ctx,
+        renderPage(
+          `Sign in · ${app.name}`,
+          createElement(SignInScreen, {
+            model: {
+              app: { name: app.name, logoUrl: app.logoUrl },
+              users: labelled,
+              hintedUserId: hint?.id ?? null,
+              action: `/interaction/${uid}/login`,
+              abortAction: `/interaction/${uid}/abort`,
+              csrf: csrfFor(uid),
+            },
+          }),
+        ),
+      );
+    }
+
+    const accountId = details.session?.accountId;
+    const user = accountId ? await findUser(db, accountId) : undefined;
+    if (!user) return deny(ctx, details, 'The signed-in user no longer exists');
+    const memberships = await userMemberships(db, user.id);
+    if (policy === 'auto-approve') {
+      const membership = memberships.find((m) => m.workspace.id === app.workspaceId) ?? memberships[0];
+      if (!membership) return deny(ctx, details, 'The user is not a member of any workspace');
+      return approve(ctx, details, app, membership, 'auto-approve');
+    }
+    const model = await consentModel(details, app, user, memberships);
+    return page(ctx, renderPage(`Authorize ${app.name}`, createElement(ConsentScreen, { model: { ...model, action: `/interaction/${uid}/confirm`, csrf: csrfFor(uid) } })));
+  });
+
+  router.post('/:uid/login', async (ctx) => {
+    const uid = ctx.params.uid!;
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
+    if (details.prompt.name !== 'login') ctx.throw(400, 'This sign-in step is already complete.');
+    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    const user = typeof body.user_id === 'string' ? await findUser(db, body.user_id) : undefined;
+    if (!user) return ctx.throw(400, 'Choose one of the test users.');
+    await signIn(ctx, details, user.id, 'picker');
+  });
+
+  router.post('/:uid/confirm', async (ctx) => {
+    const uid = ctx.params.uid!;
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
+    if (details.prompt.name !== 'consent') ctx.throw(400, 'This consent step is not pending.');
+    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    if (body.decision === 'deny') return deny(ctx, details, 'The user denied the request');
+    if (body.decision !== 'approve') ctx.throw(400, 'Choose Approve or Deny.');
+    const app = await loadApp(details);
+    const memberships = await userMemberships(db, details.session!.accountId);
+    const membership = memberships.find((m) => m.workspace.id === body.workspace_id);
+    if (!membership) return ctx.throw(400, 'Choose one of your workspaces.');
+    await approve(ctx, details, app, membership, 'form');
+  });
+
+  router.post('/:uid/abort', async (ctx) => {
+    const uid = ctx.params.uid!;
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
+    await deny(ctx, details, 'The user cancelled the sign-in');
+  });
+
+  return router;
+}
+
+/** The consent screen's data for a pending request: also what the console previews. */
+export async function consentModel(
+  details: { params: Record<string, unknown>; prompt: { details: Record<string, unknown> } },
+  app: AppRecord,
+  user: { name: string; email: string },
+  memberships: MembershipRecord[],
+): Promise<Omit<ConsentViewModel, 'action' | 'csrf'>> {
+  const actor = actorFor(details as Details, app);
+  const selected = memberships.find((m) => m.workspace.id === app.workspaceId) ?? memberships[0];
+  const rank = selected ? ROLE_RANK[selected.role] : 0;
+  const asked = String(details.params.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
+  return {
+    app: {
+      name: app.name,
+      clientId: app.id,
+      logoUrl: app.logoUrl,
+      homepageUrl: app.homepageUrl,
+      privacyUrl: app.privacyUrl,
+      termsUrl: app.termsUrl,
+      environment: app.environment,
+    },
+    user,
+    workspaces: memberships.map((m) => ({ id: m.workspace.id, name: m.workspace.name, role: m.role })),
+    selectedWorkspaceId: selected?.workspace.id ?? null,
+    scopes: asked.map((name) => {
+      const def = findScope(name);
+      const grantable = actor === 'app' || !def || ROLE_RANK[def.minRole] <= rank;
+      return {
+        name,
+        description: def?.description ?? name,
+        grantable,
+        ...(grantable ? {} : { note: `Needs the ${def!.minRole} role; it will not be granted.` }),
+      };
+    }),
+    actor: { mode: actor, description: ACTOR_DESCRIPTIONS[actor] },
+  };
+}

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import type Provider from 'oidc-provider';
+import type { ConsentPolicy } from '../../shared/settings';
+import { createEngine, errorPage } from '../oauth/provider';
+import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
+import { DATABASE_FILE } from '../paths';
+import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
+import { openStore, schemaVersion, type Db } from '../store/database';
+import { ActivityLog } from '../store/events-store';
+import { seedDemoData, type SeedResult } from '../store/seed';
+import { SettingsStore } from '../store/settings-store';
+import { createInteractionRouter } from './interactions';
+import { createResourceApi } from './resource-api';
+
+export interface ServerOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  /** Overrides the stored global consent policy at start (e.g. `auto-approve` in CI). */
+  consentPolicy?: ConsentPolicy;
+  masterKeyStore?: MasterKeyStore;
+  /** Where operational lines go; never receives secrets. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  issuer: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseFile: string;
+  startedAt: number;
+  db: Db;
+  provider: Provider;
+  settings: SettingsStore;
+  activity: ActivityLog;
+  /** Set on the first run only: the seeded demo app and its one-time secret. */
+  seed: SeedResult | undefined;
+  schemaVersion: string;
+  close(): Promise<void>;
+}
+
+/** A start-up failure with a message meant for a human, printed as one line. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '' ) return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function prepareDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await access(dataDir, constants.W_OK | constants.R_OK);
+  } catch (err) {
+    throw new StartupError(`data folder ${dataDir} is not usable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (choose another with --data-dir)`);
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use (choose another with --port, or --port 0 for a free one)`));
+      else if (err.code === 'EACCES') reject(new StartupError(`not allowed to listen on port ${port} on ${host} (choose a port above 1024)`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`cannot listen on host ${host}: no such local address`));
+      else reject(new StartupError(`cannot listen on ${host}:${port}: ${err.message}`));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Starts the authorization server: store, engine, interactions and APIs on one HTTP listener. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? (() => undefined);
+  await prepareDataDir(options.dataDir);
+  const databaseFile = join(options.dataDir, DATABASE_FILE);
+  let db: Db;
+  try {
+    db = await openStore(databaseFile);
+  } catch (err) {
+    throw new StartupError((err as Error).message);
+  }
+  const cleanup: Array<() => Promise<unknown>> = [() => db.destroy()];
+  try {
+    const masterKey = await (options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir)).load().catch((err: Error) => {
+      throw new StartupError(`cannot load the master key: ${err.message}`);
+    });
+    const settings = new SettingsStore(db);
+    await settings.load();
+    if (options.consentPolicy) await settings.update({ consentPolicy: options.consentPolicy });
+    const seed = await seedDemoData(db);
+    const signingKeys = await loadSigningKeys(db, masterKey).catch((err: Error) => {
+      throw new StartupError(err.message);
+    });
+    const cookieKeys = await loadCookieKeys(db, masterKey);
+    const activity = new ActivityLog(db);
+
+    let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    };
+    const http = createServer((req, res) => handler(req, res));
+    http.keepAliveTimeout = 5000;
+    const port = await listen(http, options.port, options.host);
+    cleanup.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        }),
+    );
+    const issuer = `http://${urlHost(options.host)}:${port}`;
+    const provider = createEngine({ issuer, db, settings, activity, signingKeys, cookieKeys });
+    const app = createHttpApp({ provider, db, settings, activity, issuer, log, csrfKey: createHash('sha256').update(`csrf:${cookieKeys[0]}`).digest() });
+    const ownRoutes = app.callback();
+    const engine = provider.callback();
+    handler = (req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path === '/.well-known/oauth-authorization-server') {
+        // RFC 8414 metadata is the same document as OIDC discovery for an issuer without a path.
+        req.url = '/.well-known/openid-configuration';
+        return engine(req, res);
+      }
+      if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/')) return ownRoutes(req, res);
+      return engine(req, res);
+    };
+    const version = await schemaVersion(db);
+    log(`data folder: ${options.dataDir}`);
+    return {
+      issuer,
+      port,
+      host: options.host,
+      dataDir: options.dataDir,
+      databaseFile,
+      startedAt: Date.now(),
+      db,
+      provider,
+      settings,
+      activity,
+      seed,
+      schemaVersion: version,
+      async close() {
+        await activity.flush();
+        for (const step of cleanup) await step().catch(() => undefined);
+      },
+    };
+  } catch (err) {
+    for (const step of cleanup) await step().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface HttpAppDeps {
+  provider: Provider;
+  db: Db;
+  settings: SettingsStore;
+  activity: ActivityLog;
+  issuer: string;
+  log: (line: string) => void;
+  csrfKey: Buffer;
+}
+
+/** Our own routes: sign-in and consent pages, the sample API, health. */
+function createHttpApp(deps: HttpAppDeps): Koa {
+  const app = new Koa();
+  app.silent = true;
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: 'not_found', error_description: `No route for ${ctx.method} ${ctx.path}` };
+      }
+    } catch (raw) {
+      const err = raw as { status?: number; statusCode?: number; expose?: boolean; message?: string; error?: string; error_description?: string };
+      const status = err.status ?? err.statusCode ?? 500;
+      const internal = status >= 500;
+      if (internal) {
+        deps.log(`error on ${ctx.method} ${ctx.path}: ${err.message ?? 'unknown'}`);
+        deps.activity.record({ type: 'server.error', level: 'error', detail: { method: ctx.method, path: ctx.path, message: err.message } });
+      }
+      const code = internal ? 'server_error' : (err.error ?? (status === 403 ? 'forbidden' : 'invalid_request'));
+      const description = internal ? 'An internal error occurred; the activity log has the details.' : (err.error_description ?? err.message ?? 'Bad request');
+      ctx.status = status;
+      if (ctx.path.startsWith('/interaction/')) {
+        ctx.type = 'html';
+        ctx.body = errorPage(code, description);
+      } else {
+        ctx.body = { error: code, error_description: description };
+      }
+    }
+  });
+  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '100kb', formLimit: '100kb', encoding: 'utf-8' }));
+  const interactions = createInteractionRouter(deps);
+  const api = createResourceApi(deps);
+  app.use(interactions.routes()).use(interactions.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/' || ctx.path === '/healthz') {
+      ctx.body = {
+        name: 'OAuth Console',
+        issuer: deps.issuer,
+        discovery: `${deps.issuer}/.well-known/openid-configuration`,
+        authorizationServerMetadata: `${deps.issuer}/.well-known/oauth-authorization-server`,
+        status: 'ok',
+      };
+      return;
+    }
+    await next();
+  });
+  return app;
+}

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import type { ActorMode } from '../../shared/scopes';
+import type { ConsentPolicy } from '../../shared/settings';
+import { PREFIX } from '../../shared/prefixes';
+import { hashSecret, randomSecret, secretHint } from '../secrets/crypto';
+import type { Db } from './database';
+import type { AppTable } from './schema';
+
+export type ClientType = 'public' | 'confidential';
+export type AppOrigin = AppTable['origin'];
+
+export interface AppRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  description: string | null;
+  homepageUrl: string | null;
+  logoUrl: string | null;
+  privacyUrl: string | null;
+  termsUrl: string | null;
+  clientType: ClientType;
+  tokenEndpointAuthMethod: string;
+  secretHint: string | null;
+  secretRotatedAt: number | null;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  grantTypes: string[];
+  scopes: string[];
+  actorModes: ActorMode[];
+  environment: string;
+  origin: AppOrigin;
+  consentPolicy: ConsentPolicy | null;
+  /** Further RFC 7591 metadata (contacts, jwks, application_type, ...). */
+  metadata: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewApp {
+  id?: string;
+  workspaceId: string;
+  name: string;
+  description?: string | null;
+  homepageUrl?: string | null;
+  logoUrl?: string | null;
+  privacyUrl?: string | null;
+  termsUrl?: string | null;
+  clientType: ClientType;
+  tokenEndpointAuthMethod?: string;
+  /** A secret chosen by the caller (dynamic registration); else one is generated. */
+  clientSecret?: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  grantTypes: string[];
+  scopes: string[];
+  actorModes: ActorMode[];
+  environment?: string;
+  origin: AppOrigin;
+  consentPolicy?: ConsentPolicy | null;
+  metadata?: Record<string, unknown>;
+}
+
+export function newClientId(): string {
+  return `${PREFIX.clientId}${randomBytes(12).toString('base64url')}`;
+}
+
+export function newClientSecret(): string {
+  return randomSecret(PREFIX.clientSecret);
+}
+
+/** Stores a new app; returns it and, for confidential apps, the one-time secret. */
+export async function insertApp(db: Db, input: NewApp): Promise<{ app: AppRecord; clientSecret: string | null }> {
+  const now = Date.now();
+  const id = input.id ?? newClientId();
+  const secret = input.clientType === 'confidential' ? (input.clientSecret ?? newClientSecret()) : null;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('apps')
+      .values({
+        id,
+        workspace_id: input.workspaceId,
+        name: input.name,
+        description: input.description ?? null,
+        homepage_url: input.homepageUrl ?? null,
+        logo_url: input.logoUrl ?? null,
+        privacy_url: input.privacyUrl ?? null,
+        terms_url: input.termsUrl ?? null,
+        client_type: input.clientType,
+        token_endpoint_auth_method: input.tokenEndpointAuthMethod ?? (input.clientType === 'public' ? 'none' : 'client_secret_basic'),
+        secret_hash: secret ? hashSecret(secret) : null,
+        secret_hint: secret ? secretHint(secret) : null,
+        secret_rotated_at: null,
+        grant_types: JSON.stringify(input.grantTypes),
+        scopes: JSON.stringify(input.scopes),
+        actor_modes: JSON.stringify(input.actorModes),
+        environment: input.environment ?? 'development',
+        origin: input.origin,
+        consent_policy: input.consentPolicy ?? null,
+        metadata: JSON.stringify(input.metadata ?? {}),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await writeUris(trx, id, input.redirectUris, input.postLogoutRedirectUris ?? []);
+  });
+  const app = await findApp(db, id);
+  return { app: app!, clientSecret: secret };
+}
+
+export async function writeUris(db: Db, appId: string, redirectUris: string[], postLogoutRedirectUris: string[]): Promise<void> {
+  await db.deleteFrom('app_redirect_uris').where('app_id', '=', appId).execute();
+  const rows = [
+    ...redirectUris.map((uri, position) => ({ app_id: appId, kind: 'redirect' as const, uri, position })),
+    ...postLogoutRedirectUris.map((uri, position) => ({ app_id: appId, kind: 'post_logout' as const, uri, position })),
+  ];
+  if (rows.length > 0) await db.insertInto('app_redirect_uris').values(rows).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function findApp(db: Db, id: string): Promise<AppRecord | undefined> {
+  const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const uris = await db.selectFrom('app_redirect_uris').selectAll().where('app_id', '=', id).orderBy('position').execute();
+  return toRecord(row, uris);
+}
+
+/** The stored secret hash of an app (never leaves the main process). */
+export async function findSecretHash(db: Db, id: string): Promise<string | null> {
+  const row = await db.selectFrom('apps').select('secret_hash').where('id', '=', id).executeTakeFirst();
+  return row?.secret_hash ?? null;
+}
+
+export function toRecord(row: AppTable, uris: Array<{ kind: string; uri: string }>): AppRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    description: row.description,
+    homepageUrl: row.homepage_url,
+    logoUrl: row.logo_url,
+    privacyUrl: row.privacy_url,
+    termsUrl: row.terms_url,
+    clientType: row.client_type,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+    secretHint: row.secret_hint,
+    secretRotatedAt: row.secret_rotated_at,
+    redirectUris: uris.filter((u) => u.kind === 'redirect').map((u) => u.uri),
+    postLogoutRedirectUris: uris.filter((u) => u.kind === 'post_logout').map((u) => u.uri),
+    grantTypes: JSON.parse(row.grant_types) as string[],
+    scopes: JSON.parse(row.scopes) as string[],
+    actorModes: JSON.parse(row.actor_modes) as ActorMode[],
+    environment: row.environment,
+    origin: row.origin,
+    consentPolicy: row.consent_policy as ConsentPolicy | null,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,61 @@
+import { Kysely, Migrator, sql } from 'kysely';
+import { Sqlite3Dialect } from './sqlite-dialect';
+import { StaticMigrationProvider, migrations } from './migrations';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+/** Raised when the database file cannot be opened or migrated. */
+export class StoreOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite file, applies pragmas and every
+ * pending migration, and returns the Kysely handle.
+ */
+export async function openStore(file: string): Promise<Db> {
+  const db = new Kysely<Database>({ dialect: new Sqlite3Dialect(file) });
+  try {
+    await sql`pragma journal_mode = wal`.execute(db);
+    await sql`pragma foreign_keys = on`.execute(db);
+    await sql`pragma busy_timeout = 5000`.execute(db);
+    await sql`pragma synchronous = normal`.execute(db);
+    const check = await sql<{ quick_check: string }>`pragma quick_check`.execute(db);
+    const verdict = check.rows[0]?.quick_check;
+    if (verdict !== 'ok') throw new Error(`integrity check failed: ${verdict ?? 'no answer'}`);
+    const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error');
+      throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${errorText(error)}`);
+    }
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw new StoreOpenError(`cannot open database ${file}: ${errorText(err)}`, { cause: err });
+  }
+  return db;
+}
+
+/** The name of the newest applied migration: the schema version. */
+export async function schemaVersion(db: Db): Promise<string> {
+  const row = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+  return row.rows[0]?.name ?? 'none';
+}
+
+export const latestSchemaVersion = Object.keys(migrations).sort().at(-1)!;
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB') return 'the file is not a SQLite database (corrupt or foreign file)';
+    if (code === 'SQLITE_CANTOPEN') return 'the file cannot be opened (check the folder exists and is writable)';
+    if (code === 'SQLITE_CORRUPT') return 'the database file is corrupt';
+    if (code === 'SQLITE_READONLY') return 'the database file is read-only';
+    return err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,13 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_initial';
+
+/** Migrations are imported statically: a folder scan breaks in bundled builds. */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+export class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}

@@ -1,0 +1,141 @@
+import type { Generated } from 'kysely';
+
+/** Roles a user can hold in a workspace. OWNER and ADMIN manage apps. */
+export type Role = 'OWNER' | 'ADMIN' | 'MEMBER';
+
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  given_name: string | null;
+  family_name: string | null;
+  picture: string | null;
+  groups: string;
+  created_at: number;
+}
+
+export interface MembershipTable {
+  workspace_id: string;
+  user_id: string;
+  role: Role;
+  created_at: number;
+}
+
+export interface AppTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  homepage_url: string | null;
+  logo_url: string | null;
+  privacy_url: string | null;
+  terms_url: string | null;
+  client_type: 'public' | 'confidential';
+  token_endpoint_auth_method: string;
+  secret_hash: string | null;
+  secret_hint: string | null;
+  secret_rotated_at: number | null;
+  grant_types: string;
+  scopes: string;
+  actor_modes: string;
+  environment: string;
+  origin: 'console' | 'api' | 'dynamic' | 'seed';
+  consent_policy: string | null;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppRedirectUriTable {
+  app_id: string;
+  kind: 'redirect' | 'post_logout';
+  uri: string;
+  position: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  key_hash: string;
+  key_hint: string;
+  created_by: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Every model oidc-provider stores. `id` is SHA-256 of the engine's id. */
+export interface OidcModelTable {
+  kind: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  client_id: string | null;
+  account_id: string | null;
+  workspace_id: string | null;
+  actor: string | null;
+  scope: string | null;
+  uid: string | null;
+  user_code: string | null;
+  created_at: number;
+  expires_at: number | null;
+  consumed_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  level: 'info' | 'warn' | 'error';
+  client_id: string | null;
+  account_id: string | null;
+  workspace_id: string | null;
+  detail: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk_enc: string;
+  status: 'active' | 'retired';
+  created_at: number;
+}
+
+export interface CommentTable {
+  id: string;
+  workspace_id: string;
+  author_id: string;
+  app_id: string | null;
+  body: string;
+  created_at: number;
+}
+
+export interface Database {
+  workspaces: WorkspaceTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  apps: AppTable;
+  app_redirect_uris: AppRedirectUriTable;
+  api_keys: ApiKeyTable;
+  oidc_models: OidcModelTable;
+  events: EventTable;
+  settings: SettingTable;
+  signing_keys: SigningKeyTable;
+  comments: CommentTable;
+}

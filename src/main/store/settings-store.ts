@@ -1,0 +1,62 @@
+import { DEFAULT_SETTINGS, serverSettingsSchema, type ServerSettings } from '../../shared/settings';
+import type { Db } from './database';
+
+const KEY = 'server';
+
+/**
+ * Holds the server settings in memory for the engine's hot paths (TTL
+ * functions run on every token) and writes changes through to SQLite.
+ */
+export class SettingsStore {
+  #current: ServerSettings = DEFAULT_SETTINGS;
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  get current(): ServerSettings {
+    return this.#current;
+  }
+
+  async load(): Promise<ServerSettings> {
+    const row = await this.#db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+    const stored = row ? safeJson(row.value) : {};
+    const parsed = serverSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored as object) });
+    this.#current = parsed.success ? parsed.data : DEFAULT_SETTINGS;
+    return this.#current;
+  }
+
+  async update(patch: Partial<ServerSettings>): Promise<ServerSettings> {
+    const next = serverSettingsSchema.parse({ ...this.#current, ...patch });
+    await this.#db
+      .insertInto('settings')
+      .values({ key: KEY, value: JSON.stringify(next) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) }))
+      .execute();
+    this.#current = next;
+    return next;
+  }
+}
+
+/** Reads or writes a raw setting (not part of the typed server settings). */
+export async function getRawSetting(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function setRawSetting(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,136 @@
+import { interactionStyles } from './styles';
+
+export interface ConsentAppView {
+  name: string;
+  clientId: string;
+  logoUrl: string | null;
+  homepageUrl: string | null;
+  privacyUrl: string | null;
+  termsUrl: string | null;
+  environment: string;
+}
+
+export interface ConsentScopeView {
+  name: string;
+  description: string;
+  /** False when the user's role does not allow it: it is shown but not granted. */
+  grantable: boolean;
+  note?: string;
+}
+
+export interface ConsentWorkspaceView {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export interface ConsentViewModel {
+  app: ConsentAppView;
+  user: { name: string; email: string };
+  workspaces: ConsentWorkspaceView[];
+  selectedWorkspaceId: string | null;
+  scopes: ConsentScopeView[];
+  actor: { mode: string; description: string };
+  /** Where the form posts; absent in a preview. */
+  action?: string;
+  csrf?: string;
+  /** A console preview: buttons do nothing. */
+  preview?: boolean;
+}
+
+export function AppLogo({ name, logoUrl }: { name: string; logoUrl: string | null }) {
+  return <div className="oc-logo" aria-hidden="true">{logoUrl ? <img src={logoUrl} alt="" /> : name.slice(0, 1).toUpperCase()}</div>;
+}
+
+function SafeLink({ href, children }: { href: string | null; children: string }) {
+  if (!href || !/^https?:\/\//i.test(href)) return null;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {children}
+    </a>
+  );
+}
+
+/**
+ * The consent screen. The server renders it for the real authorization
+ * request; the console renders the very same component as a preview.
+ */
+export function ConsentScreen({ model }: { model: ConsentViewModel }) {
+  const { app, user, workspaces, scopes, actor } = model;
+  const disabled = model.preview === true;
+  return (
+    <div className="oc-page">
+      <style>{interactionStyles}</style>
+      <main className="oc-card" aria-labelledby="oc-consent-title">
+        <div className="oc-head">
+          <AppLogo name={app.name} logoUrl={app.logoUrl} />
+          <div>
+            <h1 className="oc-title" id="oc-consent-title">
+              {app.name}
+              <span className="oc-badge">{app.environment}</span>
+            </h1>
+            <p className="oc-sub">
+              wants to access your account, <strong>{user.name}</strong> ({user.email})
+            </p>
+          </div>
+        </div>
+        <form method="post" action={model.action} onSubmit={disabled ? (e) => e.preventDefault() : undefined}>
+          {model.csrf ? <input type="hidden" name="csrf" value={model.csrf} /> : null}
+          <div className="oc-section">
+            <p className="oc-label">Workspace</p>
+            {workspaces.length === 0 ? (
+              <p className="oc-denied">You are not a member of any workspace, so this app cannot be connected.</p>
+            ) : (
+              workspaces.map((ws) => (
+                <label className="oc-choice" key={ws.id}>
+                  <input type="radio" name="workspace_id" value={ws.id} defaultChecked={ws.id === model.selectedWorkspaceId} required />
+                  <span>{ws.name}</span>
+                  <span className="oc-role">{ws.role}</span>
+                </label>
+              ))
+            )}
+          </div>
+          <div className="oc-section">
+            <p className="oc-label">This app will be able to</p>
+            <ul className="oc-scopes">
+              {scopes.map((scope) => (
+                <li key={scope.name}>
+                  <span className={scope.grantable ? 'oc-tick' : 'oc-cross'} aria-hidden="true">
+                    {scope.grantable ? '✓' : '✕'}
+                  </span>
+                  <span>
+                    <span className="oc-scope-desc">{scope.description}</span>
+                    <span className="oc-scope-name">{scope.name}</span>
+                    {scope.note ? <span className="oc-denied">{scope.note}</span> : null}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div className="oc-section">
+            <p className="oc-label">Acts as</p>
+            <p style={{ margin: 0 }}>
+              <strong>{actor.mode}</strong>: the app {actor.description}.
+            </p>
+          </div>
+          <p className="oc-links">
+            <SafeLink href={app.homepageUrl}>Homepage</SafeLink>
+            <SafeLink href={app.privacyUrl}>Privacy policy</SafeLink>
+            <SafeLink href={app.termsUrl}>Terms of service</SafeLink>
+          </p>
+          <div className="oc-actions">
+            <button className="oc-btn" type="submit" name="decision" value="deny" disabled={disabled}>
+              Deny
+            </button>
+            <button className="oc-btn oc-btn-primary" type="submit" name="decision" value="approve" disabled={disabled || workspaces.length === 0}>
+              Approve
+            </button>
+          </div>
+          <p className="oc-note">
+            Client ID <code>{app.clientId}</code>. You can revoke this access at any time from the console.
+          </p>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const CONSENT_POLICIES = ['prompt', 'auto-approve', 'auto-deny'] as const;
+export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
+
+export const REGISTRATION_POLICIES = ['open', 'initial-access-token', 'off'] as const;
+export type RegistrationPolicy = (typeof REGISTRATION_POLICIES)[number];
+
+const seconds = (max: number) => z.number().int().min(1).max(max);
+
+/** Server settings, stored as data and applied to the engine without a restart. */
+export const serverSettingsSchema = z.object({
+  /** Authorization code lifetime, seconds (seeds: 5 minutes, single use). */
+  authorizationCodeTtl: seconds(3600),
+  /** Access token lifetime, seconds (seeds: 24 hours). */
+  accessTokenTtl: seconds(365 * 86400),
+  /** Refresh token lifetime, seconds; 0 keeps it valid until revoked (seeds). */
+  refreshTokenTtl: z.number().int().min(0).max(10 * 365 * 86400),
+  /** Client-credentials token lifetime, seconds. */
+  clientCredentialsTtl: seconds(365 * 86400),
+  /** ID token lifetime, seconds. */
+  idTokenTtl: seconds(86400),
+  /** Sign-in session lifetime, seconds. */
+  sessionTtl: seconds(365 * 86400),
+  consentPolicy: z.enum(CONSENT_POLICIES),
+  registrationPolicy: z.enum(REGISTRATION_POLICIES),
+});
+
+export type ServerSettings = z.infer<typeof serverSettingsSchema>;
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  authorizationCodeTtl: 300,
+  accessTokenTtl: 86400,
+  refreshTokenTtl: 0,
+  clientCredentialsTtl: 86400,
+  idTokenTtl: 3600,
+  sessionTtl: 14 * 86400,
+  consentPolicy: 'prompt',
+  registrationPolicy: 'open',
+};
