@@ -27,6 +27,12 @@ export const ROUTES = {
   pushed_authorization_request: '/oauth/par',
 } as const;
 
+/**
+ * The engine needs a finite lifetime; "valid until revoked" (the seeds'
+ * refresh-token rule) is stored as ten years.
+ */
+export const UNTIL_REVOKED = 10 * 365 * 86400;
+
 /** Asymmetric only: client secrets are stored hashed, so HMAC algorithms cannot work. */
 const ASYMMETRIC = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
@@ -105,8 +111,8 @@ export function createEngine(options: EngineOptions): Provider {
       AccessToken: () => settings.current.accessTokenTtl,
       ClientCredentials: () => settings.current.clientCredentialsTtl,
       IdToken: () => settings.current.idTokenTtl,
-      RefreshToken: () => settings.current.refreshTokenTtl || (undefined as unknown as number),
-      Grant: () => (settings.current.refreshTokenTtl ? Math.max(settings.current.refreshTokenTtl, settings.current.sessionTtl) : (undefined as unknown as number)),
+      RefreshToken: () => settings.current.refreshTokenTtl || UNTIL_REVOKED,
+      Grant: () => (settings.current.refreshTokenTtl ? Math.max(settings.current.refreshTokenTtl, settings.current.sessionTtl) : UNTIL_REVOKED),
       Session: () => settings.current.sessionTtl,
       Interaction: () => 3600,
       PushedAuthorizationRequest: () => 600,

@@ -1,0 +1,100 @@
+import * as client from 'openid-client';
+import type { RunningServer } from '../../src/main/server/server';
+import { FormAgent, formAction, hiddenValue, radioValues } from './form-agent';
+
+export const DEMO_REDIRECT = 'http://127.0.0.1:8765/callback';
+
+export interface DemoApp {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The seeded demo app (first run only returns its secret). */
+export function demoApp(server: RunningServer): DemoApp {
+  if (!server.seed?.clientSecret) throw new Error('the server was not freshly seeded');
+  return { clientId: server.seed.appId, clientSecret: server.seed.clientSecret };
+}
+
+export async function userIdByEmail(server: RunningServer, email: string): Promise<string> {
+  const row = await server.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function discover(server: RunningServer, clientId: string, clientSecret?: string): Promise<client.Configuration> {
+  return client.discovery(
+    new URL(server.issuer),
+    clientId,
+    clientSecret ? { client_secret: clientSecret } : undefined,
+    clientSecret ? client.ClientSecretBasic(clientSecret) : client.None(),
+    { execute: [client.allowInsecureRequests] },
+  );
+}
+
+export interface FlowOptions {
+  config: client.Configuration;
+  redirectUri?: string;
+  scope?: string;
+  /** The test user to pick on the sign-in page. */
+  userEmail?: string;
+  decision?: 'approve' | 'deny';
+  workspaceId?: string;
+  params?: Record<string, string>;
+  agent?: FormAgent;
+}
+
+export interface FlowResult {
+  callback: URL;
+  verifier: string;
+  state: string;
+  agent: FormAgent;
+  /** Pages seen on the way, for assertions on what the user was shown. */
+  pages: string[];
+}
+
+/**
+ * Runs the authorization request through the real sign-in and consent
+ * pages over HTTP, like a browser would, and returns the callback URL.
+ */
+export async function authorize(server: RunningServer, options: FlowOptions): Promise<FlowResult> {
+  const agent = options.agent ?? new FormAgent();
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const url = client.buildAuthorizationUrl(options.config, {
+    redirect_uri: options.redirectUri ?? DEMO_REDIRECT,
+    scope: options.scope ?? 'openid profile email offline_access read:user',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...options.params,
+  });
+  const origin = new URL(server.issuer).origin;
+  const pages: string[] = [];
+  let step = await agent.follow(url.toString(), origin);
+  for (let i = 0; i < 6 && step.res; i++) {
+    const html = await step.res.text();
+    if (step.res.status !== 200) throw new Error(`unexpected ${step.res.status} at ${step.url}: ${html.replace(/<style>[^<]*<\/style>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 400)}`);
+    pages.push(html);
+    const action = new URL(formAction(html), step.url).toString();
+    const csrf = hiddenValue(html, 'csrf');
+    if (action.endsWith('/login')) {
+      const users = radioValues(html, 'user_id');
+      const userId = options.userEmail ? await userIdByEmail(server, options.userEmail) : users[0]!;
+      step = await agent.postForm(action, origin, { csrf, user_id: userId }, { origin });
+    } else {
+      const workspaces = radioValues(html, 'workspace_id');
+      step = await agent.postForm(action, origin, { csrf, decision: options.decision ?? 'approve', workspace_id: options.workspaceId ?? workspaces[0] ?? '' }, { origin });
+    }
+  }
+  if (step.res) throw new Error(`flow did not reach the redirect URI; last page ${step.url}`);
+  return { callback: new URL(step.url), verifier, state, agent, pages };
+}
+
+/** Authorizes and exchanges the code: the whole code + PKCE flow. */
+export async function codeFlow(server: RunningServer, options: FlowOptions) {
+  const result = await authorize(server, options);
+  const tokens = await client.authorizationCodeGrant(options.config, result.callback, {
+    pkceCodeVerifier: result.verifier,
+    expectedState: result.state,
+  });
+  return { ...result, tokens };
+}
