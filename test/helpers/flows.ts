@@ -90,7 +90,10 @@ export async function authorize(server: RunningServer, options: FlowOptions): Pr
 }
 
 /** Authorizes and exchanges the code: the whole code + PKCE flow. */
-export async function codeFlow(server: RunningServer, options: FlowOptions) {
+export async function codeFlow(
+  server: RunningServer,
+  options: FlowOptions,
+): Promise<FlowResult & { tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers }> {
   const result = await authorize(server, options);
   const tokens = await client.authorizationCodeGrant(options.config, result.callback, {
     pkceCodeVerifier: result.verifier,

@@ -14,18 +14,9 @@ import { createFindAccount } from './accounts';
 import { ClientAdapter } from './client-adapter';
 import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
+import { installRegistrationGate } from './registration-gate';
+import { ROUTES } from './routes';
 
-export const ROUTES = {
-  authorization: '/oauth/authorize',
-  token: '/oauth/token',
-  userinfo: '/oauth/userinfo',
-  jwks: '/oauth/jwks',
-  revocation: '/oauth/revoke',
-  introspection: '/oauth/introspect',
-  registration: '/oauth/register',
-  end_session: '/oauth/logout',
-  pushed_authorization_request: '/oauth/par',
-} as const;
 
 /**
  * The engine needs a finite lifetime; "valid until revoked" (the seeds'
@@ -173,6 +164,7 @@ export function createEngine(options: EngineOptions): Provider {
   const provider = new Provider(options.issuer, configuration);
   installHashedSecrets(provider);
   installTokenPrefixes(provider);
+  installRegistrationGate(provider, settings);
   recordEngineEvents(provider, options.activity);
   return provider;
 }
@@ -193,6 +185,7 @@ function installTokenPrefixes(provider: Provider): void {
     [provider.RefreshToken as never, PREFIX.refreshToken],
     [provider.ClientCredentials as never, PREFIX.clientCredentials],
     [provider.RegistrationAccessToken as never, PREFIX.registrationAccessToken],
+    [provider.InitialAccessToken as never, PREFIX.initialAccessToken],
   ];
   for (const [model, prefix] of models) {
     const original = model.prototype.generateTokenId;

@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { CONSENT_POLICIES, type ConsentPolicy } from '../shared/settings';
+import { defaultDataDir } from './paths';
+import { StartupError } from './server/server';
+
+export const USAGE = `Usage: npm run serve -- [options]
+
+Starts the OAuth Console authorization server without the desktop window.
+
+Options:
+  --port N          port to listen on (default 9090; 0 picks a free port)
+  --host HOST       address to listen on (default 127.0.0.1)
+  --data-dir DIR    where the database and keys live
+                    (default: $OAUTH_CONSOLE_DATA_DIR, else the platform's app-data folder)
+  --consent POLICY  global consent policy: prompt, auto-approve or auto-deny
+  -h, --help        show this help`;
+
+export interface CliOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  consentPolicy?: ConsentPolicy;
+}
+
+/** Parses and validates the flags; throws a one-line message on bad input. */
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        consent: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new StartupError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+  if (values.help) return 'help';
+  const portText = values.port ?? env.OAUTH_CONSOLE_PORT ?? '9090';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new StartupError(`--port must be a number from 0 to 65535, not "${portText}"`);
+  const host = values.host ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new StartupError(`--host must be an address such as 127.0.0.1, not "${host}"`);
+  const consent = values.consent;
+  if (consent !== undefined && !(CONSENT_POLICIES as readonly string[]).includes(consent)) {
+    throw new StartupError(`--consent must be one of ${CONSENT_POLICIES.join(', ')}, not "${consent}"`);
+  }
+  const dataDir = values['data-dir'];
+  if (dataDir !== undefined && dataDir.trim() === '') throw new StartupError('--data-dir must not be empty');
+  return {
+    port: Number(portText),
+    host,
+    dataDir: resolve(dataDir ?? defaultDataDir(env)),
+    ...(consent ? { consentPolicy: consent as ConsentPolicy } : {}),
+  };
+}
