@@ -1,0 +1,91 @@
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeFlow, demoApp, discover } from '../helpers/flows';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+describe('the sample resource API', () => {
+  let server: TestServer;
+  let config: client.Configuration;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const app = demoApp(server);
+    workspaceId = server.seed!.workspaceId;
+    config = await discover(server, app.clientId, app.clientSecret);
+  });
+  afterAll(() => server.dispose());
+
+  const call = (path: string, token?: string, init: RequestInit = {}) =>
+    fetch(`${server.issuer}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) } });
+
+  it('answers 401 with an RFC 6750 challenge without a token or with a bad one', async () => {
+    const none = await call('/api/v1/me');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="oauth-console"');
+    const garbage = await call('/api/v1/me', 'oc_at_not-a-token');
+    expect(garbage.status).toBe(401);
+    expect(garbage.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const malformed = await fetch(`${server.issuer}/api/v1/me`, { headers: { authorization: 'Basic abc' } });
+    expect(malformed.status).toBe(401);
+    expect(malformed.headers.get('www-authenticate')).toContain('error="invalid_request"');
+  });
+
+  it('answers 403 insufficient_scope naming the missing scope', async () => {
+    const { tokens } = await codeFlow(server, { config, scope: 'openid read:user' });
+    const res = await call(`/api/v1/workspaces/${workspaceId}/members`, tokens.access_token);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(res.headers.get('www-authenticate')).toContain('scope="read:members"');
+    expect(((await res.json()) as { scope: string }).scope).toBe('read:members');
+  });
+
+  it('serves the workspace, its members and comments to a token with the scopes', async () => {
+    const { tokens } = await codeFlow(server, { config, userEmail: 'mia.member@example.test', scope: 'openid read:user read:organization read:members write:organization' });
+    const me = (await (await call('/api/v1/me', tokens.access_token)).json()) as { email: string; workspace: { role: string } };
+    expect(me.email).toBe('mia.member@example.test');
+    expect(me.workspace.role).toBe('MEMBER');
+    expect((await call(`/api/v1/workspaces/${workspaceId}`, tokens.access_token)).status).toBe(200);
+    const members = (await (await call(`/api/v1/workspaces/${workspaceId}/members`, tokens.access_token)).json()) as { data: unknown[] };
+    expect(members.data).toHaveLength(3);
+    const created = await call(`/api/v1/workspaces/${workspaceId}/comments`, tokens.access_token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'Hello from the test' }),
+    });
+    expect(created.status).toBe(201);
+    const bad = await call(`/api/v1/workspaces/${workspaceId}/comments`, tokens.access_token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: '' }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { fields: Array<{ field: string }> }).fields[0]!.field).toBe('body');
+    const broken = await call(`/api/v1/workspaces/${workspaceId}/comments`, tokens.access_token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+    expect(broken.status).toBe(400);
+  });
+
+  it('refuses a token for another workspace', async () => {
+    const { tokens } = await codeFlow(server, { config, scope: 'openid read:organization' });
+    const res = await call('/api/v1/workspaces/ws_other', tokens.access_token);
+    expect(res.status).toBe(403);
+  });
+
+  it('limits a self actor by the user role: a member does not get admin scopes', async () => {
+    const { tokens, pages } = await codeFlow(server, { config: await adminScopedConfig(server), userEmail: 'mia.member@example.test', scope: 'openid read:user admin:organization' });
+    expect(pages.at(-1)).toContain('Needs the ADMIN role');
+    expect(tokens.scope).not.toContain('admin:organization');
+  });
+});
+
+/** A client allowed to ask for admin:organization. */
+async function adminScopedConfig(server: TestServer) {
+  const { insertApp } = await import('../../src/main/store/apps-store');
+  const { app, clientSecret } = await insertApp(server.db, {
+    workspaceId: server.seed!.workspaceId,
+    name: 'Admin tool',
+    clientType: 'confidential',
+    redirectUris: ['http://127.0.0.1:8765/callback'],
+    grantTypes: ['authorization_code'],
+    scopes: ['openid', 'read:user', 'admin:organization'],
+    actorModes: ['self'],
+    origin: 'console',
+  });
+  return discover(server, app.id, clientSecret!);
+}
