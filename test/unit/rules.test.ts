@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { decrypt, encrypt, hashSecret, randomSecret, verifySecret } from '../../src/main/secrets/crypto';
+import { redirectUriProblem } from '../../src/shared/redirect-uris';
+import { claimsByScope, parseScope, SCOPE_CATALOG } from '../../src/shared/scopes';
+import { parseCliArgs } from '../../src/main/cli-args';
+
+describe('redirect URI rules (seeds)', () => {
+  it.each([
+    'https://app.example.com/callback',
+    'http://localhost:3000/callback',
+    'http://127.0.0.1:8765/cb',
+    'http://[::1]:9000/cb',
+    'com.example.app:/oauth2redirect',
+  ])('accepts %s', (uri) => expect(redirectUriProblem(uri)).toBeNull());
+
+  it.each([
+    ['http://app.example.com/cb', /https/],
+    ['https://app.example.com/cb#x', /fragment/],
+    ['javascript:alert(1)', /not allowed/],
+    ['myapp:/cb', /reverse domain/],
+    ['/relative', /absolute/],
+    ['https://user:pw@app.example.com/cb', /credentials/],
+    ['', /empty/],
+    ['http://localhost.evil.com/cb', /https/],
+  ])('refuses %s', (uri, message) => expect(redirectUriProblem(uri)).toMatch(message));
+});
+
+describe('secrets', () => {
+  it('hashes and verifies in constant time, with prefixes', () => {
+    const secret = randomSecret('oc_sec_');
+    expect(secret).toMatch(/^oc_sec_[A-Za-z0-9_-]{43}$/);
+    const stored = hashSecret(secret);
+    expect(verifySecret(secret, stored)).toBe(true);
+    expect(verifySecret(`${secret}x`, stored)).toBe(false);
+    expect(verifySecret(secret, null)).toBe(false);
+  });
+
+  it('encrypts with AES-GCM and detects tampering', () => {
+    const key = Buffer.alloc(32, 7);
+    const sealed = encrypt(key, '{"d":"private"}');
+    expect(sealed).not.toContain('private');
+    expect(decrypt(key, sealed)).toBe('{"d":"private"}');
+    expect(() => decrypt(Buffer.alloc(32, 8), sealed)).toThrow();
+    expect(() => decrypt(key, sealed.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toThrow();
+  });
+});
+
+describe('scope catalog', () => {
+  it('holds the OIDC, seed and resource scopes with descriptions', () => {
+    expect(SCOPE_CATALOG.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['openid', 'profile', 'email', 'offline_access', 'groups', 'roles', 'read:user', 'write:user', 'read:organization', 'write:organization', 'read:members', 'write:members', 'read:webhooks', 'write:webhooks', 'admin:organization']),
+    );
+    expect(SCOPE_CATALOG.every((s) => s.description.length > 5)).toBe(true);
+    expect(claimsByScope().email).toEqual(['email', 'email_verified']);
+    expect(parseScope('read:user bogus openid openid')).toEqual(['openid', 'read:user']);
+  });
+});
+
+describe('CLI flags', () => {
+  it('parses the documented flags', () => {
+    expect(parseCliArgs(['--port', '0', '--host', '127.0.0.1', '--data-dir', '/tmp/x', '--consent', 'auto-approve'], {})).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: '/tmp/x',
+      consentPolicy: 'auto-approve',
+    });
+    expect(parseCliArgs(['-h'], {})).toBe('help');
+  });
+
+  it('reads the data folder from OAUTH_CONSOLE_DATA_DIR', () => {
+    expect(parseCliArgs([], { OAUTH_CONSOLE_DATA_DIR: '/tmp/from-env' })).toMatchObject({ dataDir: '/tmp/from-env', port: 9090 });
+  });
+});
