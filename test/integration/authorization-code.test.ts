@@ -49,11 +49,13 @@ describe('authorization code + PKCE through the real sign-in and consent pages',
     expect(forced.pages[0]).toContain('wants to access your account');
   });
 
-  it('refuses a reused authorization code with invalid_grant', async () => {
+  it('refuses a reused authorization code with invalid_grant and revokes what it issued', async () => {
     const result = await authorize(server, { config });
-    await client.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: result.verifier, expectedState: result.state });
+    const tokens = await client.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: result.verifier, expectedState: result.state });
     await expect(
       client.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: result.verifier, expectedState: result.state }),
     ).rejects.toMatchObject({ error: 'invalid_grant' });
+    const me = await fetch(`${server.issuer}/api/v1/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(me.status).toBe(401);
   });
 });

@@ -27,6 +27,39 @@ describe('discovery metadata', () => {
   });
 });
 
+describe('pushed authorization requests and end session', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.dispose());
+
+  it('accepts a pushed authorization request and runs the flow from its request_uri', async () => {
+    const app = demoApp(server);
+    const config = await discover(server, app.clientId, app.clientSecret);
+    const client = await import('openid-client');
+    const verifier = client.randomPKCECodeVerifier();
+    const url = await client.buildAuthorizationUrlWithPAR(config, {
+      redirect_uri: 'http://127.0.0.1:8765/callback',
+      scope: 'openid read:user',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    await server.settings.update({ consentPolicy: 'auto-approve' });
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(new URL(res.headers.get('location')!, server.issuer).pathname).toMatch(/^\/interaction\//);
+    await server.settings.update({ consentPolicy: 'prompt' });
+  });
+
+  it('serves the end-session confirmation page', async () => {
+    const res = await fetch(`${server.issuer}/oauth/logout`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<form');
+  });
+});
+
 describe('consent policies for automation', () => {
   let server: TestServer;
   beforeAll(async () => {
