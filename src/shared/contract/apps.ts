@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { redirectUriProblem } from '../redirect-uris';
+import { ACTOR_MODES, SCOPE_NAMES } from '../scopes';
+import { CONSENT_POLICIES } from '../settings';
+import { cursorSchema, idSchema, limitSchema, pageSchema, timestampSchema, webUrlSchema } from './common';
+import type { FieldError } from './errors';
+
+export const CLIENT_TYPES = ['public', 'confidential'] as const;
+export const APP_ORIGINS = ['console', 'api', 'dynamic', 'seed'] as const;
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+/** One redirect URI, checked by the seeds' rules (exact, https or loopback http, private-use schemes). */
+export const redirectUriSchema = z.string().superRefine((value, ctx) => {
+  const problem = redirectUriProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** A scope from the catalog. */
+export const scopeNameSchema = z.string().superRefine((value, ctx) => {
+  if (!SCOPE_NAMES.includes(value)) ctx.addIssue({ code: 'custom', message: `unknown scope "${value.slice(0, 60)}" (known: ${SCOPE_NAMES.join(', ')})` });
+});
+
+const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
+  z
+    .array(item)
+    .max(max, `at most ${max} entries`)
+    .superRefine((values, ctx) => {
+      const seen = new Set<string>();
+      values.forEach((value, index) => {
+        if (seen.has(value)) ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 80)}" is listed twice`, path: [index] });
+        seen.add(value);
+      });
+    });
+
+const nameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const descriptionSchema = z.string().trim().max(500, 'must be at most 500 characters');
+const environmentSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'letters, digits, space, dot, dash and underscore only');
+
+/** The parts of an app's configuration whose combination must make sense. */
+export interface AppShape {
+  clientType: (typeof CLIENT_TYPES)[number];
+  grantTypes: readonly string[];
+  redirectUris: readonly string[];
+  scopes: readonly string[];
+  actorModes: readonly string[];
+}
+
+/**
+ * Rules across fields: public apps cannot use client credentials (they have
+ * no secret); the code flow needs a redirect URI; refresh tokens come from
+ * the code flow; the `app` actor needs a way to get a token for the bot.
+ */
+export function appShapeProblems(app: AppShape): FieldError[] {
+  const problems: FieldError[] = [];
+  if (app.clientType === 'public' && app.grantTypes.includes('client_credentials')) {
+    problems.push({ field: 'grantTypes', message: 'public apps have no secret, so they cannot use client_credentials' });
+  }
+  if (app.grantTypes.includes('authorization_code') && app.redirectUris.length === 0) {
+    problems.push({ field: 'redirectUris', message: 'the authorization_code grant needs at least one redirect URI' });
+  }
+  if (app.grantTypes.includes('refresh_token') && !app.grantTypes.includes('authorization_code')) {
+    problems.push({ field: 'grantTypes', message: 'refresh_token needs the authorization_code grant' });
+  }
+  if (!app.grantTypes.includes('authorization_code') && !app.actorModes.includes('app')) {
+    problems.push({ field: 'actorModes', message: 'an app without the authorization_code grant can only act as itself: include "app"' });
+  }
+  return problems;
+}
+
+export const appSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  homepageUrl: z.string().nullable(),
+  logoUrl: z.string().nullable(),
+  privacyUrl: z.string().nullable(),
+  termsUrl: z.string().nullable(),
+  clientType: z.enum(CLIENT_TYPES),
+  tokenEndpointAuthMethod: z.string(),
+  /** The last four characters of the current secret: "ends with …". */
+  secretHint: z.string().nullable(),
+  secretRotatedAt: timestampSchema.nullable(),
+  redirectUris: z.array(z.string()),
+  postLogoutRedirectUris: z.array(z.string()),
+  grantTypes: z.array(z.string()),
+  scopes: z.array(z.string()),
+  actorModes: z.array(z.enum(ACTOR_MODES)),
+  environment: z.string(),
+  origin: z.enum(APP_ORIGINS),
+  /** The app's own policy; null follows the server's. */
+  consentPolicy: z.enum(CONSENT_POLICIES).nullable(),
+  /** What applies now: the app's policy, else the server's. */
+  effectiveConsentPolicy: z.enum(CONSENT_POLICIES),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type App = z.infer<typeof appSchema>;
+
+export const appStatsSchema = z.object({
+  activeTokens: z.number().int(),
+  activeConnections: z.number().int(),
+  lastUsedAt: timestampSchema.nullable(),
+});
+
+export const appsListInput = z.strictObject({
+  /** Matches name, client id or description (case-insensitive). */
+  search: z.string().trim().max(200).optional(),
+  workspaceId: idSchema.optional(),
+  clientType: z.enum(CLIENT_TYPES).optional(),
+  origin: z.enum(APP_ORIGINS).optional(),
+  environment: environmentSchema.optional(),
+  limit: limitSchema,
+  cursor: cursorSchema.optional(),
+});
+export const appsListOutput = pageSchema(appSchema);
+
+export const appIdInput = z.strictObject({ id: idSchema });
+
+export const appsGetOutput = appSchema.extend({ stats: appStatsSchema });
+
+const appFields = {
+  name: nameSchema,
+  description: descriptionSchema.nullable(),
+  homepageUrl: webUrlSchema.nullable(),
+  logoUrl: webUrlSchema.nullable(),
+  privacyUrl: webUrlSchema.nullable(),
+  termsUrl: webUrlSchema.nullable(),
+  redirectUris: uniqueList(redirectUriSchema, 20),
+  postLogoutRedirectUris: uniqueList(redirectUriSchema, 20),
+  grantTypes: uniqueList(z.enum(GRANT_TYPES), GRANT_TYPES.length).min(1, 'at least one grant type'),
+  scopes: uniqueList(scopeNameSchema, SCOPE_NAMES.length).min(1, 'at least one scope'),
+  actorModes: uniqueList(z.enum(ACTOR_MODES), ACTOR_MODES.length).min(1, 'at least one actor mode'),
+  environment: environmentSchema,
+  consentPolicy: z.enum(CONSENT_POLICIES).nullable(),
+};
+
+export const appsCreateInput = z
+  .strictObject({
+    workspaceId: idSchema,
+    name: appFields.name,
+    description: appFields.description.optional(),
+    homepageUrl: appFields.homepageUrl.optional(),
+    logoUrl: appFields.logoUrl.optional(),
+    privacyUrl: appFields.privacyUrl.optional(),
+    termsUrl: appFields.termsUrl.optional(),
+    clientType: z.enum(CLIENT_TYPES).default('confidential'),
+    redirectUris: appFields.redirectUris.default([]),
+    postLogoutRedirectUris: appFields.postLogoutRedirectUris.default([]),
+    grantTypes: appFields.grantTypes.default(['authorization_code', 'refresh_token']),
+    scopes: appFields.scopes,
+    actorModes: appFields.actorModes.default(['self']),
+    environment: appFields.environment.default('development'),
+    consentPolicy: appFields.consentPolicy.default(null),
+  })
+  .superRefine((app, ctx) => {
+    for (const problem of appShapeProblems(app)) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
+  });
+export type AppsCreateInput = z.input<typeof appsCreateInput>;
+
+/** Create and rotate answer with the secret: shown this once, stored only as a hash. */
+export const appWithSecretSchema = z.object({
+  app: appSchema,
+  /** The client secret (confidential apps), null for public apps. Shown once. */
+  clientSecret: z.string().nullable(),
+});
+
+/** Every field but the workspace can change; the merged result is checked with `appShapeProblems`. */
+export const appsUpdateInput = z.strictObject({
+  id: idSchema,
+  name: appFields.name.optional(),
+  description: appFields.description.optional(),
+  homepageUrl: appFields.homepageUrl.optional(),
+  logoUrl: appFields.logoUrl.optional(),
+  privacyUrl: appFields.privacyUrl.optional(),
+  termsUrl: appFields.termsUrl.optional(),
+  redirectUris: appFields.redirectUris.optional(),
+  postLogoutRedirectUris: appFields.postLogoutRedirectUris.optional(),
+  grantTypes: appFields.grantTypes.optional(),
+  scopes: appFields.scopes.optional(),
+  actorModes: appFields.actorModes.optional(),
+  environment: appFields.environment.optional(),
+  consentPolicy: appFields.consentPolicy.optional(),
+});
+export type AppsUpdateInput = z.input<typeof appsUpdateInput>;
+
+export const appsDeleteOutput = z.object({
+  deleted: z.literal(true),
+  /** Tokens and grants of the app that were still live and are now revoked. */
+  revokedTokens: z.number().int(),
+});
+
+export const appsSetConsentPolicyInput = z.strictObject({
+  id: idSchema,
+  /** null: follow the server's consent policy. */
+  consentPolicy: z.enum(CONSENT_POLICIES).nullable(),
+});
