@@ -100,3 +100,19 @@ describe('the engine adapter', () => {
     expect(await adapter.find(undefined as unknown as string)).toBeUndefined();
   });
 });
+
+describe('the sweeper', () => {
+  it('removes expired transient rows and keeps expired tokens for the console', async () => {
+    const { sweepExpired } = await import('../../src/main/store/sweeper');
+    const db = await openStore(join(await makeTempDir(), 'sweep.sqlite'));
+    const sessions = new ModelAdapter(db, 'Session');
+    const tokens = new ModelAdapter(db, 'AccessToken');
+    await sessions.upsert('old', { jti: 'old', kind: 'Session' }, 1);
+    await sessions.upsert('fresh', { jti: 'fresh', kind: 'Session' }, 3600);
+    await tokens.upsert('oc_at_old', { jti: 'oc_at_old', kind: 'AccessToken' }, 1);
+    expect(await sweepExpired(db, Date.now() + 5000)).toBe(1);
+    const kinds = await db.selectFrom('oidc_models').select('kind').orderBy('kind').execute();
+    expect(kinds.map((k) => k.kind)).toEqual(['AccessToken', 'Session']);
+    await db.destroy();
+  });
+});

@@ -11,10 +11,12 @@ import { createEngine, errorPage } from '../oauth/provider';
 import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
+import { masterKeyStatusOf, type MasterKeyStatus } from '../secrets/master-key-selection';
 import { openStore, schemaVersion, type Db } from '../store/database';
 import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
+import { startSweeper } from '../store/sweeper';
 import { createInteractionRouter } from './interactions';
 import { createResourceApi } from './resource-api';
 
@@ -44,6 +46,8 @@ export interface RunningServer {
   /** Set on the first run only: the seeded demo app and its one-time secret. */
   seed: SeedResult | undefined;
   schemaVersion: string;
+  /** Where the master key lives; `level: 'warning'` when it sits in a file (the console shows it). */
+  masterKey: MasterKeyStatus;
   close(): Promise<void>;
 }
 
@@ -52,8 +56,19 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
+/** The port is taken; the desktop shell offers another instead of changing the issuer itself. */
+export class PortInUseError extends StartupError {
+  override name = 'PortInUseError';
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
+    super(`port ${port} on ${host} is already in use (choose another with --port, or --port 0 for a free one)`);
+  }
+}
+
 function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '' ) return '127.0.0.1';
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -71,7 +86,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use (choose another with --port, or --port 0 for a free one)`));
+      if (err.code === 'EADDRINUSE') reject(new PortInUseError(port, host));
       else if (err.code === 'EACCES') reject(new StartupError(`not allowed to listen on port ${port} on ${host} (choose a port above 1024)`));
       else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`cannot listen on host ${host}: no such local address`));
       else reject(new StartupError(`cannot listen on ${host}:${port}: ${err.message}`));
@@ -99,7 +114,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const cleanup: Array<() => Promise<unknown>> = [() => db.destroy()];
   try {
-    const masterKey = await (options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir)).load().catch((err: Error) => {
+    const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
+    const masterKey = await masterKeyStore.load().catch((err: Error) => {
       throw new StartupError(`cannot load the master key: ${err.message}`);
     });
     const settings = new SettingsStore(db);
@@ -141,6 +157,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/')) return ownRoutes(req, res);
       return engine(req, res);
     };
+    const stopSweeper = startSweeper(db);
+    cleanup.unshift(async () => stopSweeper());
     const version = await schemaVersion(db);
     log(`data folder: ${options.dataDir}`);
     return {
@@ -156,6 +174,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       activity,
       seed,
       schemaVersion: version,
+      masterKey: masterKeyStatusOf(masterKeyStore),
       async close() {
         await activity.flush();
         for (const step of cleanup) await step().catch(() => undefined);
