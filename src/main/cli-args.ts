@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { CONSENT_POLICIES, type ConsentPolicy } from '../shared/settings';
 import { defaultDataDir } from './paths';
+import { KEYCHAIN_MODES, type KeychainMode } from './secrets/master-key-selection';
 import { StartupError } from './server/server';
 
 export const USAGE = `Usage: npm run serve -- [options]
@@ -14,6 +15,10 @@ Options:
   --data-dir DIR    where the database and keys live
                     (default: $OAUTH_CONSOLE_DATA_DIR, else the platform's app-data folder)
   --consent POLICY  global consent policy: prompt, auto-approve or auto-deny
+  --keychain MODE   where the master key lives: auto (the OS keychain when one is
+                    reachable, else a 0600 file in the data folder; the default),
+                    on (keychain or fail) or off (file only)
+                    (default: $OAUTH_CONSOLE_KEYCHAIN, else auto)
   -h, --help        show this help`;
 
 export interface CliOptions {
@@ -21,6 +26,8 @@ export interface CliOptions {
   host: string;
   dataDir: string;
   consentPolicy?: ConsentPolicy;
+  /** Unset means `auto`. */
+  keychain?: KeychainMode;
 }
 
 /** Parses and validates the flags; throws a one-line message on bad input. */
@@ -34,6 +41,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         consent: { type: 'string' },
+        keychain: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -51,6 +59,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (consent !== undefined && !(CONSENT_POLICIES as readonly string[]).includes(consent)) {
     throw new StartupError(`--consent must be one of ${CONSENT_POLICIES.join(', ')}, not "${consent}"`);
   }
+  const keychain = values.keychain ?? env.OAUTH_CONSOLE_KEYCHAIN;
+  if (keychain !== undefined && !(KEYCHAIN_MODES as readonly string[]).includes(keychain)) {
+    throw new StartupError(`--keychain must be one of ${KEYCHAIN_MODES.join(', ')}, not "${keychain}"`);
+  }
   const dataDir = values['data-dir'];
   if (dataDir !== undefined && dataDir.trim() === '') throw new StartupError('--data-dir must not be empty');
   return {
@@ -58,5 +70,6 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     host,
     dataDir: resolve(dataDir ?? defaultDataDir(env)),
     ...(consent ? { consentPolicy: consent as ConsentPolicy } : {}),
+    ...(keychain ? { keychain: keychain as KeychainMode } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { parseCliArgs, USAGE } from './cli-args';
+import { SelectedMasterKeyStore } from './secrets/master-key-selection';
 import { StartupError, startServer } from './server/server';
 
 async function main(): Promise<void> {
@@ -7,7 +8,10 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const server = await startServer({ ...parsed, log: (line) => console.log(line) });
+  const { keychain, ...options } = parsed;
+  const masterKeyStore = new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
+  const server = await startServer({ ...options, masterKeyStore, log: (line) => console.log(line) });
+  console.log(`${server.masterKey.level === 'warning' ? 'warning: ' : ''}master key: ${server.masterKey.message}`);
   console.log(`issuer: ${server.issuer}`);
   console.log(`discovery: ${server.issuer}/.well-known/openid-configuration`);
   if (server.seed) {
