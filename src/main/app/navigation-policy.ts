@@ -1,0 +1,64 @@
+import { isRendererUrl, isStartupUrl, type RendererLocation } from './renderer-location';
+
+/**
+ * The URL to hand to the system browser, or null when it must not be opened: only
+ * http(s) with a host and without user:password, normalised by the URL parser so what
+ * is checked is what gets opened.
+ */
+export function externalUrl(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  if (!parsed.hostname || parsed.username || parsed.password) return null;
+  return parsed.href;
+}
+
+export interface NavigationDecision {
+  allow: boolean;
+  /** Set when the app should open this URL in the system browser instead. */
+  openExternally?: string;
+}
+
+/**
+ * In-window navigation stays on the console's own pages and the shell's start-up page;
+ * anything else is blocked, and http(s) links go to the system browser.
+ */
+export function decideNavigation(url: string, location: RendererLocation): NavigationDecision {
+  if (isRendererUrl(url, location) || isStartupUrl(url)) return { allow: true };
+  const external = externalUrl(url);
+  return external ? { allow: false, openExternally: external } : { allow: false };
+}
+
+/** `window.open` and `target=_blank` never make a window; http(s) links go to the system browser. */
+export function decideWindowOpen(url: string): { action: 'deny'; openExternally?: string } {
+  const external = externalUrl(url);
+  return external ? { action: 'deny', openExternally: external } : { action: 'deny' };
+}
+
+/** The only permission the console may have: writing text to the clipboard (copy buttons for one-time secrets). */
+const GRANTED_TO_CONSOLE = new Set(['clipboard-sanitized-write']);
+
+/** Permission requests and checks: denied unless the console itself asks for a granted one. */
+export function decidePermission(permission: string, requestingUrl: string | undefined, location: RendererLocation): boolean {
+  return GRANTED_TO_CONSOLE.has(permission) && requestingUrl !== undefined && isRendererUrl(requestingUrl, location);
+}
+
+/**
+ * Network requests (http, https, ws, wss) the app's web contents may make: none in
+ * production, where the console comes from `app://` and talks to the main process over IPC;
+ * under `npm start`, only to the dev server (pages, modules, hot-reload socket).
+ */
+export function allowsNetworkRequest(url: string, location: RendererLocation): boolean {
+  if (!location.dev) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return (parsed.protocol === 'http:' || parsed.protocol === 'ws:') && parsed.host === new URL(location.origin).host;
+}
