@@ -12,10 +12,13 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
+    // The window is sandboxed: its preload must be one CommonJS file that requires nothing
+    // but electron, so the contract (and zod) are bundled into it.
     build: {
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },

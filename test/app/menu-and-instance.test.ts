@@ -5,8 +5,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildMenuTemplate, menuEntries, type MenuActions } from '../../src/main/app/menu';
 import { claimSingleInstance, focusFirstInstance, type FocusableWindow } from '../../src/main/app/single-instance';
 
-function actions(): MenuActions & Record<keyof MenuActions, ReturnType<typeof vi.fn>> {
-  return { copyIssuerUrl: vi.fn(), openWebConsole: vi.fn(), openDataFolder: vi.fn(), reload: vi.fn(), toggleDevTools: vi.fn() };
+function actions() {
+  return {
+    copyIssuerUrl: vi.fn<() => void>(),
+    openWebConsole: vi.fn<() => void>(),
+    openDataFolder: vi.fn<() => void>(),
+    reload: vi.fn<() => void>(),
+    toggleDevTools: vi.fn<() => void>(),
+  } satisfies MenuActions;
 }
 
 function find(template: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions | undefined {

@@ -52,7 +52,7 @@ describe("Electron's security checklist", () => {
   });
 
   describe('Content-Security-Policy', () => {
-    it('allows nothing remote and no inline or eval script in production', () => {
+    it('allows nothing remote but https images, and no inline or eval script in production', () => {
       const csp = directives(rendererContentSecurityPolicy(production));
       expect(csp.get('default-src')).toEqual(["'none'"]);
       expect(csp.get('script-src')).toEqual(["'self'"]);
@@ -62,7 +62,9 @@ describe("Electron's security checklist", () => {
       expect(csp.get('form-action')).toEqual(["'none'"]);
       expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
       expect(csp.get('connect-src')).toEqual(["'self'"]);
-      for (const [, sources] of csp) {
+      expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'https:']);
+      for (const [name, sources] of csp) {
+        if (name === 'img-src') continue;
         expect(sources.filter((s) => /^(https?:|ws:|\*|'unsafe-eval')/.test(s))).toEqual([]);
       }
     });
@@ -123,13 +125,17 @@ describe("Electron's security checklist", () => {
       expect(externalUrl('')).toBeNull();
     });
 
-    it('lets the window reach the network only for the dev server', () => {
-      expect(allowsNetworkRequest('https://example.com/x.js', production)).toBe(false);
-      expect(allowsNetworkRequest('http://127.0.0.1:9090/', production)).toBe(false);
-      expect(allowsNetworkRequest('http://localhost:5173/src/main.tsx', development)).toBe(true);
-      expect(allowsNetworkRequest('ws://localhost:5173/', development)).toBe(true);
-      expect(allowsNetworkRequest('http://localhost:5174/', development)).toBe(false);
-      expect(allowsNetworkRequest('https://cdn.example.com/x.js', development)).toBe(false);
+    it('lets the window reach the network only for https images and the dev server', () => {
+      expect(allowsNetworkRequest('https://example.com/x.js', 'script', production)).toBe(false);
+      expect(allowsNetworkRequest('https://example.com/page', 'mainFrame', production)).toBe(false);
+      expect(allowsNetworkRequest('https://example.com/api', 'xhr', production)).toBe(false);
+      expect(allowsNetworkRequest('https://example.com/logo.png', 'image', production)).toBe(true);
+      expect(allowsNetworkRequest('http://example.com/logo.png', 'image', production)).toBe(false);
+      expect(allowsNetworkRequest('http://127.0.0.1:9090/', 'xhr', production)).toBe(false);
+      expect(allowsNetworkRequest('http://localhost:5173/src/main.tsx', 'script', development)).toBe(true);
+      expect(allowsNetworkRequest('ws://localhost:5173/', 'webSocket', development)).toBe(true);
+      expect(allowsNetworkRequest('http://localhost:5174/', 'script', development)).toBe(false);
+      expect(allowsNetworkRequest('https://cdn.example.com/x.js', 'script', development)).toBe(false);
     });
   });
 

@@ -48,17 +48,19 @@ export function decidePermission(permission: string, requestingUrl: string | und
 }
 
 /**
- * Network requests (http, https, ws, wss) the app's web contents may make: none in
- * production, where the console comes from `app://` and talks to the main process over IPC;
- * under `npm start`, only to the dev server (pages, modules, hot-reload socket).
+ * Network requests (http, https, ws, wss) the app's web contents may make. In production the
+ * console comes from `app://` and talks to the main process over IPC, so the only requests
+ * are https images (app logos, as the CSP allows); under `npm start`, also the dev server
+ * (pages, modules, the hot-reload socket). `resourceType` is Electron's (`image`, `script`, ...).
  */
-export function allowsNetworkRequest(url: string, location: RendererLocation): boolean {
-  if (!location.dev) return false;
+export function allowsNetworkRequest(url: string, resourceType: string, location: RendererLocation): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return false;
   }
+  if (parsed.protocol === 'https:' && resourceType === 'image') return true;
+  if (!location.dev) return false;
   return (parsed.protocol === 'http:' || parsed.protocol === 'ws:') && parsed.host === new URL(location.origin).host;
 }

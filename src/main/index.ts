@@ -1,0 +1,3 @@
+import { runDesktopApp } from './app/electron-shell';
+
+runDesktopApp();
