@@ -1,0 +1,121 @@
+import {
+  AdminError,
+  adminErrorBodySchema,
+  changeEventSchema,
+  createAdminClient,
+  createHttpTransport,
+  followChanges,
+  unwrapAdminResult,
+  type AdminClient,
+  type AdminTransport,
+  type ChangeEvent,
+} from '../../../shared/contract';
+
+/** Whether live changes are flowing right now. */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped';
+
+/** The admin service as the console sees it, whichever transport carries it. */
+export interface AdminConnection {
+  client: AdminClient;
+  transport: 'ipc' | 'http';
+  /** Follows live changes until the returned function is called. */
+  subscribe(onChange: (change: ChangeEvent) => void, onStatus: (status: LiveStatus) => void): () => void;
+}
+
+/**
+ * What the Electron preload exposes on `window.oauthConsole`: one call per
+ * procedure (resolving with a transport result or the output) and a
+ * subscription to live changes.
+ */
+export interface ConsoleBridge {
+  call(procedure: string, input: unknown): Promise<unknown>;
+  onChange?(listener: (change: unknown) => void): () => void;
+}
+
+export const BRIDGE_GLOBAL = 'oauthConsole';
+
+export function findBridge(win: object): ConsoleBridge | null {
+  const candidate = (win as Record<string, unknown>)[BRIDGE_GLOBAL] as Partial<ConsoleBridge> | undefined;
+  return candidate && typeof candidate.call === 'function' ? (candidate as ConsoleBridge) : null;
+}
+
+/** Errors do not keep their class across contextBridge: rebuild an AdminError from what arrives. */
+function toAdminError(err: unknown): AdminError {
+  if (err instanceof AdminError) return err;
+  const body = adminErrorBodySchema.safeParse(err);
+  if (body.success) return new AdminError(body.data);
+  const message = (err as Error | undefined)?.message ?? String(err);
+  const embedded = /\{.*\}/s.exec(message);
+  if (embedded) {
+    try {
+      const parsed = adminErrorBodySchema.safeParse(JSON.parse(embedded[0]));
+      if (parsed.success) return new AdminError(parsed.data);
+    } catch {
+      // not a structured error: fall through
+    }
+  }
+  return new AdminError({ code: 'unavailable', message: `The admin service could not be reached: ${message}` });
+}
+
+function bridgeTransport(bridge: ConsoleBridge): AdminTransport {
+  return async (procedure, input) => {
+    let result: unknown;
+    try {
+      result = await bridge.call(procedure, input);
+    } catch (err) {
+      throw toAdminError(err);
+    }
+    const looksLikeResult = typeof result === 'object' && result !== null && 'ok' in result && typeof (result as { ok: unknown }).ok === 'boolean';
+    return looksLikeResult ? unwrapAdminResult(result) : result;
+  };
+}
+
+/** The desktop window: calls go through the preload bridge over IPC. */
+export function connectThroughBridge(bridge: ConsoleBridge): AdminConnection {
+  return {
+    client: createAdminClient(bridgeTransport(bridge)),
+    transport: 'ipc',
+    subscribe(onChange, onStatus) {
+      if (!bridge.onChange) {
+        onStatus('stopped');
+        return () => undefined;
+      }
+      onStatus('live');
+      const unsubscribe = bridge.onChange((raw) => {
+        const parsed = changeEventSchema.safeParse(raw);
+        if (parsed.success) onChange(parsed.data);
+      });
+      return () => {
+        unsubscribe();
+        onStatus('stopped');
+      };
+    },
+  };
+}
+
+/** The web console: calls go over HTTP to the server that served the page, with the admin token. */
+export function connectOverHttp(baseUrl: string, token: string, fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): AdminConnection {
+  return {
+    client: createAdminClient(createHttpTransport({ baseUrl, token, fetch: fetchImpl })),
+    transport: 'http',
+    subscribe(onChange, onStatus) {
+      const controller = new AbortController();
+      onStatus('connecting');
+      const watchedFetch: typeof fetch = async (...args) => {
+        try {
+          const res = await fetchImpl(...args);
+          onStatus(res.ok ? 'live' : 'reconnecting');
+          return res;
+        } catch (err) {
+          if (!controller.signal.aborted) onStatus('reconnecting');
+          throw err;
+        }
+      };
+      followChanges({ baseUrl, token, fetch: watchedFetch, signal: controller.signal, onChange }).then(
+        () => onStatus('stopped'),
+        () => onStatus('stopped'),
+      );
+      return () => controller.abort();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import type { TokenKind, TokenStatus } from '../../../shared/contract';
+import type { ConsentPolicy } from '../../../shared/settings';
+import { formatDateTime, formatDuration, formatRelative } from '../lib/format';
+import { useNow } from '../lib/use-now';
+
+const STATUS_COLORS: Record<TokenStatus, string> = { active: 'teal', expired: 'gray', revoked: 'red', consumed: 'violet' };
+
+export function TokenStatusBadge({ status }: { status: TokenStatus }) {
+  return (
+    <Badge color={STATUS_COLORS[status]} variant="light" size="sm">
+      {status}
+    </Badge>
+  );
+}
+
+export const TOKEN_KIND_LABELS: Record<TokenKind, string> = {
+  code: 'Authorization code',
+  access: 'Access token',
+  refresh: 'Refresh token',
+  client_credentials: 'Client credentials',
+};
+
+const KIND_SHORT: Record<TokenKind, string> = { code: 'code', access: 'access', refresh: 'refresh', client_credentials: 'client creds' };
+
+export function TokenKindBadge({ kind }: { kind: TokenKind }) {
+  return (
+    <Tooltip label={TOKEN_KIND_LABELS[kind]} withArrow>
+      <Badge color="blue" variant="outline" size="sm">
+        {KIND_SHORT[kind]}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+const POLICY_COLORS: Record<ConsentPolicy, string> = { prompt: 'blue', 'auto-approve': 'teal', 'auto-deny': 'orange' };
+
+export function ConsentPolicyBadge({ policy, inherited }: { policy: ConsentPolicy; inherited?: boolean }) {
+  return (
+    <Badge color={POLICY_COLORS[policy]} variant={inherited ? 'outline' : 'light'} size="sm">
+      {policy}
+      {inherited ? ' (server)' : ''}
+    </Badge>
+  );
+}
+
+export function ScopeBadges({ scopes, max = 4 }: { scopes: string[]; max?: number }) {
+  if (scopes.length === 0) return <Text size="sm" c="dimmed">none</Text>;
+  const shown = scopes.slice(0, max);
+  const rest = scopes.length - shown.length;
+  return (
+    <Group gap={4}>
+      {shown.map((s) => (
+        <Badge key={s} variant="default" size="sm" tt="none" ff="monospace" fw={500}>
+          {s}
+        </Badge>
+      ))}
+      {rest > 0 ? (
+        <Tooltip label={scopes.slice(max).join(' ')} withArrow multiline maw={320}>
+          <Badge variant="default" size="sm" tt="none">
+            +{rest}
+          </Badge>
+        </Tooltip>
+      ) : null}
+    </Group>
+  );
+}
+
+/** A live countdown to an expiry: `in 23h 59m 12s`, then `expired 5s ago`. */
+export function Countdown({ at, never = 'never expires' }: { at: number | null; never?: string }) {
+  const now = useNow();
+  if (at === null) return <Text size="sm" c="dimmed">{never}</Text>;
+  const left = at - now;
+  return (
+    <Tooltip label={formatDateTime(at)} withArrow>
+      <Text size="sm" c={left <= 0 ? 'dimmed' : left < 5 * 60_000 ? 'orange' : undefined} style={{ fontVariantNumeric: 'tabular-nums' }}>
+        {left <= 0 ? `expired ${formatRelative(at, now)}` : `in ${formatDuration(left / 1000)}`}
+      </Text>
+    </Tooltip>
+  );
+}
+
+/** `5m ago`, kept fresh, with the exact time on hover. */
+export function TimeAgo({ at, empty = '—' }: { at: number | null; empty?: string }) {
+  const now = useNow();
+  if (at === null) return <Text size="sm" c="dimmed">{empty}</Text>;
+  return (
+    <Tooltip label={formatDateTime(at)} withArrow>
+      <Text size="sm" component="time" dateTime={new Date(at).toISOString()}>
+        {formatRelative(at, now)}
+      </Text>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,1 @@
+export function ActivityScreen() { return null; }

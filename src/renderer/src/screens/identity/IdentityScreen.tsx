@@ -1,0 +1,1 @@
+export function IdentityScreen() { return null; }

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { Button, Card, Group, Stack, Text, Textarea } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import type { AdminError, TokenInspection } from '../../../../shared/contract';
+import { useAdmin } from '../../admin/hooks';
+import { useLookups } from '../../admin/lookups';
+import { ErrorAlert } from '../../components/feedback';
+import { TokenRevokeActions } from './TokenDetails';
+import { TokenInspector } from './TokenInspector';
+
+/**
+ * Paste any token (one of ours, or a JWT from anywhere) and see what it is.
+ * The value goes to the server once, to be hashed and looked up; it is kept
+ * in no cache and cleared with the form.
+ */
+export function PasteInspector() {
+  const { connection } = useAdmin();
+  const lookups = useLookups();
+  const [value, setValue] = useState('');
+  const inspect = useMutation<TokenInspection, AdminError, string>({ mutationFn: (v) => connection.client.tokens.inspect({ value: v }) });
+  const token = inspect.data?.token ?? null;
+  return (
+    <Stack>
+      <Card withBorder padding="lg">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (value.trim()) inspect.mutate(value.trim());
+          }}
+        >
+          <Stack gap="sm">
+            <Textarea
+              label="Token"
+              description="An access, refresh or client-credentials token, an authorization code, or any JWT."
+              placeholder="oc_at_…  or  eyJhbGciOi…"
+              value={value}
+              onChange={(e) => setValue(e.currentTarget.value)}
+              autosize
+              minRows={3}
+              maxRows={10}
+              spellCheck={false}
+              autoComplete="off"
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
+            />
+            <Group>
+              <Button type="submit" disabled={!value.trim()} loading={inspect.isPending}>
+                Inspect
+              </Button>
+              <Button
+                variant="default"
+                onClick={() => {
+                  setValue('');
+                  inspect.reset();
+                }}
+                disabled={!value && !inspect.data}
+              >
+                Clear
+              </Button>
+              <Text size="xs" c="dimmed">
+                Only its hash is looked up; the value is never stored or logged.
+              </Text>
+            </Group>
+          </Stack>
+        </form>
+      </Card>
+      {inspect.error ? <ErrorAlert error={inspect.error} /> : null}
+      {inspect.data ? (
+        <Card withBorder padding="lg">
+          <Stack>
+            {token ? <TokenRevokeActions token={token} onRevoked={() => inspect.mutate(value.trim())} /> : null}
+            <TokenInspector inspection={inspect.data} names={lookups} />
+          </Stack>
+        </Card>
+      ) : null}
+    </Stack>
+  );
+}

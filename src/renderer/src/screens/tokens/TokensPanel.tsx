@@ -1,0 +1,176 @@
+import { useState } from 'react';
+import { ActionIcon, Badge, Button, CloseButton, Drawer, Group, Select, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { TOKEN_KINDS, TOKEN_STATUSES, type Token, type TokenKind, type TokenStatus } from '../../../../shared/contract';
+import { useAdminMutation, useAdminPagedQuery } from '../../admin/hooks';
+import { appOptions, useLookups, userOptions, workspaceOptions } from '../../admin/lookups';
+import { Countdown, ScopeBadges, TimeAgo, TOKEN_KIND_LABELS, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { Empty, QueryState } from '../../components/feedback';
+import { IconBan, IconEye } from '../../components/icons';
+import { shortId } from '../../lib/format';
+import { useSearchFilters } from '../../lib/use-search-filters';
+import { RevokeAllDialog } from './RevokeAllDialog';
+import { TokenDetails } from './TokenDetails';
+
+const FILTERS = ['kind', 'status', 'app', 'user', 'workspace', 'grant', 'inspect'] as const;
+
+function RowActions({ token, onInspect }: { token: Token; onInspect: () => void }) {
+  const revoke = useAdminMutation('tokens.revoke');
+  return (
+    <Group gap={2} wrap="nowrap" justify="flex-end">
+      <Tooltip label="Inspect" withArrow>
+        <ActionIcon variant="subtle" onClick={onInspect} aria-label={`Inspect ${TOKEN_KIND_LABELS[token.kind].toLowerCase()} ${shortId(token.id)}`}>
+          <IconEye size={16} />
+        </ActionIcon>
+      </Tooltip>
+      <ConfirmButton
+        iconOnly
+        icon={<IconBan size={16} />}
+        label={`Revoke ${TOKEN_KIND_LABELS[token.kind].toLowerCase()} ${shortId(token.id)}`}
+        title="Revoke this token?"
+        confirmLabel="Revoke token"
+        disabled={token.status !== 'active'}
+        action={() => revoke.mutateAsync({ id: token.id })}
+        onDone={() => notifications.show({ color: 'teal', title: 'Token revoked', message: 'It is refused from now on.' })}
+      >
+        <Text size="sm">
+          The {TOKEN_KIND_LABELS[token.kind].toLowerCase()} of {token.appName ?? 'an app'}
+          {token.userEmail ? ` for ${token.userEmail}` : ''} stops working at once. The row stays, marked revoked.
+        </Text>
+      </ConfirmButton>
+    </Group>
+  );
+}
+
+/**
+ * The token table with its filters, inspect drawer and revoke actions. On
+ * the tokens screen every filter is open; an app's page fixes the app.
+ */
+export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
+  const { values, set, clear } = useSearchFilters(FILTERS);
+  const lookups = useLookups();
+  const [revokeAllOpen, setRevokeAllOpen] = useState(false);
+  const appId = fixed.appId ?? values.app;
+  const tokens = useAdminPagedQuery('tokens.list', {
+    kind: values.kind as TokenKind | undefined,
+    status: values.status as TokenStatus | undefined,
+    appId,
+    userId: values.user,
+    workspaceId: values.workspace,
+    grantId: values.grant,
+    limit: 50,
+  });
+  const filtered = FILTERS.some((k) => k !== 'inspect' && values[k]);
+
+  return (
+    <Stack>
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <Select
+          label="Kind"
+          placeholder="Any"
+          data={TOKEN_KINDS.map((k) => ({ value: k, label: TOKEN_KIND_LABELS[k] }))}
+          value={values.kind ?? null}
+          onChange={(v) => set('kind', v)}
+          clearable
+          w={190}
+        />
+        <Select label="Status" placeholder="Any" data={[...TOKEN_STATUSES]} value={values.status ?? null} onChange={(v) => set('status', v)} clearable w={140} />
+        {fixed.appId ? null : (
+          <Select label="App" placeholder="Any" data={appOptions(lookups.apps)} value={values.app ?? null} onChange={(v) => set('app', v)} clearable searchable w={190} />
+        )}
+        <Select label="User" placeholder="Any" data={userOptions(lookups.users)} value={values.user ?? null} onChange={(v) => set('user', v)} clearable searchable w={230} />
+        <Select label="Workspace" placeholder="Any" data={workspaceOptions(lookups.workspaces)} value={values.workspace ?? null} onChange={(v) => set('workspace', v)} clearable w={180} />
+        {values.grant ? (
+          <Badge size="lg" variant="light" rightSection={<CloseButton size="xs" onClick={() => set('grant', null)} aria-label="Clear grant filter" />}>
+            grant {shortId(values.grant)}
+          </Badge>
+        ) : null}
+        {filtered ? (
+          <Button variant="subtle" onClick={clear}>
+            Clear filters
+          </Button>
+        ) : null}
+        <Button ml="auto" color="red" variant="light" leftSection={<IconBan size={16} />} onClick={() => setRevokeAllOpen(true)}>
+          Revoke all…
+        </Button>
+      </Group>
+      <QueryState
+        query={tokens}
+        isEmpty={tokens.items.length === 0}
+        empty={
+          <Empty
+            title={filtered ? 'No token matches' : 'No tokens yet'}
+            description={filtered ? 'Change or clear the filters.' : 'Tokens appear here as soon as an app gets one: run a flow from the consent preview or the quick start.'}
+          />
+        }
+      >
+        <Table.ScrollContainer minWidth={1000}>
+          <Table highlightOnHover verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Kind</Table.Th>
+                <Table.Th>App</Table.Th>
+                <Table.Th>User</Table.Th>
+                <Table.Th>Workspace</Table.Th>
+                <Table.Th>Scopes</Table.Th>
+                <Table.Th>Issued</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {tokens.items.map((t) => (
+                <Table.Tr key={t.id} data-token-id={t.id}>
+                  <Table.Td>
+                    <TokenStatusBadge status={t.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <TokenKindBadge kind={t.kind} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{t.appName ?? t.appId ?? '—'}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{t.userEmail ?? (t.kind === 'client_credentials' ? <Text span c="dimmed" size="sm">app itself</Text> : '—')}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{lookups.workspaceName(t.workspaceId) ?? '—'}</Text>
+                  </Table.Td>
+                  <Table.Td maw={260}>
+                    <ScopeBadges scopes={t.scopes} max={3} />
+                  </Table.Td>
+                  <Table.Td>
+                    <TimeAgo at={t.createdAt} />
+                  </Table.Td>
+                  <Table.Td>
+                    {t.status === 'active' ? <Countdown at={t.expiresAt} never="until revoked" /> : <Text size="sm" c="dimmed">—</Text>}
+                  </Table.Td>
+                  <Table.Td>
+                    <RowActions token={t} onInspect={() => set('inspect', t.id)} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        {tokens.hasNextPage ? (
+          <Group justify="center">
+            <Button variant="default" onClick={() => void tokens.fetchNextPage()} loading={tokens.isFetchingNextPage}>
+              Load more
+            </Button>
+          </Group>
+        ) : null}
+      </QueryState>
+      <Drawer opened={Boolean(values.inspect)} onClose={() => set('inspect', null)} position="right" size="xl" title={<Text fw={700}>Inspect token</Text>}>
+        {values.inspect ? <TokenDetails id={values.inspect} onInspect={(id) => set('inspect', id)} /> : null}
+      </Drawer>
+      {revokeAllOpen ? (
+        <RevokeAllDialog opened onClose={() => setRevokeAllOpen(false)} lookups={lookups} initial={{ appId, userId: values.user, grantId: values.grant }} />
+      ) : null}
+    </Stack>
+  );
+}
