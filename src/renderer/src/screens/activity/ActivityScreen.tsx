@@ -1,1 +1,261 @@
-export function ActivityScreen() { return null; }
+import { useEffect, useState } from 'react';
+import { Badge, Button, Card, Code, Drawer, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { EVENT_LEVELS, type ActivityEvent, type AdminError, type ProcedureOutput } from '../../../../shared/contract';
+import { adminKey, useAdmin } from '../../admin/hooks';
+import { appOptions, useLookups, userOptions } from '../../admin/lookups';
+import { Field } from '../../components/copy';
+import { Empty, QueryState } from '../../components/feedback';
+import { IconPause, IconPlay, IconSearch } from '../../components/icons';
+import { PageHeader } from '../../components/PageHeader';
+import { formatDateTime, formatTime } from '../../lib/format';
+import { useSearchFilters } from '../../lib/use-search-filters';
+
+const FILTERS = ['type', 'level', 'app', 'user', 'q'] as const;
+
+const TYPE_GROUPS = [
+  { value: 'authorization.', label: 'Authorization requests' },
+  { value: 'sign_in', label: 'Sign-ins' },
+  { value: 'consent.', label: 'Consent decisions' },
+  { value: 'code.', label: 'Authorization codes' },
+  { value: 'token.', label: 'Tokens (issued, refreshed, revoked, rejected)' },
+  { value: 'refresh_token.', label: 'Refresh tokens' },
+  { value: 'grant.', label: 'Grants' },
+  { value: 'client.', label: 'Dynamic registration' },
+  { value: 'app.', label: 'Apps' },
+  { value: 'user.', label: 'Users' },
+  { value: 'workspace.', label: 'Workspaces' },
+  { value: 'membership.', label: 'Memberships' },
+  { value: 'api_key.', label: 'API keys' },
+  { value: 'api.', label: 'Resource API' },
+  { value: 'settings.', label: 'Settings' },
+  { value: 'keys.', label: 'Signing keys' },
+  { value: 'server.', label: 'Server' },
+  { value: 'session.', label: 'Sessions' },
+];
+
+const LEVEL_COLORS = { info: 'gray', warn: 'orange', error: 'red' } as const;
+
+/** The few facts that say what an event was about, for the table's summary column. */
+const SUMMARY_KEYS = ['error', 'description', 'message', 'scope', 'grantType', 'kind', 'decision', 'how', 'name', 'redirectUri', 'status', 'path'];
+
+export function summarize(detail: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const key of SUMMARY_KEYS) {
+    const value = detail[key];
+    if (value === undefined || value === null || value === '') continue;
+    parts.push(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    if (parts.length === 3) break;
+  }
+  return parts.join(' · ');
+}
+
+function EventDetail({ event, names }: { event: ActivityEvent; names: ReturnType<typeof useLookups> }) {
+  return (
+    <Stack>
+      <SimpleGrid cols={2}>
+        <Field label="When">
+          <Text size="sm">{formatDateTime(event.at)}</Text>
+        </Field>
+        <Field label="Level">
+          <Badge color={LEVEL_COLORS[event.level]} variant="light">
+            {event.level}
+          </Badge>
+        </Field>
+        <Field label="Type">
+          <Text className="mono">{event.type}</Text>
+        </Field>
+        <Field label="Event id">
+          <Text size="sm">{event.id}</Text>
+        </Field>
+        <Field label="App">
+          {event.clientId ? (
+            <Text size="sm" component={Link} to={`/apps/${encodeURIComponent(event.clientId)}`} c="blue">
+              {names.appName(event.clientId) ?? event.clientId}
+            </Text>
+          ) : (
+            <Text size="sm">—</Text>
+          )}
+        </Field>
+        <Field label="User">
+          <Text size="sm">{names.userLabel(event.accountId) ?? event.accountId ?? '—'}</Text>
+        </Field>
+        <Field label="Workspace">
+          <Text size="sm">{names.workspaceName(event.workspaceId) ?? event.workspaceId ?? '—'}</Text>
+        </Field>
+      </SimpleGrid>
+      <Field label="Details (credentials are redacted before they are stored)">
+        <Code block>{JSON.stringify(event.detail, null, 2)}</Code>
+      </Field>
+      <Group>
+        {event.clientId ? (
+          <Button component={Link} to={`/tokens?app=${encodeURIComponent(event.clientId)}`} variant="default" size="xs">
+            Tokens of this app
+          </Button>
+        ) : null}
+        {event.accountId ? (
+          <Button component={Link} to={`/activity?user=${encodeURIComponent(event.accountId)}`} variant="default" size="xs">
+            Activity of this user
+          </Button>
+        ) : null}
+      </Group>
+    </Stack>
+  );
+}
+
+type ActivityPage = ProcedureOutput<'activity.list'>;
+
+/** The event log, following live: new events arrive on their own; pause to read. */
+export function ActivityScreen() {
+  const { connection } = useAdmin();
+  const lookups = useLookups();
+  const { values, set, clear } = useSearchFilters(FILTERS);
+  const [search, setSearch] = useState(values.q ?? '');
+  const [debounced] = useDebouncedValue(search, 300);
+  useEffect(() => set('q', debounced.trim() || null), [debounced, set]);
+  const [paused, setPaused] = useState<ActivityEvent[] | null>(null);
+  const [selected, setSelected] = useState<ActivityEvent | null>(null);
+  const filters = {
+    ...(values.type ? { types: [values.type] } : {}),
+    ...(values.level ? { level: values.level as (typeof EVENT_LEVELS)[number] } : {}),
+    ...(values.app ? { appId: values.app } : {}),
+    ...(values.user ? { userId: values.user } : {}),
+    ...(values.q ? { search: values.q } : {}),
+  };
+  const events = useInfiniteQuery<ActivityPage, AdminError>({
+    queryKey: [...adminKey('activity.list', filters), 'paged'],
+    queryFn: ({ pageParam }) => connection.client.activity.list({ ...filters, limit: 100, ...(pageParam ? { beforeId: pageParam as number } : {}) }),
+    initialPageParam: null,
+    getNextPageParam: (last) => last.nextBeforeId,
+  });
+  const live = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const shown = paused ?? live;
+  const newSincePause = paused ? live.filter((e) => e.id > (paused[0]?.id ?? 0)).length : 0;
+
+  // Rows that arrived after the screen opened get a brief highlight.
+  const [firstSeen, setFirstSeen] = useState<number | null>(null);
+  const newestId = live[0]?.id ?? 0;
+  const loaded = events.data !== undefined;
+  useEffect(() => {
+    if (loaded) setFirstSeen((seen) => seen ?? newestId);
+  }, [loaded, newestId]);
+  const filtered = Object.values(values).some(Boolean);
+
+  return (
+    <>
+      <PageHeader
+        title="Activity"
+        description="Authorization requests, sign-ins, consent decisions, tokens issued, refreshed, revoked and rejected, and errors, as they happen."
+        actions={
+          paused ? (
+            <Button leftSection={<IconPlay size={16} />} onClick={() => setPaused(null)}>
+              Resume{newSincePause ? ` (${newSincePause} new)` : ''}
+            </Button>
+          ) : (
+            <Button variant="default" leftSection={<IconPause size={16} />} onClick={() => setPaused(live)}>
+              Pause
+            </Button>
+          )
+        }
+      />
+      <Card withBorder padding="md">
+        <Stack>
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <Select label="Type" placeholder="Any" data={TYPE_GROUPS} value={values.type ?? null} onChange={(v) => set('type', v)} clearable w={240} />
+            <Select label="Level" placeholder="Any" data={[...EVENT_LEVELS]} value={values.level ?? null} onChange={(v) => set('level', v)} clearable w={120} />
+            <Select label="App" placeholder="Any" data={appOptions(lookups.apps)} value={values.app ?? null} onChange={(v) => set('app', v)} clearable searchable w={190} />
+            <Select label="User" placeholder="Any" data={userOptions(lookups.users)} value={values.user ?? null} onChange={(v) => set('user', v)} clearable searchable w={230} />
+            <TextInput label="Search" placeholder="Type or detail text" leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={220} />
+            {filtered ? (
+              <Button
+                variant="subtle"
+                onClick={() => {
+                  setSearch('');
+                  clear();
+                }}
+              >
+                Clear filters
+              </Button>
+            ) : null}
+          </Group>
+          <QueryState
+            query={events}
+            isEmpty={shown.length === 0}
+            empty={<Empty title={filtered ? 'No event matches' : 'No activity yet'} description={filtered ? 'Change or clear the filters.' : 'Events appear here live as the server works.'} />}
+          >
+            <Table.ScrollContainer minWidth={900}>
+              <Table verticalSpacing={6} highlightOnHover stickyHeader>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th w={100}>Time</Table.Th>
+                    <Table.Th w={70}>Level</Table.Th>
+                    <Table.Th>Event</Table.Th>
+                    <Table.Th>App</Table.Th>
+                    <Table.Th>User</Table.Th>
+                    <Table.Th>Summary</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody aria-live={paused ? 'off' : 'polite'} aria-relevant="additions">
+                  {shown.map((e) => (
+                    <Table.Tr
+                      key={e.id}
+                      className={`clickable-row${firstSeen !== null && e.id > firstSeen ? ' new-row' : ''}`}
+                      tabIndex={0}
+                      onClick={() => setSelected(e)}
+                      onKeyDown={(k) => {
+                        if (k.key === 'Enter' || k.key === ' ') {
+                          k.preventDefault();
+                          setSelected(e);
+                        }
+                      }}
+                      aria-label={`${e.type} at ${formatDateTime(e.at)}: show details`}
+                    >
+                      <Table.Td>
+                        <Tooltip label={formatDateTime(e.at)} withArrow>
+                          <Text size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                            {formatTime(e.at)}
+                          </Text>
+                        </Tooltip>
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge size="xs" color={LEVEL_COLORS[e.level]} variant="light">
+                          {e.level}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text className="mono">{e.type}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{lookups.appName(e.clientId) ?? (e.clientId ? e.clientId.slice(0, 14) : '—')}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{lookups.userLabel(e.accountId) ?? '—'}</Text>
+                      </Table.Td>
+                      <Table.Td maw={360}>
+                        <Text size="sm" c="dimmed" lineClamp={1}>
+                          {summarize(e.detail)}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            {!paused && events.hasNextPage ? (
+              <Group justify="center">
+                <Button variant="default" onClick={() => void events.fetchNextPage()} loading={events.isFetchingNextPage}>
+                  Load older events
+                </Button>
+              </Group>
+            ) : null}
+          </QueryState>
+        </Stack>
+      </Card>
+      <Drawer opened={selected !== null} onClose={() => setSelected(null)} position="right" size="lg" title={<Text fw={700}>Event</Text>}>
+        {selected ? <EventDetail event={selected} names={lookups} /> : null}
+      </Drawer>
+    </>
+  );
+}

@@ -1,1 +1,292 @@
-export function SettingsScreen() { return null; }
+import { useState } from 'react';
+import { Badge, Button, Card, Group, NumberInput, Radio, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { settingsUpdateInput, type Settings } from '../../../../shared/contract';
+import { CONSENT_POLICIES, REGISTRATION_POLICIES, type ConsentPolicy, type RegistrationPolicy } from '../../../../shared/settings';
+import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
+import { useLookups, workspaceOptions } from '../../admin/lookups';
+import { TimeAgo } from '../../components/badges';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { CopyValue, Field } from '../../components/copy';
+import { ErrorAlert, QueryState } from '../../components/feedback';
+import { IconKey, IconRefresh } from '../../components/icons';
+import { PageHeader } from '../../components/PageHeader';
+import { SecretOnceDialog } from '../../components/SecretOnceDialog';
+import { describeSeconds, formatDateTime } from '../../lib/format';
+import { useFormSubmit } from '../../lib/use-form-submit';
+
+type Lifetime = 'authorizationCodeTtl' | 'accessTokenTtl' | 'refreshTokenTtl' | 'clientCredentialsTtl' | 'idTokenTtl' | 'sessionTtl';
+
+const LIFETIMES: Array<{ key: Lifetime; label: string; help: string }> = [
+  { key: 'authorizationCodeTtl', label: 'Authorization code', help: 'Single use; seeds: 5 minutes' },
+  { key: 'accessTokenTtl', label: 'Access token', help: 'Seeds: 24 hours' },
+  { key: 'refreshTokenTtl', label: 'Refresh token', help: '0 keeps it valid until revoked; rotates on every use' },
+  { key: 'clientCredentialsTtl', label: 'Client-credentials token', help: 'Tokens an app gets for itself' },
+  { key: 'idTokenTtl', label: 'ID token', help: 'Seeds: 1 hour' },
+  { key: 'sessionTtl', label: 'Sign-in session', help: 'How long the sign-in page remembers a user' },
+];
+
+const CONSENT_HELP: Record<ConsentPolicy, string> = {
+  prompt: 'Show the consent screen (the default).',
+  'auto-approve': 'Skip the screens: sign in the login_hint user (else the app workspace’s owner) and approve. For automated tests.',
+  'auto-deny': 'Refuse every authorization request with access_denied.',
+};
+
+const REGISTRATION_HELP: Record<RegistrationPolicy, string> = {
+  open: 'Anyone on this machine may register a client (RFC 7591).',
+  'initial-access-token': 'Registration needs an initial access token (401 without one).',
+  off: 'Dynamic registration is refused (403).',
+};
+
+function SettingsForm({ settings }: { settings: Settings }) {
+  const lookups = useLookups();
+  const [values, setValues] = useState(settings);
+  const update = useAdminMutation('settings.update');
+  const form = useFormSubmit<Partial<Settings>>(settingsUpdateInput, (input) => update.mutateAsync(input));
+  const changed = (Object.keys(values) as Array<keyof Settings>).filter((k) => values[k] !== settings[k]);
+  const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const save = async () => {
+    const patch = Object.fromEntries(changed.map((k) => [k, values[k]])) as Partial<Settings>;
+    if (await form.submit(patch)) notifications.show({ color: 'teal', title: 'Settings saved', message: 'They apply to new requests at once, no restart needed.' });
+  };
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <Stack gap="lg">
+        <Card withBorder padding="lg">
+          <Title order={3} mb="xs">
+            Lifetimes
+          </Title>
+          <Text size="sm" c="dimmed" mb="md">
+            In seconds. Tokens already issued keep the lifetime they were issued with.
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+            {LIFETIMES.map(({ key, label, help }) => (
+              <NumberInput
+                key={key}
+                label={label}
+                description={`${help}${values[key] ? ` · now ${describeSeconds(values[key])}` : key === 'refreshTokenTtl' ? ' · now until revoked' : ''}`}
+                value={values[key]}
+                onChange={(v) => set(key, typeof v === 'number' ? v : Number(v) || 0)}
+                min={key === 'refreshTokenTtl' ? 0 : 1}
+                allowDecimal={false}
+                allowNegative={false}
+                thousandSeparator=" "
+                suffix=" s"
+                error={form.errors[key]}
+              />
+            ))}
+          </SimpleGrid>
+        </Card>
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Card withBorder padding="lg">
+            <Radio.Group
+              label={<Title order={3}>Consent policy</Title>}
+              description="For every app that does not set its own."
+              value={values.consentPolicy}
+              onChange={(v) => set('consentPolicy', v as ConsentPolicy)}
+              error={form.errors.consentPolicy}
+            >
+              <Stack gap="sm" mt="sm">
+                {CONSENT_POLICIES.map((p) => (
+                  <Radio key={p} value={p} label={p} description={CONSENT_HELP[p]} />
+                ))}
+              </Stack>
+            </Radio.Group>
+          </Card>
+          <Card withBorder padding="lg">
+            <Stack>
+              <Radio.Group
+                label={<Title order={3}>Dynamic registration</Title>}
+                description="Clients that register themselves at /oauth/register appear as apps with origin dynamic."
+                value={values.registrationPolicy}
+                onChange={(v) => set('registrationPolicy', v as RegistrationPolicy)}
+                error={form.errors.registrationPolicy}
+              >
+                <Stack gap="sm" mt="sm">
+                  {REGISTRATION_POLICIES.map((p) => (
+                    <Radio key={p} value={p} label={p} description={REGISTRATION_HELP[p]} />
+                  ))}
+                </Stack>
+              </Radio.Group>
+              <Select
+                label="Workspace for registered clients"
+                placeholder="The oldest workspace"
+                data={workspaceOptions(lookups.workspaces)}
+                value={values.registrationWorkspaceId}
+                onChange={(v) => set('registrationWorkspaceId', v)}
+                clearable
+                error={form.errors.registrationWorkspaceId}
+              />
+            </Stack>
+          </Card>
+        </SimpleGrid>
+        {form.error && form.error.fields.length === 0 ? <ErrorAlert error={form.error} /> : null}
+        <Group justify="flex-end">
+          <Text size="sm" c="dimmed">
+            {changed.length ? `${changed.length} unsaved change${changed.length === 1 ? '' : 's'}` : 'No unsaved changes'}
+          </Text>
+          <Button variant="default" disabled={!changed.length} onClick={() => setValues(settings)}>
+            Discard
+          </Button>
+          <Button type="submit" disabled={!changed.length} loading={form.pending}>
+            Save settings
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function InitialAccessToken() {
+  const create = useAdminMutation('registration.createInitialAccessToken');
+  const [expiresIn, setExpiresIn] = useState('86400');
+  const [issued, setIssued] = useState<{ token: string; endpoint: string; expiresAt: number } | null>(null);
+  return (
+    <Stack gap="sm">
+      <Text size="sm">
+        With the <code>initial-access-token</code> policy, clients send one as <code>Authorization: Bearer</code> when they register.
+      </Text>
+      <Group align="flex-end">
+        <Select
+          label="Valid for"
+          data={[
+            { value: '3600', label: '1 hour' },
+            { value: '86400', label: '1 day' },
+            { value: String(7 * 86400), label: '7 days' },
+            { value: String(30 * 86400), label: '30 days' },
+          ]}
+          value={expiresIn}
+          onChange={(v) => setExpiresIn(v ?? '86400')}
+          allowDeselect={false}
+          w={140}
+        />
+        <Button
+          variant="default"
+          leftSection={<IconKey size={16} />}
+          loading={create.isPending}
+          onClick={() =>
+            create.mutate({ expiresIn: Number(expiresIn) }, { onSuccess: (r) => setIssued({ token: r.token, endpoint: r.registrationEndpoint, expiresAt: r.expiresAt }) })
+          }
+        >
+          Issue a token
+        </Button>
+      </Group>
+      {create.error ? <ErrorAlert error={create.error} /> : null}
+      <SecretOnceDialog
+        secret={issued?.token ?? null}
+        kind="initial access token"
+        extras={issued ? [{ label: `Registration endpoint (token valid until ${formatDateTime(issued.expiresAt)})`, value: issued.endpoint }] : []}
+        onClose={() => setIssued(null)}
+      />
+    </Stack>
+  );
+}
+
+/** Lifetimes, consent and registration policies, signing keys and where the data lives. */
+export function SettingsScreen() {
+  const settings = useAdminQuery('settings.get', {});
+  const status = useAdminQuery('server.status', {});
+  const rotate = useAdminMutation('server.rotateKeys');
+  const s = status.data;
+  return (
+    <>
+      <PageHeader title="Settings" description="They are stored in the database and apply without a restart." />
+      <Stack gap="lg">
+        <QueryState query={settings} loadingLabel="Loading settings…">
+          {settings.data ? <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} /> : null}
+        </QueryState>
+        <Card withBorder padding="lg">
+          <Title order={3} mb="sm">
+            Initial access tokens
+          </Title>
+          <InitialAccessToken />
+        </Card>
+        <QueryState query={status}>
+          {s ? (
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              <Card withBorder padding="lg">
+                <Group justify="space-between" mb="sm">
+                  <Title order={3}>Signing keys</Title>
+                  <ConfirmButton
+                    label="Rotate keys"
+                    icon={<IconRefresh size={16} />}
+                    color="orange"
+                    title="Rotate the signing keys?"
+                    confirmLabel="Rotate keys"
+                    action={() => rotate.mutateAsync({})}
+                    onDone={(r) =>
+                      notifications.show({ color: 'teal', title: 'Keys rotated', message: `New active keys: ${(r as { activeKids: string[] }).activeKids.join(', ')}` })
+                    }
+                  >
+                    <Text size="sm">
+                      New RS256 and ES256 keys sign from now on. The current keys are retired but stay in the JWKS, so tokens signed with them still verify.
+                    </Text>
+                  </ConfirmButton>
+                </Group>
+                <Table verticalSpacing={6}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Key id</Table.Th>
+                      <Table.Th>Algorithm</Table.Th>
+                      <Table.Th>Status</Table.Th>
+                      <Table.Th>Created</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {s.signingKeys.map((k) => (
+                      <Table.Tr key={k.kid}>
+                        <Table.Td>
+                          <Text className="mono">{k.kid}</Text>
+                        </Table.Td>
+                        <Table.Td>{k.alg}</Table.Td>
+                        <Table.Td>
+                          <Badge variant="light" color={k.status === 'active' ? 'teal' : 'gray'} size="sm">
+                            {k.status}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td>
+                          <TimeAgo at={k.createdAt} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Card>
+              <Card withBorder padding="lg">
+                <Title order={3} mb="sm">
+                  Data folder
+                </Title>
+                <Stack gap="sm">
+                  <Field label="Folder">
+                    <CopyValue value={s.dataDir} label="data folder path" />
+                  </Field>
+                  <Field label="Database">
+                    <CopyValue value={s.databaseFile} label="database file path" />
+                  </Field>
+                  <Field label="Master key">
+                    <Text size="sm">{s.masterKeyKind}</Text>
+                  </Field>
+                  <Field label="Schema version">
+                    <Text size="sm">
+                      {s.schemaVersion}
+                      {s.schemaVersion === s.latestSchemaVersion ? ' (newest)' : ` (newest known: ${s.latestSchemaVersion})`}
+                    </Text>
+                  </Field>
+                  <Text size="xs" c="dimmed">
+                    To use another folder, start the server with <code>--data-dir</code> (or set <code>OAUTH_CONSOLE_DATA_DIR</code>).
+                  </Text>
+                </Stack>
+              </Card>
+            </SimpleGrid>
+          ) : null}
+        </QueryState>
+      </Stack>
+    </>
+  );
+}
