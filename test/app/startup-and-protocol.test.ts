@@ -79,8 +79,10 @@ describe('the app:// protocol handler', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 
-  it('answers client-side routes with the app shell, missing files with 404', async () => {
-    expect(await (await get('app://console/apps/123')).text()).toContain('id="root"');
+  it('serves index.html at the root and 404 for anything that is not a file', async () => {
+    expect(await (await get('app://console/')).text()).toContain('id="root"');
+    expect((await get('app://console/apps/123')).status).toBe(404);
+    expect((await get('app://console/assets')).status).toBe(404);
     expect((await get('app://console/assets/missing.js')).status).toBe(404);
   });
 

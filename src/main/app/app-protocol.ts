@@ -49,8 +49,8 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /**
- * The handler for `app://console/…`: the console's bundled files (with its CSP, and
- * `index.html` for client-side routes), and the shell's start-up page with its actions.
+ * The handler for `app://console/…`: the console's bundled files (with its CSP), and the
+ * shell's start-up page with its actions.
  * Paths are resolved inside the renderer folder; anything that escapes it is a 404.
  *
  * @example protocol.handle('app', createAppProtocolHandler({ rendererDir, rendererCsp, startupPage, onStartupAction }))
@@ -76,13 +76,10 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
     } catch {
       return respond(400, 'Bad request', { 'Content-Type': 'text/plain; charset=utf-8' });
     }
-    let file = resolve(root, `.${path}`);
-    if (file !== root && !file.startsWith(`${root}${sep}`)) return respond(404, 'Not found', { 'Content-Type': 'text/plain; charset=utf-8' });
-    if (!(await isFile(file))) {
-      // Client-side routes (`/apps/123`) get the app shell; missing assets stay 404.
-      if (extname(path) !== '') return respond(404, 'Not found', { 'Content-Type': 'text/plain; charset=utf-8' });
-      file = resolve(root, 'index.html');
-    }
+    // The console routes in the URL fragment (HashRouter) and its build links assets
+    // relatively, so every request names a real file; anything else is a 404.
+    const file = resolve(root, `.${path === '/' ? '/index.html' : path}`);
+    if (!file.startsWith(`${root}${sep}`) || !(await isFile(file))) return respond(404, 'Not found', { 'Content-Type': 'text/plain; charset=utf-8' });
     const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
     const body = request.method === 'HEAD' ? null : await readFile(file);
     return respond(200, body, { 'Content-Type': type, 'Content-Security-Policy': options.rendererCsp });
