@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_console_indexes';
 
 /** Migrations are imported statically: a folder scan breaks in bundled builds. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_console_indexes': m0002,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
