@@ -24,7 +24,10 @@ export async function probeKeychain(): Promise<Probe> {
 export async function keychainForTests(): Promise<{ run: boolean; failure?: string }> {
   const probe = await probeKeychain();
   if (probe.available) return { run: true };
-  if (process.env.CI === 'true') return { run: true, failure: `CI needs a reachable Secret Service for the keychain tests: ${probe.reason}` };
+  if (process.env.CI === 'true') {
+    const hint = /locked/.test(probe.reason) ? ' (is there a keyring from an earlier run with another password in ~/.local/share/keyrings?)' : '';
+    return { run: true, failure: `CI needs a reachable Secret Service for the keychain tests: ${probe.reason}${hint}` };
+  }
   console.warn(
     `skipping the real-keychain tests: ${probe.reason}\n` +
       `  run them with: dbus-run-session -- bash -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize; npx vitest run test/secrets'`,
