@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where the web console lives on the server. */
+export const CONSOLE_PATH = '/console';
+
+/**
+ * The console's Content-Security-Policy over HTTP: everything from this
+ * origin only (the admin API is same-origin), no inline script, no frames,
+ * no forms. Inline styles are allowed because Mantine sets CSS variables at
+ * run time; https images are the app logos the consent preview shows.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/**
+ * The built renderer (`out/renderer`): next to the bundled main process
+ * (`out/main/../renderer`), else under the working directory (`npm run
+ * serve` from the repository after `npm run build`).
+ */
+export function defaultConsoleDirs(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [resolve(here, '../renderer'), resolve(process.cwd(), 'out/renderer')];
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string, head = false): void {
+  res.writeHead(status, {
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    ...headers,
+  });
+  res.end(head ? undefined : body);
+}
+
+/**
+ * Serves the web console's static files under `/console/`: hashed assets
+ * cached for good, `index.html` (never cached) for the console itself and
+ * for any other extension-less path. Every answer carries the strict CSP.
+ * The admin token is not involved: it travels in the URL fragment, which
+ * browsers never send.
+ *
+ * @example if (path === '/console' || path.startsWith('/console/')) return serveConsole(req, res);
+ */
+export function createConsoleAssets(options: { dirs?: string[] } = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const dirs = options.dirs ?? defaultConsoleDirs();
+  const rootDir = () => dirs.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const head = req.method === 'HEAD';
+    const base = { 'Content-Security-Policy': CONSOLE_CSP };
+    if (req.method !== 'GET' && !head) return send(res, 405, { ...base, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }, 'Method not allowed');
+    const url = new URL(req.url ?? '/', 'http://console.invalid');
+    // `/console` → `/console/`, so relative asset URLs resolve; browsers keep the `#token=…` fragment.
+    if (url.pathname === CONSOLE_PATH) return send(res, 308, { ...base, Location: `${CONSOLE_PATH}/${url.search}` });
+    const root = rootDir();
+    if (!root) {
+      return send(res, 503, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'The web console is not built: run `npm run build`, then reload.', head);
+    }
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length + 1));
+    } catch {
+      return send(res, 400, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad path', head);
+    }
+    const file = resolve(root, relative || 'index.html');
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 404, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found', head);
+    const isFile = await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!isFile && extname(file)) return send(res, 404, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found', head);
+    const target = isFile ? file : join(root, 'index.html');
+    const body = await readFile(target);
+    const isIndex = target.endsWith(`${sep}index.html`);
+    send(
+      res,
+      200,
+      {
+        ...base,
+        'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
+        'Content-Length': String(body.length),
+        'Cache-Control': isIndex ? 'no-store' : relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      },
+      body,
+      head,
+    );
+  };
+
+  return (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Internal error');
+      else res.end();
+    });
+  };
+}
