@@ -40,13 +40,15 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * The built renderer (`out/renderer`): next to the bundled main process
+ * The built renderer: `$OAUTH_CONSOLE_RENDERER_DIR` when set (tests build
+ * into a temp folder), next to the bundled main process
  * (`out/main/../renderer`), else under the working directory (`npm run
  * serve` from the repository after `npm run build`).
  */
-export function defaultConsoleDirs(): string[] {
+export function defaultConsoleDirs(env: NodeJS.ProcessEnv = process.env): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
-  return [resolve(here, '../renderer'), resolve(process.cwd(), 'out/renderer')];
+  const fromEnv = env.OAUTH_CONSOLE_RENDERER_DIR ? [resolve(env.OAUTH_CONSOLE_RENDERER_DIR)] : [];
+  return [...fromEnv, resolve(here, '../renderer'), resolve(process.cwd(), 'out/renderer')];
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string, head = false): void {
