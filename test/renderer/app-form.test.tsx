@@ -20,9 +20,9 @@ describe('AppForm', () => {
   it('sends the contract input: trimmed rows, blank rows dropped, "follow the server" as null', async () => {
     const { onSubmit, user } = renderForm();
     await user.type(screen.getByLabelText(/^Name/), 'Billing');
-    await user.click(screen.getByRole('button', { name: /add redirect uri/i }));
+    await user.click(screen.getByRole('button', { name: /add a redirect uri/i }));
     await user.type(screen.getByLabelText('Redirect URIs 2'), '  https://billing.example.com/cb  ');
-    await user.click(screen.getByRole('button', { name: /add redirect uri/i }));
+    await user.click(screen.getByRole('button', { name: /add a redirect uri/i }));
     await user.click(screen.getByRole('button', { name: 'Create app' }));
     await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
     const input = (onSubmit.mock.calls[0] as unknown as [AppsCreateInput])[0];
@@ -74,8 +74,8 @@ describe('AppForm', () => {
     const { user } = renderForm(onSubmit);
     await user.type(screen.getByLabelText(/^Name/), 'Demo App');
     // Row 2 is blank (ignored), row 3 is the second URI sent: the server's index 1.
-    await user.click(screen.getByRole('button', { name: /add redirect uri/i }));
-    await user.click(screen.getByRole('button', { name: /add redirect uri/i }));
+    await user.click(screen.getByRole('button', { name: /add a redirect uri/i }));
+    await user.click(screen.getByRole('button', { name: /add a redirect uri/i }));
     await user.type(screen.getByLabelText('Redirect URIs 3'), 'https://taken.example.com/cb');
     await user.click(screen.getByRole('button', { name: 'Create app' }));
 

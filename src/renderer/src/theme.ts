@@ -1,4 +1,4 @@
-import { createTheme, localStorageColorSchemeManager } from '@mantine/core';
+import { Badge, createTheme, localStorageColorSchemeManager, Table } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'indigo',
@@ -8,6 +8,11 @@ export const theme = createTheme({
   headings: { fontWeight: '650' },
   cursorType: 'pointer',
   focusRing: 'auto',
+  components: {
+    // Lowercase badges read as the values they are (`confidential`, `auto-approve`) and stay narrow.
+    Badge: Badge.extend({ defaultProps: { tt: 'none' }, styles: { root: { flex: 'none', maxWidth: 'none' }, label: { overflow: 'visible' } } }),
+    Table: Table.extend({ styles: { td: { verticalAlign: 'middle' } } }),
+  },
 });
 
 export const colorSchemeManager = localStorageColorSchemeManager({ key: 'oauth-console.color-scheme' });

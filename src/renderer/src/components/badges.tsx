@@ -37,10 +37,11 @@ const POLICY_COLORS: Record<ConsentPolicy, string> = { prompt: 'blue', 'auto-app
 
 export function ConsentPolicyBadge({ policy, inherited }: { policy: ConsentPolicy; inherited?: boolean }) {
   return (
-    <Badge color={POLICY_COLORS[policy]} variant={inherited ? 'outline' : 'light'} size="sm">
-      {policy}
-      {inherited ? ' (server)' : ''}
-    </Badge>
+    <Tooltip label={inherited ? 'Follows the server setting' : 'Set for this app'} withArrow>
+      <Badge color={POLICY_COLORS[policy]} variant={inherited ? 'outline' : 'light'} size="sm">
+        {policy}
+      </Badge>
+    </Tooltip>
   );
 }
 
@@ -73,7 +74,7 @@ export function Countdown({ at, never = 'never expires' }: { at: number | null; 
   const left = at - now;
   return (
     <Tooltip label={formatDateTime(at)} withArrow>
-      <Text size="sm" c={left <= 0 ? 'dimmed' : left < 5 * 60_000 ? 'orange' : undefined} style={{ fontVariantNumeric: 'tabular-nums' }}>
+      <Text size="sm" c={left <= 0 ? 'dimmed' : left < 5 * 60_000 ? 'orange' : undefined} style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
         {left <= 0 ? `expired ${formatRelative(at, now)}` : `in ${formatDuration(left / 1000)}`}
       </Text>
     </Tooltip>
@@ -86,7 +87,7 @@ export function TimeAgo({ at, empty = '—' }: { at: number | null; empty?: stri
   if (at === null) return <Text size="sm" c="dimmed">{empty}</Text>;
   return (
     <Tooltip label={formatDateTime(at)} withArrow>
-      <Text size="sm" component="time" dateTime={new Date(at).toISOString()}>
+      <Text size="sm" component="time" dateTime={new Date(at).toISOString()} style={{ whiteSpace: 'nowrap' }}>
         {formatRelative(at, now)}
       </Text>
     </Tooltip>

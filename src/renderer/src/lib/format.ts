@@ -48,11 +48,26 @@ export function formatTime(ms: number): string {
   return timeOnly.format(new Date(ms));
 }
 
+/** The largest unit, and the next one down when it is not zero: `3d 4h`, `5m 10s`, `2h`. */
+function roughSpan(seconds: number): string {
+  let rest = Math.floor(seconds);
+  const parts: Array<[string, number]> = UNITS.map(([unit, size]) => {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    return [unit, n];
+  });
+  const first = parts.findIndex(([, n]) => n > 0);
+  if (first < 0) return '0s';
+  const [unit, n] = parts[first]!;
+  const next = parts[first + 1];
+  return next && next[1] > 0 ? `${n}${unit} ${next[1]}${next[0]}` : `${n}${unit}`;
+}
+
 /** `5m ago`, `in 23h 59m`, `just now`. */
 export function formatRelative(ms: number, now: number): string {
   const diff = Math.round((ms - now) / 1000);
   if (Math.abs(diff) < 5) return 'just now';
-  const span = formatDuration(Math.abs(diff)).split(' ').slice(0, 2).join(' ');
+  const span = roughSpan(Math.abs(diff));
   return diff > 0 ? `in ${span}` : `${span} ago`;
 }
 

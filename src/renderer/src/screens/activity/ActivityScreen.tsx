@@ -189,7 +189,7 @@ export function ActivityScreen() {
               <Table verticalSpacing={6} highlightOnHover stickyHeader>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th w={100}>Time</Table.Th>
+                    <Table.Th w={120}>Time</Table.Th>
                     <Table.Th w={70}>Level</Table.Th>
                     <Table.Th>Event</Table.Th>
                     <Table.Th>App</Table.Th>
@@ -214,7 +214,7 @@ export function ActivityScreen() {
                     >
                       <Table.Td>
                         <Tooltip label={formatDateTime(e.at)} withArrow>
-                          <Text size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                          <Text size="sm" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
                             {formatTime(e.at)}
                           </Text>
                         </Tooltip>

@@ -59,8 +59,10 @@ function UriList({
   field,
   onChange,
   placeholder,
+  addLabel,
 }: {
   label: string;
+  addLabel: string;
   description: string;
   values: string[];
   errors: FieldErrors;
@@ -86,7 +88,7 @@ function UriList({
               variant="subtle"
               color="gray"
               size="lg"
-              aria-label={`Remove ${label.toLowerCase()} ${index + 1}`}
+              aria-label={`Remove ${label} ${index + 1}`}
               onClick={() => onChange(values.filter((_, i) => i !== index))}
             >
               <IconTrash size={16} />
@@ -95,7 +97,7 @@ function UriList({
         ))}
         <Group>
           <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} />} onClick={() => onChange([...values, ''])}>
-            Add {label.toLowerCase().replace(/s$/, '')}
+            {addLabel}
           </Button>
         </Group>
       </Stack>
@@ -223,6 +225,7 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
             values={values.redirectUris}
             errors={errors}
             field="redirectUris"
+            addLabel="Add a redirect URI"
             onChange={(v) => set('redirectUris', v)}
             placeholder="https://app.example.com/callback"
           />
@@ -232,6 +235,7 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
             values={values.postLogoutRedirectUris}
             errors={errors}
             field="postLogoutRedirectUris"
+            addLabel="Add a post-logout redirect URI"
             onChange={(v) => set('postLogoutRedirectUris', v)}
             placeholder="https://app.example.com/signed-out"
           />

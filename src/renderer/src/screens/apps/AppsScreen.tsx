@@ -138,7 +138,9 @@ export function AppsScreen() {
                         </Badge>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">{lookups.workspaceName(app.workspaceId) ?? app.workspaceId}</Text>
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {lookups.workspaceName(app.workspaceId) ?? app.workspaceId}
+                        </Text>
                       </Table.Td>
                       <Table.Td>
                         <ConsentPolicyBadge policy={app.effectiveConsentPolicy} inherited={app.consentPolicy === null} />

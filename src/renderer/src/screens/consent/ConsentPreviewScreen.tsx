@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Code, Grid, Group, MultiSelect, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Card, Code, Grid, Group, MultiSelect, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { ConsentScreen } from '../../../../shared/consent/ConsentScreen';
 import type { ProcedureInput } from '../../../../shared/contract';
 import { findScope, type ActorMode } from '../../../../shared/scopes';
@@ -80,7 +80,8 @@ export function ConsentPreviewScreen() {
                 />
                 <MultiSelect
                   label="Scopes requested"
-                  placeholder={scopes ? undefined : 'All of the app’s scopes'}
+                  description="All of the app’s scopes unless you remove some"
+
                   data={(app?.scopes ?? []).map((s) => ({ value: s, label: s }))}
                   value={scopes ?? app?.scopes ?? []}
                   onChange={(v) => set('scopes', v.length ? v.join(' ') : null)}
@@ -128,13 +129,15 @@ export function ConsentPreviewScreen() {
                     <Field label="PKCE code verifier (to finish the flow by hand)">
                       <CopyValue value={p.codeVerifier} label="code verifier" truncate />
                     </Field>
+                    <Field label="State">
+                      <Text size="sm" className="mono">
+                        {p.state}
+                      </Text>
+                    </Field>
                     <Group>
                       <Button leftSection={<IconExternal size={16} />} onClick={() => openExternally(p.authorizationUrl)}>
                         Open the real authorization URL
                       </Button>
-                      <Badge variant="light" color="gray">
-                        state {p.state.slice(0, 8)}…
-                      </Badge>
                     </Group>
                   </Stack>
                 ) : null}

@@ -117,7 +117,7 @@ export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevok
     onRevoked?.();
   };
   return (
-    <Group gap="xs">
+    <Group gap="xs" align="center">
       <ConfirmButton
         label="Revoke token"
         icon={<IconBan size={16} />}
@@ -133,6 +133,7 @@ export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevok
         <ConfirmButton
           label="Revoke the grant"
           variant="subtle"
+          size="xs"
           title="Revoke the whole grant?"
           confirmLabel="Revoke grant"
           action={() => revokeAll.mutateAsync({ grantId: token.grantId! })}
@@ -145,6 +146,7 @@ export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevok
         <ConfirmButton
           label="Revoke all of the app"
           variant="subtle"
+          size="xs"
           title={`Revoke every token of ${token.appName ?? 'this app'}?`}
           confirmLabel="Revoke all of the app"
           action={() => revokeAll.mutateAsync({ appId: token.appId! })}
@@ -157,6 +159,7 @@ export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevok
         <ConfirmButton
           label="Revoke all of the user"
           variant="subtle"
+          size="xs"
           title={`Revoke every token of ${token.userEmail ?? 'this user'}?`}
           confirmLabel="Revoke all of the user"
           action={() => revokeAll.mutateAsync({ userId: token.userId! })}

@@ -73,14 +73,14 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
           value={values.kind ?? null}
           onChange={(v) => set('kind', v)}
           clearable
-          w={190}
+          w={170}
         />
-        <Select label="Status" placeholder="Any" data={[...TOKEN_STATUSES]} value={values.status ?? null} onChange={(v) => set('status', v)} clearable w={140} />
+        <Select label="Status" placeholder="Any" data={[...TOKEN_STATUSES]} value={values.status ?? null} onChange={(v) => set('status', v)} clearable w={130} />
         {fixed.appId ? null : (
-          <Select label="App" placeholder="Any" data={appOptions(lookups.apps)} value={values.app ?? null} onChange={(v) => set('app', v)} clearable searchable w={190} />
+          <Select label="App" placeholder="Any" data={appOptions(lookups.apps)} value={values.app ?? null} onChange={(v) => set('app', v)} clearable searchable w={170} />
         )}
-        <Select label="User" placeholder="Any" data={userOptions(lookups.users)} value={values.user ?? null} onChange={(v) => set('user', v)} clearable searchable w={230} />
-        <Select label="Workspace" placeholder="Any" data={workspaceOptions(lookups.workspaces)} value={values.workspace ?? null} onChange={(v) => set('workspace', v)} clearable w={180} />
+        <Select label="User" placeholder="Any" data={userOptions(lookups.users)} value={values.user ?? null} onChange={(v) => set('user', v)} clearable searchable w={210} />
+        <Select label="Workspace" placeholder="Any" data={workspaceOptions(lookups.workspaces)} value={values.workspace ?? null} onChange={(v) => set('workspace', v)} clearable w={170} />
         {values.grant ? (
           <Badge size="lg" variant="light" rightSection={<CloseButton size="xs" onClick={() => set('grant', null)} aria-label="Clear grant filter" />}>
             grant {shortId(values.grant)}
@@ -132,13 +132,17 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
                     <TokenKindBadge kind={t.kind} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{t.appName ?? t.appId ?? '—'}</Text>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {t.appName ?? t.appId ?? '—'}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{t.userEmail ?? (t.kind === 'client_credentials' ? <Text span c="dimmed" size="sm">app itself</Text> : '—')}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{lookups.workspaceName(t.workspaceId) ?? '—'}</Text>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {lookups.workspaceName(t.workspaceId) ?? '—'}
+                    </Text>
                   </Table.Td>
                   <Table.Td maw={260}>
                     <ScopeBadges scopes={t.scopes} max={3} />
