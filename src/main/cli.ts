@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   console.log(`${server.masterKey.level === 'warning' ? 'warning: ' : ''}master key: ${server.masterKey.message}`);
   console.log(`issuer: ${server.issuer}`);
   console.log(`discovery: ${server.issuer}/.well-known/openid-configuration`);
+  console.log(`console (admin token, shown once, valid until the server stops): ${server.issuer}/console#token=${server.adminToken}`);
   if (server.seed) {
     console.log(`demo workspace seeded: 3 test users and the app "Demo App"`);
     console.log(`demo client_id: ${server.seed.appId}`);

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
+import type { JWK } from 'oidc-provider';
 import type { ConsentPolicy } from '../../shared/settings';
+import { createAdminHttpApp } from '../admin/http';
+import { mintAdminToken } from '../admin/admin-token';
+import { rotateSigningKeyRows } from '../oauth/key-rotation';
 import { createEngine, errorPage } from '../oauth/provider';
 import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
@@ -17,7 +21,9 @@ import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
 import { startSweeper } from '../store/sweeper';
+import { createConsoleAssets } from './console-assets';
 import { createInteractionRouter } from './interactions';
+import { createManagementApi } from './management-api';
 import { createResourceApi } from './resource-api';
 
 export interface ServerOptions {
@@ -46,6 +52,10 @@ export interface RunningServer {
   /** Set on the first run only: the seeded demo app and its one-time secret. */
   seed: SeedResult | undefined;
   schemaVersion: string;
+  /** Bearer token of the HTTP admin transport (`/admin/*`): minted at start, held in memory only. */
+  adminToken: string;
+  /** Makes new signing keys active and swaps in an engine built with them; returns their key ids. */
+  rotateSigningKeys(): Promise<string[]>;
   /** Where the master key lives; `level: 'warning'` when it sits in a file (the console shows it). */
   masterKey: MasterKeyStatus;
   close(): Promise<void>;
@@ -143,25 +153,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }),
     );
     const issuer = `http://${urlHost(options.host)}:${port}`;
-    const provider = createEngine({ issuer, db, settings, activity, signingKeys, cookieKeys });
-    const app = createHttpApp({ provider, db, settings, activity, issuer, log, csrfKey: createHash('sha256').update(`csrf:${cookieKeys[0]}`).digest() });
-    const ownRoutes = app.callback();
-    const engine = provider.callback();
-    handler = (req, res) => {
-      const path = (req.url ?? '/').split('?')[0]!;
-      if (path === '/.well-known/oauth-authorization-server') {
-        // RFC 8414 metadata is the same document as OIDC discovery for an issuer without a path.
-        req.url = '/.well-known/openid-configuration';
-        return engine(req, res);
-      }
-      if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/')) return ownRoutes(req, res);
-      return engine(req, res);
+    const csrfKey = createHash('sha256').update(`csrf:${cookieKeys[0]}`).digest();
+    // The engine reads its keys at construction: key rotation builds a new one and swaps it in.
+    const build = (keys: JWK[]) => {
+      const provider = createEngine({ issuer, db, settings, activity, signingKeys: keys, cookieKeys });
+      return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, issuer, log, csrfKey }).callback() };
     };
+    let current = build(signingKeys);
     const stopSweeper = startSweeper(db);
     cleanup.unshift(async () => stopSweeper());
     const version = await schemaVersion(db);
     log(`data folder: ${options.dataDir}`);
-    return {
+    const running: RunningServer = {
       issuer,
       port,
       host: options.host,
@@ -169,17 +172,40 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       databaseFile,
       startedAt: Date.now(),
       db,
-      provider,
+      get provider() {
+        return current.provider;
+      },
       settings,
       activity,
       seed,
       schemaVersion: version,
+      adminToken: mintAdminToken(),
+      async rotateSigningKeys() {
+        const kids = await rotateSigningKeyRows(db, masterKey);
+        current = build(await loadSigningKeys(db, masterKey));
+        return kids;
+      },
       masterKey: masterKeyStatusOf(masterKeyStore),
       async close() {
         await activity.flush();
         for (const step of cleanup) await step().catch(() => undefined);
       },
     };
+    const serveConsole = createConsoleAssets();
+    const adminRoutes = createAdminHttpApp({ server: running, log }).callback();
+    handler = (req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path === '/console' || path.startsWith('/console/')) return serveConsole(req, res);
+      if (path === '/.well-known/oauth-authorization-server') {
+        // RFC 8414 metadata is the same document as OIDC discovery for an issuer without a path.
+        req.url = '/.well-known/openid-configuration';
+        return current.engine(req, res);
+      }
+      if (path.startsWith('/admin/')) return adminRoutes(req, res);
+      if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/')) return current.ownRoutes(req, res);
+      return current.engine(req, res);
+    };
+    return running;
   } catch (err) {
     for (const step of cleanup) await step().catch(() => undefined);
     throw err;
@@ -228,8 +254,10 @@ function createHttpApp(deps: HttpAppDeps): Koa {
   });
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '100kb', formLimit: '100kb', encoding: 'utf-8' }));
   const interactions = createInteractionRouter(deps);
+  const management = createManagementApi(deps);
   const api = createResourceApi(deps);
   app.use(interactions.routes()).use(interactions.allowedMethods());
+  app.use(management.routes()).use(management.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path === '/' || ctx.path === '/healthz') {

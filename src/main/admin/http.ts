@@ -1,0 +1,178 @@
+import type { IncomingMessage } from 'node:http';
+import { bodyParser } from '@koa/bodyparser';
+import Koa, { type Context } from 'koa';
+import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity';
+import type { AdminErrorBody, AdminErrorCode } from '../../shared/contract/errors';
+import { ADMIN_CHANGES_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-transport';
+import { adminContract, PROCEDURE_NAMES } from '../../shared/contract/procedures';
+import type { RunningServer } from '../server/server';
+import { eventsAfter, latestEventId } from './activity';
+import { adminTokenMatches } from './admin-token';
+import { subscribeChanges } from './changes';
+import { createAdminDispatcher } from './dispatch';
+import { createAdminHandlers } from './handlers';
+
+export interface AdminHttpOptions {
+  server: RunningServer;
+  log?: (line: string) => void;
+  /** Interval of SSE keep-alive comments, ms. */
+  heartbeatMs?: number;
+}
+
+const STATUS: Record<AdminErrorCode, number> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  unknown_procedure: 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** Most events sent when a follower resumes from an old id; it reloads its lists beyond that. */
+const BACKLOG_LIMIT = 1000;
+
+function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/** The Host values a loopback request to this server can carry: anything else is DNS rebinding. */
+export function allowedHosts(server: Pick<RunningServer, 'issuer' | 'port'>): Set<string> {
+  return new Set([new URL(server.issuer).host, `127.0.0.1:${server.port}`, `localhost:${server.port}`, `[::1]:${server.port}`].map((h) => h.toLowerCase()));
+}
+
+function fail(ctx: Context, error: AdminErrorBody, challenge = false): void {
+  ctx.status = STATUS[error.code];
+  if (challenge) ctx.set('WWW-Authenticate', 'Bearer realm="oauth-console-admin"');
+  ctx.body = { error };
+}
+
+/**
+ * The admin service over HTTP, for the headless web console and scripts:
+ * `POST /admin/rpc/<procedure>` with a JSON input, `GET /admin/changes` for
+ * live changes (server-sent events), `GET /admin/procedures` for the list.
+ * Loopback peers only; Host and Origin must name this server (DNS
+ * rebinding); the admin token travels in `Authorization: Bearer` and is
+ * compared in constant time; no cookies are read or set, and no CORS
+ * headers are sent, so other sites can neither call nor read it.
+ */
+export function createAdminHttpApp(options: AdminHttpOptions): Koa {
+  const { server } = options;
+  const log = options.log ?? (() => undefined);
+  const dispatch = createAdminDispatcher(createAdminHandlers(server), server.activity, log);
+  const hosts = allowedHosts(server);
+  const origins = new Set([...hosts].map((h) => `http://${h}`));
+  const app = new Koa();
+  app.silent = true;
+
+  app.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    if (!isLoopbackAddress(ctx.req.socket.remoteAddress)) return fail(ctx, { code: 'forbidden', message: 'The admin service answers loopback clients only' });
+    if (!hosts.has((ctx.get('host') || '').toLowerCase())) return fail(ctx, { code: 'forbidden', message: 'The Host header does not name this server' });
+    const origin = ctx.get('origin');
+    if (origin && !origins.has(origin.toLowerCase())) return fail(ctx, { code: 'forbidden', message: 'Cross-origin calls to the admin service are refused' });
+    if (ctx.get('sec-fetch-site') === 'cross-site') return fail(ctx, { code: 'forbidden', message: 'Cross-site calls to the admin service are refused' });
+    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+    if (!adminTokenMatches(match?.[1], server.adminToken)) {
+      return fail(ctx, { code: 'unauthorized', message: 'The admin token is missing or wrong (Authorization: Bearer <token>, printed at start)' }, true);
+    }
+    try {
+      await next();
+    } catch (raw) {
+      const err = raw as { status?: number; message?: string };
+      if (err.status === 400 || err.status === 413 || err.status === 415) {
+        return fail(ctx, { code: 'invalid_input', message: err.status === 413 ? 'The input is too large' : 'The body is not valid JSON', fields: [{ field: '', message: 'not valid JSON' }] });
+      }
+      log(`admin http: ${err.message ?? 'unknown error'}`);
+      return fail(ctx, { code: 'internal', message: 'An internal error occurred; the activity log has the details.' });
+    }
+  });
+
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || !ctx.path.startsWith(ADMIN_RPC_PATH)) return next();
+    if (!ctx.is('application/json')) return fail(ctx, { code: 'invalid_input', message: 'Send the input as application/json' });
+    await next();
+  });
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+
+  app.use(async (ctx) => {
+    if (ctx.path.startsWith(ADMIN_RPC_PATH)) {
+      if (ctx.method !== 'POST') {
+        ctx.set('Allow', 'POST');
+        return fail(ctx, { code: 'invalid_input', message: 'Call procedures with POST' });
+      }
+      const result = await dispatch(decodeURIComponent(ctx.path.slice(ADMIN_RPC_PATH.length)), (ctx.request as { body?: unknown }).body);
+      if (result.ok) {
+        ctx.status = 200;
+        ctx.body = result.data ?? null;
+      } else {
+        fail(ctx, result.error);
+      }
+      return;
+    }
+    if (ctx.path === ADMIN_CHANGES_PATH && ctx.method === 'GET') return streamChanges(ctx, server, options.heartbeatMs ?? 15_000);
+    if (ctx.path === '/admin/procedures' && ctx.method === 'GET') {
+      ctx.body = { items: PROCEDURE_NAMES.map((name) => ({ name, kind: adminContract[name].kind, summary: adminContract[name].summary })) };
+      return;
+    }
+    fail(ctx, { code: 'unknown_procedure', message: `No admin route for ${ctx.method} ${ctx.path}` });
+  });
+  return app;
+}
+
+function afterIdOf(ctx: Context): number | undefined | 'bad' {
+  const raw = (ctx.query.afterId as string | undefined) ?? (ctx.get('last-event-id') || undefined);
+  if (raw === undefined) return undefined;
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : 'bad';
+}
+
+/**
+ * Server-sent events: one `change` per activity event. With `afterId` (or
+ * `Last-Event-ID` on reconnect) the missed events come first; the listener
+ * is attached before the backlog is read, and ids de-duplicate the overlap.
+ */
+async function streamChanges(ctx: Context, server: RunningServer, heartbeatMs: number): Promise<void> {
+  const afterId = afterIdOf(ctx);
+  if (afterId === 'bad') return fail(ctx, { code: 'invalid_input', message: 'afterId must be an event id', fields: [{ field: 'afterId', message: 'must be a non-negative integer' }] });
+  const req: IncomingMessage = ctx.req;
+  const res = ctx.res;
+  ctx.respond = false;
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    Connection: 'keep-alive',
+  });
+  res.write('retry: 2000\n\n');
+  let lastSent = afterId ?? Number.MAX_SAFE_INTEGER;
+  let ready = false;
+  const queued: ChangeEvent[] = [];
+  const send = (change: ChangeEvent) => {
+    if (change.id <= lastSent || res.writableEnded) return;
+    lastSent = change.id;
+    res.write(`id: ${change.id}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`);
+  };
+  const unsubscribe = subscribeChanges(server.activity, (change) => (ready ? send(change) : queued.push(change)));
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
+  heartbeat.unref();
+  const stop = () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  req.on('close', stop);
+  res.on('close', stop);
+  try {
+    if (afterId === undefined) lastSent = await latestEventId(server.db);
+    else for (const event of await eventsAfter(server.db, afterId, BACKLOG_LIMIT)) send(toChangeEvent(event));
+  } catch {
+    stop();
+    res.end();
+    return;
+  }
+  ready = true;
+  for (const change of queued.splice(0)) send(change);
+}

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
+import { ROUTES } from '../oauth/routes';
+import { createInitialAccessToken } from '../oauth/registration-gate';
+import { latestSchemaVersion, type Db } from '../store/database';
+import { getRawSetting, setRawSetting } from '../store/settings-store';
+import { TOKEN_KIND_MODELS } from '../store/tokens-store';
+import { by, type Actor, type AdminServer } from './context';
+import { notFound } from './errors';
+
+/** Live rows of some kinds, counted on the expiry index (no row is read). */
+async function countLive(db: Db, kinds: readonly string[], now: number): Promise<number> {
+  let total = 0;
+  for (const kind of kinds) {
+    const row = await sql<{ c: number }>`select count(*) as c from oidc_models indexed by oidc_models_expiry
+      where kind = ${kind} and (expires_at > ${now} or expires_at is null) and revoked_at is null and consumed_at is null`.execute(db);
+    total += Number(row.rows[0]?.c ?? 0);
+  }
+  return total;
+}
+
+async function count(db: Db, table: 'workspaces' | 'users' | 'apps' | 'events'): Promise<number> {
+  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('c')).executeTakeFirstOrThrow();
+  return Number(row.c);
+}
+
+async function signingKeys(db: Db) {
+  const rows = await db.selectFrom('signing_keys').select(['kid', 'alg', 'status', 'created_at']).orderBy('status').orderBy('created_at', 'desc').execute();
+  return rows.map((r) => ({ kid: r.kid, alg: r.alg, status: r.status, createdAt: r.created_at }));
+}
+
+export async function serverStatus(server: AdminServer): Promise<ProcedureOutput<'server.status'>> {
+  const now = Date.now();
+  const { db } = server;
+  return {
+    issuer: server.issuer,
+    host: server.host,
+    port: server.port,
+    startedAt: server.startedAt,
+    uptimeSeconds: Math.floor((now - server.startedAt) / 1000),
+    schemaVersion: server.schemaVersion,
+    latestSchemaVersion,
+    dataDir: server.dataDir,
+    databaseFile: server.databaseFile,
+    masterKeyKind: server.masterKey.store,
+    counts: {
+      workspaces: await count(db, 'workspaces'),
+      users: await count(db, 'users'),
+      apps: await count(db, 'apps'),
+      activeTokens: await countLive(db, [TOKEN_KIND_MODELS.access, TOKEN_KIND_MODELS.refresh, TOKEN_KIND_MODELS.client_credentials], now),
+      activeConnections: await countLive(db, ['Grant'], now),
+      events: await count(db, 'events'),
+    },
+    signingKeys: await signingKeys(db),
+  };
+}
+
+export async function getSettings(server: Pick<AdminServer, 'db' | 'settings'>): Promise<ProcedureOutput<'settings.get'>> {
+  return { ...server.settings.current, registrationWorkspaceId: (await getRawSetting(server.db, 'registration_workspace')) ?? null };
+}
+
+export async function updateSettings(server: Pick<AdminServer, 'db' | 'settings' | 'activity'>, input: ParsedInput<'settings.update'>, actor: Actor): Promise<ProcedureOutput<'settings.update'>> {
+  const { registrationWorkspaceId, ...patch } = input;
+  if (registrationWorkspaceId) {
+    const workspace = await server.db.selectFrom('workspaces').select('id').where('id', '=', registrationWorkspaceId).executeTakeFirst();
+    if (!workspace) throw notFound('registrationWorkspaceId', 'workspace');
+  }
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  await server.settings.update(defined);
+  if (registrationWorkspaceId) await setRawSetting(server.db, 'registration_workspace', registrationWorkspaceId);
+  if (registrationWorkspaceId === null) await server.db.deleteFrom('settings').where('key', '=', 'registration_workspace').execute();
+  server.activity.record({ type: 'settings.updated', detail: { ...by(actor), ...input } });
+  return getSettings(server);
+}
+
+export async function rotateKeys(server: Pick<AdminServer, 'db' | 'activity' | 'rotateSigningKeys'>, actor: Actor): Promise<ProcedureOutput<'server.rotateKeys'>> {
+  const activeKids = await server.rotateSigningKeys();
+  server.activity.record({ type: 'keys.rotated', detail: { ...by(actor), activeKids } });
+  return { activeKids, signingKeys: await signingKeys(server.db) };
+}
+
+export async function issueInitialAccessToken(
+  server: Pick<AdminServer, 'provider' | 'activity' | 'issuer'>,
+  input: ParsedInput<'registration.createInitialAccessToken'>,
+  actor: Actor,
+): Promise<ProcedureOutput<'registration.createInitialAccessToken'>> {
+  const token = await createInitialAccessToken(server.provider, input.expiresIn);
+  server.activity.record({ type: 'registration.access_granted', detail: { ...by(actor), expiresIn: input.expiresIn } });
+  return { token, expiresAt: Date.now() + input.expiresIn * 1000, registrationEndpoint: `${server.issuer}${ROUTES.registration}` };
+}

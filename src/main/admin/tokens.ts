@@ -1,0 +1,117 @@
+import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
+import type { Token } from '../../shared/contract/tokens';
+import { sha256Hex } from '../secrets/crypto';
+import type { Db } from '../store/database';
+import { findTokenRow, InvalidCursorError, listTokens as listTokenRows, revokeRows, TOKEN_KIND_MODELS, type TokenRow } from '../store/tokens-store';
+import { APP_BOUND_MODELS } from './apps';
+import { by, type Actor, type AdminServer } from './context';
+import { invalid, notFound } from './errors';
+import { inspectJwt, looksLikeJwt, prefixKind, relativeTime } from './token-inspection';
+
+type Ctx = Pick<AdminServer, 'db' | 'activity' | 'issuer'>;
+
+/** Adds app names and user emails to stored rows (one query each per page). */
+export async function withNames(db: Db, rows: TokenRow[]): Promise<Token[]> {
+  const appIds = [...new Set(rows.map((r) => r.appId).filter((id): id is string => id !== null))];
+  const userIds = [...new Set(rows.map((r) => r.userId).filter((id): id is string => id !== null))];
+  const apps = new Map(appIds.length ? (await db.selectFrom('apps').select(['id', 'name']).where('id', 'in', appIds).execute()).map((a) => [a.id, a.name]) : []);
+  const users = new Map(userIds.length ? (await db.selectFrom('users').select(['id', 'email']).where('id', 'in', userIds).execute()).map((u) => [u.id, u.email]) : []);
+  return rows.map((row) => ({ ...row, appName: row.appId ? (apps.get(row.appId) ?? null) : null, userEmail: row.userId ? (users.get(row.userId) ?? null) : null }));
+}
+
+export async function listTokens(ctx: Ctx, input: ParsedInput<'tokens.list'>): Promise<ProcedureOutput<'tokens.list'>> {
+  try {
+    const page = await listTokenRows(ctx.db, input);
+    return { items: await withNames(ctx.db, page.items), nextCursor: page.nextCursor };
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw invalid([{ field: 'cursor', message: err.message }]);
+    throw err;
+  }
+}
+
+function statusNotes(token: Token, now: number): string[] {
+  if (token.revokedAt !== null) return [`Revoked ${relativeTime(token.revokedAt, now)}.`];
+  if (token.consumedAt !== null) return [`Already used ${relativeTime(token.consumedAt, now)}${token.kind === 'refresh' ? ' (rotated)' : ''}; it cannot be used again.`];
+  if (token.expiresAt !== null && token.expiresAt <= now) return [`Expired ${relativeTime(token.expiresAt, now)}.`];
+  return [`Active${token.expiresAt !== null ? `, expires ${relativeTime(token.expiresAt, now)}` : ''}.`];
+}
+
+/**
+ * Inspects one token. A pasted value is hashed and looked up, never stored
+ * or logged; a JWT (an ID token) is decoded and verified against our keys.
+ */
+export async function inspectToken(ctx: Ctx, input: ParsedInput<'tokens.inspect'>): Promise<ProcedureOutput<'tokens.inspect'>> {
+  const now = Date.now();
+  if (input.id !== undefined) {
+    const row = await findTokenRow(ctx.db, input.id, now);
+    if (!row) throw notFound('id', 'token');
+    const [token] = await withNames(ctx.db, [row]);
+    return { format: 'opaque', prefixKind: null, token: token!, jwt: null, notes: statusNotes(token!, now) };
+  }
+  const value = input.value!;
+  if (looksLikeJwt(value)) {
+    const { jwt, notes } = await inspectJwt(ctx.db, value, ctx.issuer, now);
+    return { format: 'jwt', prefixKind: null, token: null, jwt, notes };
+  }
+  const kind = prefixKind(value);
+  const row = await findTokenRow(ctx.db, sha256Hex(value), now);
+  if (row) {
+    const [token] = await withNames(ctx.db, [row]);
+    return { format: 'opaque', prefixKind: kind, token: token!, jwt: null, notes: statusNotes(token!, now) };
+  }
+  const notes =
+    kind === 'client secret' || kind === 'workspace API key'
+      ? [`This looks like a ${kind}, not a token. Secrets are stored only as hashes and cannot be inspected; rotate it if it leaked.`]
+      : kind === 'client id'
+        ? ['This is a client id (public), not a token.']
+        : [`No stored ${kind ?? 'code or token'} has this value: it was never issued here, or it was mistyped.`];
+  return { format: 'opaque', prefixKind: kind, token: null, jwt: null, notes };
+}
+
+export async function revokeToken(ctx: Ctx, input: ParsedInput<'tokens.revoke'>, actor: Actor): Promise<ProcedureOutput<'tokens.revoke'>> {
+  const row = await findTokenRow(ctx.db, input.id);
+  if (!row) throw notFound('id', 'token');
+  const revoked = await revokeRows(ctx.db, (eb) => eb.and([eb('kind', '=', TOKEN_KIND_MODELS[row.kind]), eb('id', '=', row.id)]));
+  if (revoked) {
+    ctx.activity.record({
+      type: 'token.revoked',
+      clientId: row.appId,
+      accountId: row.userId,
+      workspaceId: row.workspaceId,
+      detail: { ...by(actor), kind: row.kind, id: row.id },
+    });
+  }
+  return { revoked };
+}
+
+/** Revokes every live token and grant of an app, a user or a grant; their next use fails at once. */
+export async function revokeAllTokens(ctx: Ctx, input: ParsedInput<'tokens.revokeAll'>, actor: Actor): Promise<ProcedureOutput<'tokens.revokeAll'>> {
+  const tokenModels = APP_BOUND_MODELS.filter((m) => m !== 'Grant');
+  let scope: { column: 'client_id' | 'account_id' | 'grant_id'; value: string; field: string };
+  if (input.appId !== undefined) {
+    if (!(await ctx.db.selectFrom('apps').select('id').where('id', '=', input.appId).executeTakeFirst())) throw notFound('appId', 'app');
+    scope = { column: 'client_id', value: input.appId, field: 'appId' };
+  } else if (input.userId !== undefined) {
+    if (!(await ctx.db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst())) throw notFound('userId', 'user');
+    scope = { column: 'account_id', value: input.userId, field: 'userId' };
+  } else {
+    const grant = await ctx.db.selectFrom('oidc_models').select('id').where('kind', '=', 'Grant').where('id', '=', input.grantId!).executeTakeFirst();
+    if (!grant) throw notFound('grantId', 'grant');
+    scope = { column: 'grant_id', value: input.grantId!, field: 'grantId' };
+  }
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const revokedTokens = await revokeRows(trx, (eb) => eb.and([eb(scope.column, '=', scope.value), eb('kind', 'in', tokenModels)]));
+    const revokedGrants =
+      scope.column === 'grant_id'
+        ? await revokeRows(trx, (eb) => eb.and([eb('kind', '=', 'Grant'), eb('id', '=', scope.value)]))
+        : await revokeRows(trx, (eb) => eb.and([eb(scope.column, '=', scope.value), eb('kind', '=', 'Grant')]));
+    return { revokedTokens, revokedGrants };
+  });
+  ctx.activity.record({
+    type: 'token.revoked_all',
+    clientId: scope.column === 'client_id' ? scope.value : null,
+    accountId: scope.column === 'account_id' ? scope.value : null,
+    detail: { ...by(actor), [scope.field]: scope.value, ...result },
+  });
+  return result;
+}
