@@ -43,6 +43,7 @@ export async function serverStatus(server: AdminServer): Promise<ProcedureOutput
     dataDir: server.dataDir,
     databaseFile: server.databaseFile,
     masterKeyKind: server.masterKey.store,
+    masterKey: { store: server.masterKey.store, level: server.masterKey.level, message: server.masterKey.message },
     counts: {
       workspaces: await count(db, 'workspaces'),
       users: await count(db, 'users'),

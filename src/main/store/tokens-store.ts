@@ -231,13 +231,16 @@ export async function findTokenRow(db: Db, id: string, now = Date.now()): Promis
   return row ? toTokenRow(row, now) : undefined;
 }
 
-/** Marks matching live rows revoked; returns how many changed. */
-export async function revokeRows(
-  db: Db,
-  where: (eb: ModelsEb) => Expression<SqlBool>,
-  at = Date.now(),
-): Promise<number> {
-  const result = await db.updateTable('oidc_models').set({ revoked_at: at }).where(where).where('revoked_at', 'is', null).executeTakeFirst();
+/**
+ * Marks the matching live rows revoked and returns how many there were.
+ * Rows already dead (revoked, consumed, expired) keep their status.
+ */
+export async function revokeRows(db: Db, where: (eb: ModelsEb) => Expression<SqlBool>, at = Date.now()): Promise<number> {
+  const result = await db
+    .updateTable('oidc_models')
+    .set({ revoked_at: at })
+    .where(where)
+    .where((eb) => statusCondition(eb, 'active', at))
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
-

@@ -105,8 +105,11 @@ export const appSchema = z.object({
 export type App = z.infer<typeof appSchema>;
 
 export const appStatsSchema = z.object({
+  /** Live access, refresh and client-credentials tokens. */
   activeTokens: z.number().int(),
+  /** Live grants (users or bots connected). */
   activeConnections: z.number().int(),
+  /** When the app last got a code or token (a sign-in, a refresh, a client-credentials call). */
   lastUsedAt: timestampSchema.nullable(),
 });
 

@@ -25,6 +25,8 @@ export const serverStatusOutput = z.object({
   databaseFile: z.string(),
   /** Where the master key lives: `file`, `keychain`, ... */
   masterKeyKind: z.string(),
+  /** The master key's status: `warning` when it sits in a file next to the database. */
+  masterKey: z.object({ store: z.string(), level: z.enum(['ok', 'warning']), message: z.string() }),
   counts: z.object({
     workspaces: z.number().int(),
     users: z.number().int(),

@@ -93,7 +93,7 @@ export type TokenInspection = z.infer<typeof tokensInspectOutput>;
 
 export const tokensRevokeInput = z.strictObject({ id: idSchema });
 export const tokensRevokeOutput = z.object({
-  /** Rows newly marked revoked (0 when it already was). */
+  /** 1 when the token was live and is now revoked; 0 when it was already revoked, used or expired. */
   revoked: z.number().int(),
 });
 
@@ -104,6 +104,7 @@ export const tokensRevokeAllInput = z
     const given = [input.appId, input.userId, input.grantId].filter((v) => v !== undefined).length;
     if (given !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of appId, userId or grantId', path: ['appId'] });
   });
+/** Counts of live tokens and grants now revoked (dead ones keep their status). */
 export const tokensRevokeAllOutput = z.object({ revokedTokens: z.number().int(), revokedGrants: z.number().int() });
 
 /** A connection: one user's (or bot's) consent grant to one app in one workspace. */
@@ -138,4 +139,5 @@ export const connectionsListInput = z.strictObject({
 });
 export const connectionsListOutput = pageSchema(connectionSchema);
 export const connectionsRevokeInput = z.strictObject({ id: idSchema });
+/** Live tokens of the connection now revoked. */
 export const connectionsRevokeOutput = z.object({ revokedTokens: z.number().int() });
