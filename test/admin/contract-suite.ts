@@ -102,7 +102,7 @@ export function contractSuite(transport: string, connect: (server: TestServer) =
       expect(missing.code).toBe('not_found');
       expect(missing.fields).toEqual([{ field: 'id', message: 'no such app' }]);
 
-      const unknown = await adminError(admin.call('apps.explode' as never));
+      const unknown = await adminError(admin.call('apps.explode' as never, {} as never));
       expect(unknown.code).toBe('unknown_procedure');
 
       const cursor = await adminError(admin.tokens.list({ cursor: 'garbage' }));
