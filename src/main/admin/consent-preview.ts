@@ -30,7 +30,7 @@ export async function previewConsent(ctx: Ctx, input: ParsedInput<'consent.previ
   }
   const scopes = input.scopes ?? app.scopes;
   scopes.forEach((scope, index) => {
-    if (!app.scopes.includes(scope)) problems.push({ field: `scopes.${index}`, message: `"${scope}" is not one of the app's scopes (${app.scopes.join(' ')})` });
+    if (!app.scopes.includes(scope)) problems.push({ field: `scopes.${index}`, message: `not one of the app's scopes (${app.scopes.join(' ')})` });
   });
   if (input.actor && !app.actorModes.includes(input.actor)) problems.push({ field: 'actor', message: `the app allows ${app.actorModes.join(' and ')} only` });
   const redirectUri = input.redirectUri ?? app.redirectUris[0];

@@ -22,8 +22,7 @@ export function createAdminDispatcher(handlers: AdminHandlers, activity: Pick<Ac
   };
   return async (procedure, rawInput) => {
     if (!isProcedureName(procedure)) {
-      const name = typeof procedure === 'string' ? procedure.slice(0, 100) : typeof procedure;
-      return { ok: false, error: { code: 'unknown_procedure', message: `No admin procedure is called ${name}` } };
+      return { ok: false, error: { code: 'unknown_procedure', message: 'No admin procedure has this name (GET /admin/procedures lists them)' } };
     }
     const definition = adminContract[procedure];
     const parsed = definition.input.safeParse(rawInput ?? {});

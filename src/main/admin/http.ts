@@ -33,7 +33,7 @@ const STATUS: Record<AdminErrorCode, number> = {
 /** Most events sent when a follower resumes from an old id; it reloads its lists beyond that. */
 const BACKLOG_LIMIT = 1000;
 
-function isLoopbackAddress(address: string | undefined): boolean {
+export function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;
   return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
@@ -119,7 +119,7 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
       ctx.body = { items: PROCEDURE_NAMES.map((name) => ({ name, kind: adminContract[name].kind, summary: adminContract[name].summary })) };
       return;
     }
-    fail(ctx, { code: 'unknown_procedure', message: `No admin route for ${ctx.method} ${ctx.path}` });
+    fail(ctx, { code: 'unknown_procedure', message: 'No admin route here: POST /admin/rpc/<procedure>, GET /admin/changes, GET /admin/procedures' });
   });
   return app;
 }

@@ -59,8 +59,10 @@ export function registerAdminIpc(
   }
 
   let followed: RunningServer | null = null;
+  let stopped = false;
   let unsubscribe: () => void = () => undefined;
   const follow = () => {
+    if (stopped) return;
     const running = server();
     if (running === followed) return;
     unsubscribe();
@@ -71,6 +73,7 @@ export function registerAdminIpc(
   const watch = setInterval(follow, options.watchMs ?? 500);
   watch.unref();
   return () => {
+    stopped = true;
     clearInterval(watch);
     unsubscribe();
     followed = null;

@@ -18,7 +18,7 @@ export const redirectUriSchema = z.string().superRefine((value, ctx) => {
 
 /** A scope from the catalog. */
 export const scopeNameSchema = z.string().superRefine((value, ctx) => {
-  if (!SCOPE_NAMES.includes(value)) ctx.addIssue({ code: 'custom', message: `unknown scope "${value.slice(0, 60)}" (known: ${SCOPE_NAMES.join(', ')})` });
+  if (!SCOPE_NAMES.includes(value)) ctx.addIssue({ code: 'custom', message: `unknown scope (known: ${SCOPE_NAMES.join(', ')})` });
 });
 
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
@@ -28,7 +28,7 @@ const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
     .superRefine((values, ctx) => {
       const seen = new Set<string>();
       values.forEach((value, index) => {
-        if (seen.has(value)) ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 80)}" is listed twice`, path: [index] });
+        if (seen.has(value)) ctx.addIssue({ code: 'custom', message: 'listed twice', path: [index] });
         seen.add(value);
       });
     });
