@@ -1,3 +1,6 @@
+import { registerAdminIpc } from './admin/ipc';
 import { runDesktopApp } from './app/electron-shell';
 
-runDesktopApp();
+runDesktopApp({
+  registerAdminIpc: (ipc, server, notify, isTrustedSender) => registerAdminIpc(ipc, server, notify, { isTrustedSender, log: (line) => console.log(line) }),
+});

@@ -175,8 +175,14 @@ describe('the Electron glue, against a fake electron module and the real server'
 
   it('before ready: takes the single-instance lock, turns on the sandbox, registers app:// as a secure scheme', async () => {
     const { runDesktopApp } = await import('../../src/main/app/electron-shell');
+    const { registerAdminIpc } = await import('../../src/main/admin/ipc');
     const registered: unknown[] = [];
-    runDesktopApp({ registerAdminIpc: (ipc, server, notify) => registered.push({ ipc, server, notify }) });
+    runDesktopApp({
+      registerAdminIpc: (ipc, server, notify, isTrustedSender) => {
+        registered.push(ipc);
+        return registerAdminIpc(ipc, server, notify, { isTrustedSender, watchMs: 20 });
+      },
+    });
     expect(s.sandbox).toBe(true);
     expect(s.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
     s.readyResolve!();
@@ -224,9 +230,22 @@ describe('the Electron glue, against a fake electron module and the real server'
     lastMenuItem('copy-issuer-url').click();
     expect(s.clipboard).toEqual([`http://127.0.0.1:${chosen}`]);
     lastMenuItem('open-web-console').click();
-    await vi.waitFor(() => expect(s.opened).toContain(`http://127.0.0.1:${chosen}/console/`));
+    await vi.waitFor(() => expect(s.opened.find((url) => url.startsWith(`http://127.0.0.1:${chosen}/console/#token=`))).toBeDefined());
     const { loadDesktopSettings } = await import('../../src/main/app/desktop-settings');
     expect(await loadDesktopSettings(dataDir)).toEqual({ port: chosen });
+  });
+
+  it('answers the console over checked IPC with the admin service, and pushes live changes', async () => {
+    const consoleFrame = { senderFrame: { url: 'app://console/index.html', parent: null } };
+    const status = (await s.ipc.get('admin:server.status')!(consoleFrame, {})) as { ok: boolean; data: { issuer: string } };
+    expect(status).toMatchObject({ ok: true, data: { issuer: s.clipboard[0] } });
+    const stranger = { senderFrame: { url: 'https://evil.example/', parent: null } };
+    expect(() => s.ipc.get('admin:apps.list')!(stranger, {})).toThrow(/refused/);
+    expect([...s.ipc.keys()].every((channel) => channel.startsWith('admin:'))).toBe(true);
+
+    const created = (await s.ipc.get('admin:workspaces.create')!(consoleFrame, { name: 'Shell test' })) as { ok: boolean };
+    expect(created.ok).toBe(true);
+    await vi.waitFor(() => expect(window().webContents.sent.some(([channel]: [string]) => channel === 'admin:changes')).toBe(true));
   });
 
   it('focuses the window on a second launch and remembers its bounds on close', async () => {

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { buildMenuTemplate, menuEntries, type MenuActions } from '../../src/main/app/menu';
+import { buildMenuTemplate, menuEntries, webConsoleUrl, type MenuActions } from '../../src/main/app/menu';
 import { claimSingleInstance, focusFirstInstance, type FocusableWindow } from '../../src/main/app/single-instance';
 
 function actions() {
@@ -60,6 +60,12 @@ describe('the application menu', () => {
     expect(find(template, 'copy-issuer-url')!.enabled).toBe(false);
     expect(find(template, 'open-web-console')!.enabled).toBe(false);
     expect(find(template, 'open-data-folder')!.enabled).toBeUndefined();
+  });
+
+  it('opens the web console signed in, the admin token in the fragment only', () => {
+    const url = new URL(webConsoleUrl('http://127.0.0.1:9090', 'oc_adm_a+b/c'));
+    expect(url.origin + url.pathname + url.search).toBe('http://127.0.0.1:9090/console/');
+    expect(url.hash).toBe('#token=oc_adm_a%2Bb%2Fc');
   });
 
   it('follows macOS conventions on macOS', () => {

@@ -10,7 +10,7 @@ import { DESKTOP_HOST, DEFAULT_PORT, desktopConfig, loadDesktopSettings, saveDes
 import { suggestFreePort } from './free-port';
 import { createCheckedIpc, type CheckedIpc } from './ipc-router';
 import { createIpcSenderCheck } from './ipc-sender';
-import { buildMenuTemplate } from './menu';
+import { buildMenuTemplate, webConsoleUrl } from './menu';
 import { allowsNetworkRequest, decideNavigation, decidePermission, decideWindowOpen, externalUrl } from './navigation-policy';
 import { APP_SCHEME, isRendererUrl, rendererLocation, STARTUP_URL, type RendererLocation } from './renderer-location';
 import { createQuitGuard, ServerLifecycle, type ServerState } from './server-lifecycle';
@@ -22,9 +22,16 @@ import { fitToDisplays, loadWindowState, saveWindowState, windowStateFrom } from
 export interface DesktopAppOptions {
   /**
    * Registers the admin service's IPC handlers on the checked router. Called once; handlers
-   * read the running server through `server()` (null while it is not running).
+   * read the running server through `server()` (null while it is not running), push live
+   * changes with `notify`, and may run `isTrustedSender` again. Returns a function that
+   * stops it, called when the app quits.
    */
-  registerAdminIpc?(ipc: CheckedIpc<IpcMainInvokeEvent>, server: () => RunningServer | null, notify: (channel: string, payload: unknown) => void): void;
+  registerAdminIpc?(
+    ipc: CheckedIpc<IpcMainInvokeEvent>,
+    server: () => RunningServer | null,
+    notify: (channel: string, payload: unknown) => void,
+    isTrustedSender: (event: unknown) => boolean,
+  ): (() => void) | void;
 }
 
 /**
@@ -91,12 +98,18 @@ async function start(location: RendererLocation, options: DesktopAppOptions): Pr
     }),
   );
 
-  const ipc = createCheckedIpc<IpcMainInvokeEvent>(ipcMain, createIpcSenderCheck(location), (channel, event) =>
+  const isTrustedSender = createIpcSenderCheck(location);
+  const ipc = createCheckedIpc<IpcMainInvokeEvent>(ipcMain, isTrustedSender, (channel, event) =>
     console.warn(`refused IPC on ${channel} from ${event.senderFrame?.url ?? 'a closed frame'}`),
   );
-  options.registerAdminIpc?.(ipc, () => lifecycle.server, (channel, payload) => {
-    if (window && !window.isDestroyed() && isRendererUrl(window.webContents.getURL(), location)) window.webContents.send(channel, payload);
-  });
+  const stopAdminIpc = options.registerAdminIpc?.(
+    ipc,
+    () => lifecycle.server,
+    (channel, payload) => {
+      if (window && !window.isDestroyed() && isRendererUrl(window.webContents.getURL(), location)) window.webContents.send(channel, payload);
+    },
+    (event) => isTrustedSender(event as IpcMainInvokeEvent),
+  );
 
   const showState = (state: ServerState) => {
     setMenu(state);
@@ -111,7 +124,7 @@ async function start(location: RendererLocation, options: DesktopAppOptions): Pr
       {
         copyIssuerUrl: () => running && clipboard.writeText(running.issuer),
         openWebConsole: () => {
-          const url = running && externalUrl(`${running.issuer}/console/`);
+          const url = running && externalUrl(webConsoleUrl(running.issuer, running.adminToken));
           if (url) void shell.openExternal(url);
         },
         openDataFolder: () => void shell.openPath(dataDir),
@@ -166,7 +179,10 @@ async function start(location: RendererLocation, options: DesktopAppOptions): Pr
   app.on(
     'before-quit',
     createQuitGuard(
-      () => lifecycle.stop(),
+      () => {
+        stopAdminIpc?.();
+        return lifecycle.stop();
+      },
       () => app.quit(),
     ),
   );

@@ -64,3 +64,14 @@ export function menuEntries(template: MenuItemConstructorOptions[]): string[] {
     ...(Array.isArray(item.submenu) ? menuEntries(item.submenu) : []),
   ]);
 }
+
+/**
+ * The web console of a running server, signed in: the admin token rides in the URL fragment,
+ * which browsers never send to the server; the console moves it into session storage and
+ * removes it from the address bar.
+ *
+ * @example webConsoleUrl('http://127.0.0.1:9090', 'oc_adm_x') // 'http://127.0.0.1:9090/console/#token=oc_adm_x'
+ */
+export function webConsoleUrl(issuer: string, adminToken: string): string {
+  return `${issuer}/console/#token=${encodeURIComponent(adminToken)}`;
+}
