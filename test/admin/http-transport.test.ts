@@ -54,7 +54,7 @@ describe('the admin HTTP transport', () => {
     expect(JSON.parse(missing.body)).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('admin token') } });
 
     const wrong = `${server.adminToken.slice(0, -1)}${server.adminToken.endsWith('A') ? 'B' : 'A'}`;
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { authorization: `Bearer ${wrong}` },
       { authorization: `Bearer ${server.adminToken.slice(0, -4)}` },
       { authorization: server.adminToken },
