@@ -56,12 +56,17 @@ export class AdminError extends Error {
   }
 }
 
+const FIELD_NAME = /^[A-Za-z_$][\w$-]{0,39}$/;
+
 /** Turns zod issues into field errors (`path.join('.')`); an unknown key is named as its own field. */
 export function fieldErrorsFrom(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'unknown field' }));
+      // A key that is no plausible field name (a pasted token, say) is not echoed back.
+      return issue.keys.map((key) =>
+        FIELD_NAME.test(key) ? { field: [...path, key].join('.'), message: 'unknown field' } : { field: path.join('.'), message: 'unknown field (its name is not shown)' },
+      );
     }
     return [{ field: path.join('.'), message: issue.message }];
   });
