@@ -44,9 +44,9 @@ describe('TokenInspector', () => {
 
   it('shows a stored opaque token’s status, owner and lifetime', () => {
     const token = makeToken({ status: 'revoked', revokedAt: Date.now() - 5000 });
-    renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: 'access', token, jwt: null, notes: ['Revoked 5 seconds ago'] }} />);
+    renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: 'access token', token, jwt: null, notes: ['Revoked 5 seconds ago'] }} />);
     expect(screen.getByText('opaque token')).toBeInTheDocument();
-    expect(screen.getByText(/prefix says: Access token/)).toBeInTheDocument();
+    expect(screen.getByText(/prefix says: access token/)).toBeInTheDocument();
     expect(screen.getAllByText('revoked').length).toBeGreaterThan(0);
     expect(screen.getByText('Revoked 5 seconds ago')).toBeInTheDocument();
     expect(screen.getByText('mia.member@example.test')).toBeInTheDocument();
@@ -95,7 +95,7 @@ describe('TokenDetails', () => {
     let token = makeToken();
     const admin = fakeAdmin({
       ...lists,
-      'tokens.inspect': () => ({ format: 'opaque', prefixKind: 'access', token, jwt: null, notes: [] }),
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token, jwt: null, notes: [] }),
       'tokens.list': () => ({ items: [token], nextCursor: null }),
       'tokens.revoke': () => {
         token = { ...token, status: 'revoked', revokedAt: Date.now() };
@@ -119,7 +119,7 @@ describe('TokenDetails', () => {
     const code = makeToken({ id: 'c'.repeat(64), kind: 'code', status: 'consumed', consumedAt: access.createdAt, createdAt: access.createdAt - 1000 });
     const admin = fakeAdmin({
       ...lists,
-      'tokens.inspect': () => ({ format: 'opaque', prefixKind: 'access', token: access, jwt: null, notes: [] }),
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: access, jwt: null, notes: [] }),
       'tokens.list': (input) => ({ items: input.grantId === access.grantId ? [access, code] : [], nextCursor: null }),
     });
     renderConsole(<TokenDetails id={access.id} />, { admin });

@@ -67,6 +67,8 @@ export function ScopeBadges({ scopes, max = 4 }: { scopes: string[]; max?: numbe
   );
 }
 
+const YEAR_MS = 365 * 86_400_000;
+
 /** A live countdown to an expiry: `in 23h 59m 12s`, then `expired 5s ago`. */
 export function Countdown({ at, never = 'never expires' }: { at: number | null; never?: string }) {
   const now = useNow();
@@ -75,7 +77,7 @@ export function Countdown({ at, never = 'never expires' }: { at: number | null; 
   return (
     <Tooltip label={formatDateTime(at)} withArrow>
       <Text size="sm" c={left <= 0 ? 'dimmed' : left < 5 * 60_000 ? 'orange' : undefined} style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
-        {left <= 0 ? `expired ${formatRelative(at, now)}` : `in ${formatDuration(left / 1000)}`}
+        {left <= 0 ? `expired ${formatRelative(at, now)}` : left > YEAR_MS ? `in about ${Math.round(left / YEAR_MS)} years` : `in ${formatDuration(left / 1000)}`}
       </Text>
     </Tooltip>
   );

@@ -120,14 +120,16 @@ export function ConsentPreviewScreen() {
                     ) : null}
                     <Field label="Authorization URL">
                       <Group gap={4} wrap="nowrap" align="flex-start">
-                        <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap', maxHeight: 120, overflow: 'auto' }}>
+                        <Code block data-testid="authorization-url" style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap', maxHeight: 120, overflow: 'auto' }}>
                           {p.authorizationUrl}
                         </Code>
                         <CopyIconButton value={p.authorizationUrl} label="authorization URL" />
                       </Group>
                     </Field>
                     <Field label="PKCE code verifier (to finish the flow by hand)">
-                      <CopyValue value={p.codeVerifier} label="code verifier" truncate />
+                      <div data-testid="code-verifier" data-value={p.codeVerifier}>
+                        <CopyValue value={p.codeVerifier} label="code verifier" truncate />
+                      </div>
                     </Field>
                     <Field label="State">
                       <Text size="sm" className="mono">

@@ -133,6 +133,12 @@ export function OverviewScreen() {
                   </Field>
                 </SimpleGrid>
               </Group>
+              {s.masterKeyKind === 'file' ? (
+                <Alert color="orange" mt="md" title="The master key is kept in a file">
+                  No OS keychain was reachable, so the key that encrypts the signing keys sits in the data folder (readable only by you). It moves into the
+                  keychain on the first start where one is reachable.
+                </Alert>
+              ) : null}
               {s.schemaVersion !== s.latestSchemaVersion ? (
                 <Alert color="orange" mt="md" title="Database schema is not the newest">
                   Applied {s.schemaVersion}; this build knows {s.latestSchemaVersion}.

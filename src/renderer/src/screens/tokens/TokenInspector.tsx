@@ -1,6 +1,6 @@
 import { Alert, Badge, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Token, TokenInspection } from '../../../../shared/contract';
-import { Countdown, ScopeBadges, TimeAgo, TOKEN_KIND_LABELS, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
+import { Countdown, ScopeBadges, TimeAgo, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
 import { CopyValue, Field } from '../../components/copy';
 import { IconAlert, IconCheck } from '../../components/icons';
 
@@ -124,8 +124,6 @@ function JwtSection({ jwt }: { jwt: NonNullable<TokenInspection['jwt']> }) {
   );
 }
 
-const PREFIX_KINDS: Record<string, string> = { ...TOKEN_KIND_LABELS };
-
 /**
  * Everything the server found out about a token: its format, what its
  * prefix says, the stored row (status, owner, lifetime) and, for a JWT,
@@ -140,7 +138,7 @@ export function TokenInspector({ inspection, names }: { inspection: TokenInspect
         </Badge>
         {inspection.prefixKind ? (
           <Badge variant="outline" color="gray" tt="none">
-            prefix says: {PREFIX_KINDS[inspection.prefixKind] ?? inspection.prefixKind}
+            prefix says: {inspection.prefixKind}
           </Badge>
         ) : null}
         {inspection.token ? <TokenStatusBadge status={inspection.token.status} /> : null}
