@@ -25,12 +25,12 @@ export async function keychainForTests(): Promise<{ run: boolean; failure?: stri
   const probe = await probeKeychain();
   if (probe.available) return { run: true };
   if (process.env.CI === 'true') {
-    const hint = /locked/.test(probe.reason) ? ' (is there a keyring from an earlier run with another password in ~/.local/share/keyrings?)' : '';
+    const hint = /locked/.test(probe.reason) ? ' (a keyring from an earlier run with another password in ~/.local/share/keyrings? run under XDG_DATA_HOME=$(mktemp -d))' : '';
     return { run: true, failure: `CI needs a reachable Secret Service for the keychain tests: ${probe.reason}${hint}` };
   }
   console.warn(
     `skipping the real-keychain tests: ${probe.reason}\n` +
-      `  run them with: dbus-run-session -- bash -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize; npx vitest run test/secrets'`,
+      `  run them with: XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- bash -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize; npx vitest run test/secrets'`,
   );
   return { run: false };
 }
