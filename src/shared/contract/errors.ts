@@ -68,7 +68,8 @@ export function fieldErrorsFrom(error: z.ZodError): FieldError[] {
         FIELD_NAME.test(key) ? { field: [...path, key].join('.'), message: 'unknown field' } : { field: path.join('.'), message: 'unknown field (its name is not shown)' },
       );
     }
-    return [{ field: path.join('.'), message: issue.message }];
+    const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+    return [{ field: path.join('.'), message: missing ? 'required' : issue.message }];
   });
 }
 
