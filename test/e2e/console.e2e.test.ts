@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, callbackServer, chromiumStatus, launchChromium, screenshotDir, serve, type ServeProcess } from './harness';
 
 const status = chromiumStatus();
-if (!status.available && !status.mustFail) console.warn(status.reason);
+if (!status.available && !status.mustFail) console.warn(`skipped: ${status.reason}`);
 
 describe('Chromium for the end-to-end tests', () => {
   it.runIf(status.mustFail)('is installed in CI', () => {
-    throw new Error(`CI=true but ${status.reason}`);
+    throw new Error(`CI=true: ${status.reason}`);
   });
 });
 
@@ -176,6 +176,29 @@ describe.skipIf(!status.available)('the web console, end to end', () => {
 
     expect(pageErrors).toEqual([]);
   }, 240_000);
+
+  it('is usable from the keyboard: skip link, rows open with Enter, Escape closes', async () => {
+    await nav('Apps');
+    // A reload keeps the console signed in (the token stays in this tab's sessionStorage) and resets focus.
+    await page.reload();
+    await page.getByText('E2E Shop').first().waitFor();
+    expect(await page.title()).toBe('Apps · OAuth Console');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('main');
+    await page.getByRole('row', { name: 'Open E2E Shop' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/apps\/oc_app_/);
+    await page.getByRole('button', { name: 'Delete app' }).focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('dialog', { name: /Delete E2E Shop/ });
+    await confirm.waitFor();
+    // Destructive dialogs start on Cancel, and Escape backs out.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+  }, 60_000);
 
   it('shows every other screen with its data, in light and dark', async () => {
     await nav('Connections');

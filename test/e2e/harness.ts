@@ -21,7 +21,7 @@ export function chromiumStatus(): { available: boolean; mustFail: boolean; reaso
   return {
     available,
     mustFail: !available && process.env.CI === 'true',
-    reason: available ? '' : `end-to-end console tests skipped: no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH)`,
+    reason: available ? '' : `no Chromium at ${CHROMIUM}, so the end-to-end console tests cannot run (install Debian's chromium, or set CHROMIUM_PATH)`,
   };
 }
 

@@ -82,6 +82,10 @@ export function Layout() {
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
   useEffect(() => close(), [location.pathname, close]);
+  const current = NAV.find((item) => (item.end ? location.pathname === item.to : location.pathname.startsWith(item.to)));
+  useEffect(() => {
+    document.title = current ? `${current.label} · OAuth Console` : 'OAuth Console';
+  }, [current]);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <a className="skip-link" href="#main" onClick={(e) => {
@@ -115,7 +119,7 @@ export function Layout() {
               end={item.end}
               label={item.label}
               leftSection={item.icon}
-              active={item.end ? location.pathname === item.to : location.pathname.startsWith(item.to)}
+              active={item === current}
             />
           ))}
         </AppShell.Section>
