@@ -160,6 +160,21 @@ describe('the admin HTTP transport', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('serves many followers from one listener on the activity log', async () => {
+    const controllers = Array.from({ length: 15 }, () => new AbortController());
+    const streams = await Promise.all(
+      controllers.map(async (controller) => {
+        const res = await fetch(`${server.issuer}/admin/changes`, { headers: { authorization: `Bearer ${server.adminToken}` }, signal: controller.signal });
+        return readServerSentEvents(res.body!);
+      }),
+    );
+    expect(server.activity.listenerCount('event')).toBe(1);
+    await httpClient(server).workspaces.create({ name: 'Watched by many' });
+    const firsts = await Promise.all(streams.map(async (events) => JSON.parse((await events.next()).value!.data) as ChangeEvent));
+    expect(firsts.every((c) => c.type === 'workspace.created')).toBe(true);
+    controllers.forEach((c) => c.abort());
+  });
+
   it('mints a new admin token at every start', async () => {
     const other = await startTestServer();
     try {

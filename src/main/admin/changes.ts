@@ -1,17 +1,32 @@
 import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity';
 import type { ActivityEvent, ActivityLog } from '../store/events-store';
 
+type Listener = (change: ChangeEvent) => void;
+
+/** One listener per activity log fans out to every follower (SSE streams, the window), however many. */
+const followers = new WeakMap<Pick<ActivityLog, 'on'>, Set<Listener>>();
+
 /** Calls `listener` with a change for every new activity event; returns the unsubscribe function. */
-export function subscribeChanges(activity: Pick<ActivityLog, 'on' | 'off'>, listener: (change: ChangeEvent) => void): () => void {
-  const onEvent = (event: ActivityEvent) => {
-    try {
-      listener(toChangeEvent(event));
-    } catch {
-      // A failing subscriber (a closed stream, a destroyed window) must not break the log.
-    }
-  };
-  activity.on('event', onEvent);
+export function subscribeChanges(activity: Pick<ActivityLog, 'on'>, listener: Listener): () => void {
+  let set = followers.get(activity);
+  if (!set) {
+    const listeners = new Set<Listener>();
+    set = listeners;
+    followers.set(activity, listeners);
+    activity.on('event', (event: ActivityEvent) => {
+      const change = toChangeEvent(event);
+      for (const follower of [...listeners]) {
+        try {
+          follower(change);
+        } catch {
+          // A failing follower (a closed stream, a destroyed window) must not stop the others.
+        }
+      }
+    });
+  }
+  const listeners = set;
+  listeners.add(listener);
   return () => {
-    activity.off('event', onEvent);
+    listeners.delete(listener);
   };
 }
