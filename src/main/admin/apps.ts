@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { appShapeProblems, type App } from '../../shared/contract/apps';
-import type { AppsCreateInput } from '../../shared/contract/apps';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { hashSecret, secretHint } from '../secrets/crypto';
 import { findApp, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
@@ -115,10 +114,6 @@ export async function createApp(ctx: Ctx, input: ParsedInput<'apps.create'>, opt
   });
   return { app: toApp(app, ctx.settings), clientSecret };
 }
-
-/** The create input for `createApp`, as the contract parses it; used by the REST API. */
-export type CreateAppInput = ParsedInput<'apps.create'>;
-export type { AppsCreateInput };
 
 export async function updateApp(ctx: Ctx, input: ParsedInput<'apps.update'>, actor: Actor): Promise<ProcedureOutput<'apps.update'>> {
   const app = await requireApp(ctx, input.id);
