@@ -103,6 +103,7 @@ describe('the admin HTTP transport', () => {
     const unknown = await raw(server, '/admin/rpc/apps.explode', { headers: { ...auth, ...json }, body: '{}' });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body).error.code).toBe('unknown_procedure');
+    expect((await raw(server, '/admin/rpc/%E0%A4%A', { headers: { ...auth, ...json }, body: '{}' })).status).toBe(404);
     const invalid = await raw(server, '/admin/rpc/apps.create', { headers: { ...auth, ...json }, body: JSON.stringify({ workspaceId: server.seed!.workspaceId, name: 'x'.repeat(101), scopes: [] }) });
     expect(invalid.status).toBe(400);
     expect(JSON.parse(invalid.body).error.fields.map((f: { field: string }) => f.field)).toEqual(['name', 'scopes', 'redirectUris']);

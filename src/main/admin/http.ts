@@ -105,7 +105,13 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
         ctx.set('Allow', 'POST');
         return fail(ctx, { code: 'invalid_input', message: 'Call procedures with POST' });
       }
-      const result = await dispatch(decodeURIComponent(ctx.path.slice(ADMIN_RPC_PATH.length)), (ctx.request as { body?: unknown }).body);
+      let procedure: string;
+      try {
+        procedure = decodeURIComponent(ctx.path.slice(ADMIN_RPC_PATH.length));
+      } catch {
+        procedure = '';
+      }
+      const result = await dispatch(procedure, (ctx.request as { body?: unknown }).body);
       if (result.ok) {
         ctx.status = 200;
         ctx.body = result.data ?? null;
