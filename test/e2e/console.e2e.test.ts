@@ -134,7 +134,7 @@ describe.skipIf(!status.available)('the web console, end to end', () => {
       headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: `${callback.base}/callback`, code_verifier: verifier! }),
     });
-    const tokens = (await tokenRes.json()) as { access_token?: string; refresh_token?: string };
+    const tokens = (await tokenRes.json()) as { access_token?: string; refresh_token?: string; id_token?: string };
     expect(tokenRes.status, JSON.stringify(tokens)).toBe(200);
     const access = tokens.access_token!;
     expect((await fetch(`${server.issuer}/api/v1/me`, { headers: { authorization: `Bearer ${access}` } })).status).toBe(200);
@@ -173,6 +173,16 @@ describe.skipIf(!status.available)('the web console, end to end', () => {
     await page.getByText('prefix says: access token').waitFor();
     expect(await page.getByText('revoked').first().isVisible()).toBe(true);
     await shot('token-paste-inspector');
+
+    // A JWT (the ID token of the same flow): claims decoded and explained, signature checked against our keys.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel(/^Token/).fill(tokens.id_token!);
+    await page.getByRole('button', { name: 'Inspect' }).click();
+    await page.getByText('Signature verified', { exact: true }).waitFor();
+    const claims = page.getByRole('table');
+    expect(await claims.getByRole('row', { name: /^sub / }).isVisible()).toBe(true);
+    expect(await claims.getByRole('row', { name: /^aud / }).textContent()).toContain(clientId);
+    await shot('token-jwt-inspector');
 
     expect(pageErrors).toEqual([]);
   }, 240_000);

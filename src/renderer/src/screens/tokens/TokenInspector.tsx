@@ -160,7 +160,9 @@ export function TokenInspector({ inspection, names }: { inspection: TokenInspect
         </Paper>
       ) : (
         <Text size="sm" c="dimmed">
-          No stored token matches this value.
+          {inspection.format === 'jwt'
+            ? 'No stored token matches this JWT: ID tokens are not kept, and a JWT from elsewhere never was.'
+            : 'No stored token matches this value.'}
         </Text>
       )}
       {inspection.jwt ? <JwtSection jwt={inspection.jwt} /> : null}

@@ -145,7 +145,7 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
                     </Text>
                   </Table.Td>
                   <Table.Td maw={260}>
-                    <ScopeBadges scopes={t.scopes} max={3} />
+                    <ScopeBadges scopes={t.scopes} max={2} />
                   </Table.Td>
                   <Table.Td>
                     <TimeAgo at={t.createdAt} />
