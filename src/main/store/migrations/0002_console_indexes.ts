@@ -11,7 +11,7 @@ const STATUS = ['revoked_at', 'consumed_at', 'expires_at'];
  * narrower indexes of 0001 that these make redundant.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const name of ['oidc_models_kind_created', 'oidc_models_created', 'oidc_models_client', 'oidc_models_account', 'oidc_models_grant']) {
+  for (const name of ['oidc_models_kind_created', 'oidc_models_created', 'oidc_models_client', 'oidc_models_account', 'oidc_models_grant', 'oidc_models_expires']) {
     await db.schema.dropIndex(name).ifExists().execute();
   }
   await db.schema.createIndex('oidc_models_list').on('oidc_models').columns(['kind', 'created_at', 'id', ...STATUS]).execute();
@@ -31,7 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['kind', 'created_at', 'id'])
     .where(sql<boolean>`consumed_at is not null and revoked_at is null`)
     .execute();
-  // Clock-dependent statuses (active, expired) of one kind, read by expiry when they are rare.
+  // Clock-dependent statuses (active, expired) of one kind, read by expiry when they are rare;
+  // also what the sweeper's `kind in (...) and expires_at < now` walks.
   await db.schema.createIndex('oidc_models_expiry').on('oidc_models').columns(['kind', 'expires_at', 'revoked_at', 'consumed_at']).execute();
   await db.schema.createIndex('events_account').on('events').columns(['account_id', 'id']).execute();
   await db.schema.createIndex('events_workspace').on('events').columns(['workspace_id', 'id']).execute();
