@@ -41,7 +41,7 @@ const LEVEL_COLORS = { info: 'gray', warn: 'orange', error: 'red' } as const;
 /** The few facts that say what an event was about, for the table's summary column. */
 const SUMMARY_KEYS = ['error', 'description', 'message', 'scope', 'grantType', 'kind', 'decision', 'how', 'name', 'redirectUri', 'status', 'path'];
 
-export function summarize(detail: Record<string, unknown>): string {
+function summarize(detail: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const key of SUMMARY_KEYS) {
     const value = detail[key];
