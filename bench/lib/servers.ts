@@ -1,0 +1,156 @@
+/**
+ * Servers under test run as child processes started like a user would
+ * (`node --import tsx src/main/cli.ts …`, which is what `npm run serve`
+ * runs, minus npm's own process), so cold start and resident memory are
+ * the server's alone and the load generator does not share its event loop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export type ServerKind = 'ours' | 'inmemory';
+
+export interface StartOptions {
+  kind: ServerKind;
+  dataDir?: string;
+  consent?: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+  /** A first run prints the demo client's secret once: wait for it. */
+  expectSecret?: boolean;
+}
+
+export interface ServerProcess {
+  kind: ServerKind;
+  pid: number;
+  origin: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** Spawn to the first 200 answer of the discovery document, ms. */
+  startMs: number;
+  /** Resident set size right after that first answer, bytes. */
+  rssAtStart: number;
+  output: string[];
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+interface ProcStatus {
+  rss: number;
+  hwm: number;
+}
+
+/** VmRSS and VmHWM (peak) of a process, bytes; falls back to `ps` where /proc is missing. */
+export function memoryOf(pid: number): ProcStatus {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    const rss = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
+    return { rss, hwm: rss };
+  }
+}
+
+let clockTicks: number | undefined;
+
+/** CPU time (user + system) a process has used so far, ms; undefined without /proc. */
+export function cpuTimeOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy CPU time of the whole machine so far (all cores, all processes), ms; undefined without /proc. */
+export function machineBusyMs(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+function entryArgs(options: StartOptions): string[] {
+  if (options.kind === 'inmemory') return ['bench/bare-provider.ts', '--port', '0'];
+  return ['src/main/cli.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir!, ...(options.consent ? ['--consent', options.consent] : [])];
+}
+
+/**
+ * Loads every module of a server once without starting it (`--help` for ours,
+ * `--prime` for the in-memory one), so tsx's transform cache is warm and
+ * timed cold starts measure the server, not the first TypeScript transform.
+ */
+export async function primeServer(kind: ServerKind): Promise<void> {
+  const entry = kind === 'ours' ? ['src/main/cli.ts', '--help'] : ['bench/bare-provider.ts', '--prime'];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...entry], { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' }, stdio: 'ignore' });
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  if (code !== 0) throw new Error(`${kind} server does not load (exit ${code}); run it by hand to see why`);
+}
+
+/** Spawns a server, waits for its issuer line and its first answered request. */
+export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeFlags ?? []), ...entryArgs(options)], {
+    cwd: ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const fields: Record<string, string> = {};
+  const issuerSeen = new Promise<string>((resolveIssuer, reject) => {
+    const onLine = (line: string) => {
+      output.push(line);
+      const m = /^(issuer|demo client_id|demo client_secret)[^:]*: (\S+)/.exec(line);
+      if (m) fields[m[1]!] = m[2]!;
+      if (m?.[1] === 'issuer') resolveIssuer(m[2]!);
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+    void exited.then((code) => reject(new Error(`${options.kind} server exited with ${code} before listening:\n${output.join('\n')}`)));
+  });
+  const origin = await issuerSeen;
+  for (;;) {
+    const res = await fetch(`${origin}/.well-known/openid-configuration`).catch(() => undefined);
+    await res?.arrayBuffer();
+    if (res?.status === 200) break;
+    if (performance.now() - t0 > 60_000) throw new Error(`${options.kind} server never answered discovery`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const startMs = performance.now() - t0;
+  const rssAtStart = memoryOf(child.pid!).rss;
+  // The client id/secret lines follow the issuer line; give them a moment on a first run.
+  const expectSecret = options.kind === 'inmemory' || options.expectSecret;
+  for (let i = 0; i < 200 && expectSecret && !fields['demo client_secret']; i++) await new Promise((r) => setTimeout(r, 10));
+  if (expectSecret && !fields['demo client_secret']) throw new Error(`${options.kind} server printed no client secret:\n${output.join('\n')}`);
+  return {
+    kind: options.kind,
+    pid: child.pid!,
+    origin,
+    clientId: fields['demo client_id'],
+    clientSecret: fields['demo client_secret'],
+    startMs,
+    rssAtStart,
+    output,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
