@@ -182,24 +182,29 @@ async function startAll(kind: ServerKind): Promise<{ server: ServerProcess; cold
     return { server: server!, coldStart: { firstRun, restart }, cleanup };
   }
   // Ours: first runs on fresh data folders (migrations, seed, key generation), then restarts.
-  let keep: { dir: string; id: string; secret: string } | undefined;
-  for (let i = 0; i < COLD_STARTS; i++) {
-    const dir = await mkdtemp(join(tmpdir(), 'oauth-console-bench-'));
-    cleanup.push(dir);
-    const s = await startServerProcess({ kind, dataDir: dir, consent: 'prompt', expectSecret: true });
-    firstRun.push(sample(s));
-    keep ??= { dir, id: s.clientId!, secret: s.clientSecret! };
-    await s.stop();
+  try {
+    let keep: { dir: string; id: string; secret: string } | undefined;
+    for (let i = 0; i < COLD_STARTS; i++) {
+      const dir = await mkdtemp(join(tmpdir(), 'oauth-console-bench-'));
+      cleanup.push(dir);
+      const s = await startServerProcess({ kind, dataDir: dir, consent: 'prompt', expectSecret: true });
+      firstRun.push(sample(s));
+      keep ??= { dir, id: s.clientId!, secret: s.clientSecret! };
+      await s.stop();
+    }
+    let server: ServerProcess | undefined;
+    for (let i = 0; i < COLD_STARTS; i++) {
+      if (server) await server.stop();
+      server = await startServerProcess({ kind, dataDir: keep!.dir, consent: 'prompt' });
+      restart.push(sample(server));
+    }
+    server!.clientId = keep!.id;
+    server!.clientSecret = keep!.secret;
+    return { server: server!, coldStart: { firstRun, restart }, dataDir: keep!.dir, cleanup };
+  } catch (err) {
+    for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
+    throw err;
   }
-  let server: ServerProcess | undefined;
-  for (let i = 0; i < COLD_STARTS; i++) {
-    if (server) await server.stop();
-    server = await startServerProcess({ kind, dataDir: keep!.dir, consent: 'prompt' });
-    restart.push(sample(server));
-  }
-  server!.clientId = keep!.id;
-  server!.clientSecret = keep!.secret;
-  return { server: server!, coldStart: { firstRun, restart }, dataDir: keep!.dir, cleanup };
 }
 
 interface Side {

@@ -121,20 +121,29 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
     void exited.then((code) => reject(new Error(`${options.kind} server exited with ${code} before listening:\n${output.join('\n')}`)));
   });
-  const origin = await issuerSeen;
-  for (;;) {
-    const res = await fetch(`${origin}/.well-known/openid-configuration`).catch(() => undefined);
-    await res?.arrayBuffer();
-    if (res?.status === 200) break;
-    if (performance.now() - t0 > 60_000) throw new Error(`${options.kind} server never answered discovery`);
-    await new Promise((r) => setTimeout(r, 2));
+  let origin: string;
+  let startMs: number;
+  let rssAtStart: number;
+  try {
+    origin = await issuerSeen;
+    for (;;) {
+      const res = await fetch(`${origin}/.well-known/openid-configuration`).catch(() => undefined);
+      await res?.arrayBuffer();
+      if (res?.status === 200) break;
+      if (performance.now() - t0 > 60_000) throw new Error(`${options.kind} server never answered discovery`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    startMs = performance.now() - t0;
+    rssAtStart = memoryOf(child.pid!).rss;
+    // The client id/secret lines follow the issuer line; give them a moment on a first run.
+    const expectSecret = options.kind === 'inmemory' || options.expectSecret;
+    for (let i = 0; i < 200 && expectSecret && !fields['demo client_secret']; i++) await new Promise((r) => setTimeout(r, 10));
+    if (expectSecret && !fields['demo client_secret']) throw new Error(`${options.kind} server printed no client secret:\n${output.join('\n')}`);
+  } catch (err) {
+    // Never leave a half-started server behind.
+    child.kill('SIGKILL');
+    throw err;
   }
-  const startMs = performance.now() - t0;
-  const rssAtStart = memoryOf(child.pid!).rss;
-  // The client id/secret lines follow the issuer line; give them a moment on a first run.
-  const expectSecret = options.kind === 'inmemory' || options.expectSecret;
-  for (let i = 0; i < 200 && expectSecret && !fields['demo client_secret']; i++) await new Promise((r) => setTimeout(r, 10));
-  if (expectSecret && !fields['demo client_secret']) throw new Error(`${options.kind} server printed no client secret:\n${output.join('\n')}`);
   return {
     kind: options.kind,
     pid: child.pid!,
