@@ -9,7 +9,7 @@ import { by, type Actor, type AdminServer } from './context';
 import { containsPattern, decodeListCursor, encodeListCursor } from './cursor';
 import { conflict, invalid, notFound } from './errors';
 
-type Ctx = Pick<AdminServer, 'db' | 'settings' | 'activity'>;
+type Ctx = Pick<AdminServer, 'db' | 'settings' | 'activity' | 'clientCache'>;
 
 /** Engine models that belong to an app and are revoked (not deleted) with it. */
 export const APP_BOUND_MODELS = [...Object.values(TOKEN_KIND_MODELS), 'Grant', 'RegistrationAccessToken'];
@@ -145,6 +145,7 @@ export async function updateApp(ctx: Ctx, input: ParsedInput<'apps.update'>, act
       await writeUris(trx, id, next.redirectUris, next.postLogoutRedirectUris);
     }
   });
+  ctx.clientCache.invalidate(id);
   ctx.activity.record({ type: 'app.updated', clientId: id, workspaceId: app.workspaceId, detail: { ...by(actor), changed } });
   return toApp((await findApp(ctx.db, id))!, ctx.settings);
 }
@@ -156,6 +157,7 @@ export async function deleteApp(ctx: Ctx, input: ParsedInput<'apps.delete'>, act
     await trx.deleteFrom('apps').where('id', '=', app.id).execute();
     return revoked;
   });
+  ctx.clientCache.invalidate(app.id);
   ctx.activity.record({ type: 'app.deleted', clientId: app.id, workspaceId: app.workspaceId, detail: { ...by(actor), name: app.name, revokedTokens } });
   return { deleted: true, revokedTokens };
 }
@@ -170,6 +172,7 @@ export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateS
     .set({ secret_hash: hashSecret(clientSecret), secret_hint: secretHint(clientSecret), secret_rotated_at: now, updated_at: now })
     .where('id', '=', app.id)
     .execute();
+  ctx.clientCache.invalidate(app.id);
   ctx.activity.record({ type: 'app.secret_rotated', clientId: app.id, workspaceId: app.workspaceId, detail: by(actor) });
   return { app: toApp((await findApp(ctx.db, app.id))!, ctx.settings), clientSecret };
 }
@@ -177,6 +180,7 @@ export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateS
 export async function setAppConsentPolicy(ctx: Ctx, input: ParsedInput<'apps.setConsentPolicy'>, actor: Actor): Promise<ProcedureOutput<'apps.setConsentPolicy'>> {
   const app = await requireApp(ctx, input.id);
   await ctx.db.updateTable('apps').set({ consent_policy: input.consentPolicy, updated_at: Date.now() }).where('id', '=', app.id).execute();
+  ctx.clientCache.invalidate(app.id);
   ctx.activity.record({ type: 'app.consent_policy_set', clientId: app.id, workspaceId: app.workspaceId, detail: { ...by(actor), consentPolicy: input.consentPolicy } });
   return toApp((await findApp(ctx.db, app.id))!, ctx.settings);
 }

@@ -14,6 +14,7 @@ export type AdminServer = Pick<
   | 'provider'
   | 'settings'
   | 'activity'
+  | 'clientCache'
   | 'masterKey'
   | 'rotateSigningKeys'
 >;

@@ -11,6 +11,7 @@ import { containsPattern } from './cursor';
 import { conflict, isUniqueViolation, notFound } from './errors';
 
 type Ctx = Pick<AdminServer, 'db' | 'activity'>;
+type CtxWithClients = Pick<AdminServer, 'db' | 'activity' | 'clientCache'>;
 
 /** Account-bound models revoked when a user is removed. */
 const USER_BOUND_MODELS = APP_BOUND_MODELS;
@@ -103,7 +104,7 @@ export async function updateWorkspace(ctx: Ctx, input: ParsedInput<'workspaces.u
   return (await workspaceView(ctx.db, input.id))!;
 }
 
-export async function removeWorkspace(ctx: Ctx, input: ParsedInput<'workspaces.remove'>, actor: Actor): Promise<ProcedureOutput<'workspaces.remove'>> {
+export async function removeWorkspace(ctx: CtxWithClients, input: ParsedInput<'workspaces.remove'>, actor: Actor): Promise<ProcedureOutput<'workspaces.remove'>> {
   const current = await workspaceView(ctx.db, input.id);
   if (!current) throw notFound('id', 'workspace');
   const result = await ctx.db.transaction().execute(async (trx) => {
@@ -114,6 +115,7 @@ export async function removeWorkspace(ctx: Ctx, input: ParsedInput<'workspaces.r
     if ((await getRawSetting(trx, 'registration_workspace')) === input.id) await trx.deleteFrom('settings').where('key', '=', 'registration_workspace').execute();
     return { removedApps: appIds.length, revokedTokens: revoked };
   });
+  ctx.clientCache.invalidate();
   ctx.activity.record({ type: 'workspace.removed', workspaceId: input.id, detail: { ...by(actor), name: current.name, ...result } });
   return { removed: true, ...result };
 }

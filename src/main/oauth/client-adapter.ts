@@ -2,6 +2,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { parseScope } from '../../shared/scopes';
 import type { ActorMode } from '../../shared/scopes';
 import type { Db } from '../store/database';
+import type { ClientCache } from './client-cache';
 import { findApp, findSecretHash, insertApp, writeUris, type AppRecord } from '../store/apps-store';
 
 /** Scopes a dynamically registered client gets when it asks for none. */
@@ -69,20 +70,26 @@ export function clientMetadata(app: AppRecord, secretHash: string | null): Adapt
 export class ClientAdapter implements Adapter {
   readonly #db: Db;
   readonly #registrationWorkspace: () => Promise<string>;
+  readonly #cache: ClientCache;
 
-  constructor(db: Db, registrationWorkspace: () => Promise<string>) {
+  constructor(db: Db, registrationWorkspace: () => Promise<string>, cache: ClientCache) {
     this.#db = db;
     this.#registrationWorkspace = registrationWorkspace;
+    this.#cache = cache;
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (typeof id !== 'string' || id.length > 200) return undefined;
+    const remembered = this.#cache.get(id);
+    if (remembered !== null) return remembered && structuredClone(remembered);
     const app = await findApp(this.#db, id);
-    if (!app) return undefined;
-    return clientMetadata(app, app.clientType === 'confidential' ? await findSecretHash(this.#db, id) : null);
+    const payload = app ? clientMetadata(app, app.clientType === 'confidential' ? await findSecretHash(this.#db, id) : null) : undefined;
+    this.#cache.set(id, payload);
+    return payload && structuredClone(payload);
   }
 
   async upsert(id: string, payload: AdapterPayload): Promise<void> {
+    this.#cache.invalidate(id);
     const existing = await findApp(this.#db, id);
     const p = payload as Record<string, unknown>;
     const str = (key: string) => (typeof p[key] === 'string' ? (p[key] as string) : null);
@@ -135,6 +142,7 @@ export class ClientAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    this.#cache.invalidate(id);
     await this.#db.deleteFrom('apps').where('id', '=', id).execute();
   }
 

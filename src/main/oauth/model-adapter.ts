@@ -1,7 +1,9 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { sql } from 'kysely';
+import { PREFIX } from '../../shared/prefixes';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
+import { grantContext } from '../store/grants-store';
 
 /** Models whose ids are bearer values: kept as revoked rows rather than deleted. */
 const KEEP_ON_DESTROY = new Set([
@@ -14,6 +16,21 @@ const KEEP_ON_DESTROY = new Set([
   'BackchannelAuthenticationRequest',
   'RegistrationAccessToken',
 ]);
+
+/**
+ * The prefix every value of a token-like model carries (see installTokenPrefixes):
+ * a value with another prefix cannot be of this kind, so it needs no query. The
+ * engine looks up every presented token as several kinds (introspection asks
+ * AccessToken, ClientCredentials and RefreshToken), so this saves most lookups.
+ */
+const PREFIX_OF_KIND: Record<string, string> = {
+  AccessToken: PREFIX.accessToken,
+  AuthorizationCode: PREFIX.authorizationCode,
+  RefreshToken: PREFIX.refreshToken,
+  ClientCredentials: PREFIX.clientCredentials,
+  RegistrationAccessToken: PREFIX.registrationAccessToken,
+  InitialAccessToken: PREFIX.initialAccessToken,
+};
 
 /** Values the engine may hand to us as ids; longer ones are hostile input. */
 const MAX_ID_LENGTH = 512;
@@ -41,9 +58,11 @@ export class ModelAdapter implements Adapter {
     const stored = JSON.stringify(rest);
     const expiresAt = expiresIn ? now + expiresIn * 1000 : null;
     const grantId = typeof payload.grantId === 'string' ? sha256Hex(payload.grantId) : null;
-    const context = grantId ? await this.#grantContext(grantId) : undefined;
-    const workspaceId = (payload.extra?.workspace_id as string | undefined) ?? context?.workspace_id ?? null;
-    const actor = (payload.extra?.actor as string | undefined) ?? context?.actor ?? null;
+    const extra = payload.extra as Record<string, unknown> | undefined;
+    const needsContext = grantId && this.#kind !== 'Grant' && !(extra?.workspace_id && extra?.actor);
+    const context = needsContext ? await grantContext(this.#db, payload.grantId as string) : undefined;
+    const workspaceId = (extra?.workspace_id as string | undefined) ?? context?.workspaceId ?? null;
+    const actor = (extra?.actor as string | undefined) ?? context?.actor ?? null;
     await this.#db
       .insertInto('oidc_models')
       .values({
@@ -77,6 +96,8 @@ export class ModelAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) return undefined;
+    const prefix = PREFIX_OF_KIND[this.#kind];
+    if (prefix && !id.startsWith(prefix)) return undefined;
     const row = await this.#db
       .selectFrom('oidc_models')
       .select(['payload', 'revoked_at', 'expires_at'])
@@ -141,15 +162,6 @@ export class ModelAdapter implements Adapter {
       .where('kind', '=', this.#kind)
       .where('revoked_at', 'is', null)
       .execute();
-  }
-
-  async #grantContext(grantHash: string) {
-    return this.#db
-      .selectFrom('oidc_models')
-      .select(['workspace_id', 'actor'])
-      .where('kind', '=', 'Grant')
-      .where('id', '=', grantHash)
-      .executeTakeFirst();
   }
 
   #restore(row: { payload: string; revoked_at: number | null } | undefined, id: string | undefined): AdapterPayload | undefined {

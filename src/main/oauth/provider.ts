@@ -12,6 +12,7 @@ import { getRawSetting } from '../store/settings-store';
 import type { SettingsStore } from '../store/settings-store';
 import { createFindAccount } from './accounts';
 import { ClientAdapter } from './client-adapter';
+import type { ClientCache } from './client-cache';
 import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
 import { installRegistrationGate } from './registration-gate';
@@ -34,6 +35,7 @@ export interface EngineOptions {
   activity: ActivityLog;
   signingKeys: JWK[];
   cookieKeys: string[];
+  clientCache: ClientCache;
 }
 
 /**
@@ -49,7 +51,7 @@ export function createEngine(options: EngineOptions): Provider {
     const first = await db.selectFrom('workspaces').select('id').orderBy('created_at').executeTakeFirst();
     if (!first) throw new errors.InvalidClientMetadata('no workspace exists to register the client in');
     return first.id;
-  });
+  }, options.clientCache);
   const adapters = new Map<string, ModelAdapter>();
 
   const configuration: Configuration = {

@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
+import type { ClientCache } from '../oauth/client-cache';
 import type Provider from 'oidc-provider';
 import type { z } from 'zod';
 import { AdminError, fieldErrorsFrom, type FieldError } from '../../shared/contract/errors';
@@ -20,6 +21,7 @@ export interface ManagementApiDeps {
   db: Db;
   settings: SettingsStore;
   activity: ActivityLog;
+  clientCache: ClientCache;
   issuer: string;
 }
 

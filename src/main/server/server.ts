@@ -11,6 +11,7 @@ import type { ConsentPolicy } from '../../shared/settings';
 import { createAdminHttpApp } from '../admin/http';
 import { mintAdminToken } from '../admin/admin-token';
 import { rotateSigningKeyRows } from '../oauth/key-rotation';
+import { ClientCache } from '../oauth/client-cache';
 import { createEngine, errorPage } from '../oauth/provider';
 import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
@@ -49,6 +50,8 @@ export interface RunningServer {
   provider: Provider;
   settings: SettingsStore;
   activity: ActivityLog;
+  /** Client metadata remembered by the engine; writers of apps invalidate it. */
+  clientCache: ClientCache;
   /** Set on the first run only: the seeded demo app and its one-time secret. */
   seed: SeedResult | undefined;
   schemaVersion: string;
@@ -137,6 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     const cookieKeys = await loadCookieKeys(db, masterKey);
     const activity = new ActivityLog(db);
+    const clientCache = new ClientCache();
 
     let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
       res.statusCode = 503;
@@ -156,8 +160,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const csrfKey = createHash('sha256').update(`csrf:${cookieKeys[0]}`).digest();
     // The engine reads its keys at construction: key rotation builds a new one and swaps it in.
     const build = (keys: JWK[]) => {
-      const provider = createEngine({ issuer, db, settings, activity, signingKeys: keys, cookieKeys });
-      return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, issuer, log, csrfKey }).callback() };
+      const provider = createEngine({ issuer, db, settings, activity, signingKeys: keys, cookieKeys, clientCache });
+      return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, clientCache, issuer, log, csrfKey }).callback() };
     };
     let current = build(signingKeys);
     const stopSweeper = startSweeper(db);
@@ -177,6 +181,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
       settings,
       activity,
+      clientCache,
       seed,
       schemaVersion: version,
       adminToken: mintAdminToken(),
@@ -217,6 +222,7 @@ interface HttpAppDeps {
   db: Db;
   settings: SettingsStore;
   activity: ActivityLog;
+  clientCache: ClientCache;
   issuer: string;
   log: (line: string) => void;
   csrfKey: Buffer;

@@ -1,0 +1,41 @@
+import type { AdapterPayload } from 'oidc-provider';
+
+/**
+ * Client metadata remembered between requests: every authenticated call
+ * reads its client, which otherwise costs three queries. Writers (the admin
+ * service, dynamic registration) invalidate what they change; the short
+ * lifetime only bounds what a change made outside this process could leave
+ * stale.
+ */
+export class ClientCache {
+  readonly #entries = new Map<string, { payload: AdapterPayload | undefined; at: number }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+
+  constructor(ttlMs = 5_000, max = 1_000) {
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+  }
+
+  /** The remembered metadata; `null` when nothing fresh is remembered (undefined means "no such client"). */
+  get(id: string): AdapterPayload | undefined | null {
+    const entry = this.#entries.get(id);
+    if (!entry) return null;
+    if (Date.now() - entry.at > this.#ttlMs) {
+      this.#entries.delete(id);
+      return null;
+    }
+    return entry.payload;
+  }
+
+  set(id: string, payload: AdapterPayload | undefined): void {
+    this.#entries.set(id, { payload, at: Date.now() });
+    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  /** Forgets one client, or all of them (a workspace removal cascades to its apps). */
+  invalidate(id?: string): void {
+    if (id === undefined) this.#entries.clear();
+    else this.#entries.delete(id);
+  }
+}
