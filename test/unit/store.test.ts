@@ -116,3 +116,21 @@ describe('the sweeper', () => {
     await db.destroy();
   });
 });
+
+describe('the activity log', () => {
+  it('writes events in batches, in order, with credentials redacted', async () => {
+    const { ActivityLog } = await import('../../src/main/store/events-store');
+    const db = await openStore(join(await makeTempDir(), 'events.sqlite'));
+    const log = new ActivityLog(db);
+    const seen: number[] = [];
+    log.on('event', (e) => seen.push(e.id));
+    for (let i = 0; i < 450; i++) log.record({ type: 'test.event', detail: { i, client_secret: 'oc_sec_should_not_land' } });
+    await log.flush();
+    expect(seen).toHaveLength(450);
+    expect(seen.every((id, i) => i === 0 || id > seen[i - 1]!)).toBe(true);
+    const rows = await db.selectFrom('events').select(['id', 'detail']).orderBy('id').execute();
+    expect(rows).toHaveLength(450);
+    expect(JSON.parse(rows[449]!.detail)).toEqual({ i: 449, client_secret: '[redacted]' });
+    await db.destroy();
+  });
+});

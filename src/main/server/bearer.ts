@@ -45,6 +45,27 @@ export function bearerValue(ctx: Context): string {
   return match[1]!;
 }
 
+/** "Last used" is kept to the half minute: at most one write per token per 30 s. */
+const USE_RESOLUTION_MS = 30_000;
+const MAX_REMEMBERED_USES = 10_000;
+const lastUseWrites = new WeakMap<Db, Map<string, number>>();
+
+async function noteUse(db: Db, kind: string, idHash: string): Promise<void> {
+  let writes = lastUseWrites.get(db);
+  if (!writes) lastUseWrites.set(db, (writes = new Map()));
+  const now = Date.now();
+  if (now - (writes.get(idHash) ?? 0) < USE_RESOLUTION_MS) return;
+  writes.set(idHash, now);
+  if (writes.size > MAX_REMEMBERED_USES) writes.delete(writes.keys().next().value as string);
+  await db
+    .updateTable('oidc_models')
+    .set({ last_used_at: now })
+    .where('kind', '=', kind)
+    .where('id', '=', idHash)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - USE_RESOLUTION_MS)]))
+    .execute();
+}
+
 /**
  * Checks an access token against the store on every call: a revoked,
  * expired or unknown token, or one whose app was deleted, is refused at once.
@@ -55,14 +76,7 @@ export async function authenticateAccessToken(provider: Provider, db: Db, value:
   const client = await provider.Client.find(token.clientId!);
   if (!client) throw new BearerError(401, 'invalid_token', 'The app of this token no longer exists');
   const extra = (token.extra ?? {}) as Record<string, unknown>;
-  const now = Date.now();
-  await db
-    .updateTable('oidc_models')
-    .set({ last_used_at: now })
-    .where('kind', '=', token.kind)
-    .where('id', '=', sha256Hex(value))
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 30_000)]))
-    .execute();
+  await noteUse(db, token.kind, sha256Hex(value));
   const isClientCredentials = token.kind === 'ClientCredentials';
   return {
     kind: isClientCredentials ? 'ClientCredentials' : 'AccessToken',

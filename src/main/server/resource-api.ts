@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { ROLE_RANK, findScope } from '../../shared/scopes';
 import type { Db } from '../store/database';
+import type { Role } from '../store/schema';
 import { findApp } from '../store/apps-store';
 import type { ActivityLog } from '../store/events-store';
 import { findUser, findWorkspace, membershipRole, workspaceMembers } from '../store/identity-store';
@@ -27,7 +28,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
 
   /** Authenticates, then checks the scope and, acting as a user, their role. */
-  const guard = async (ctx: Context, scope: string, workspaceId?: string): Promise<BearerPrincipal> => {
+  const guard = async (ctx: Context, scope: string, workspaceId?: string): Promise<BearerPrincipal & { role?: Role }> => {
     const principal = await authenticateAccessToken(provider, db, bearerValue(ctx));
     if (!principal.scopes.has(scope)) throw new BearerError(403, 'insufficient_scope', `This call needs the "${scope}" scope`, scope);
     if (workspaceId !== undefined && principal.workspaceId !== workspaceId) {
@@ -38,6 +39,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
       if (!role) throw new BearerError(403, 'insufficient_scope', 'The user is no longer a member of this workspace', scope);
       const needed = findScope(scope)?.minRole ?? 'MEMBER';
       if (ROLE_RANK[role] < ROLE_RANK[needed]) throw new BearerError(403, 'insufficient_scope', `Acting as the user needs the ${needed} role; the user is ${role}`, scope);
+      return { ...principal, role };
     }
     return principal;
   };
@@ -62,8 +64,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
     }
     const user = await findUser(db, p.accountId);
     if (!user) throw new BearerError(401, 'invalid_token', 'The user of this token no longer exists');
-    const role = workspace ? await membershipRole(db, workspace.id, user.id) : undefined;
-    ctx.body = { type: 'user', id: user.id, email: user.email, name: user.name, groups: user.groups, workspace: workspace ? { ...workspace, role } : null };
+    ctx.body = { type: 'user', id: user.id, email: user.email, name: user.name, groups: user.groups, workspace: workspace ? { ...workspace, role: p.role } : null };
   });
 
   router.get('/workspaces/:id', async (ctx) => {

@@ -17,7 +17,7 @@ import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf, type MasterKeyStatus } from '../secrets/master-key-selection';
-import { openStore, schemaVersion, type Db } from '../store/database';
+import { integrityProblem, needsLateIntegrityCheck, openStore, schemaVersion, type Db } from '../store/database';
 import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
@@ -164,6 +164,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, clientCache, issuer, log, csrfKey }).callback() };
     };
     let current = build(signingKeys);
+    if (await needsLateIntegrityCheck(databaseFile)) {
+      // A large file is checked after start so the server answers at once; damage is reported loudly.
+      void integrityProblem(db)
+        .then((problem) => {
+          if (!problem) return;
+          log(`warning: ${databaseFile}: ${problem}`);
+          activity.record({ type: 'store.corrupt', level: 'error', detail: { file: databaseFile, problem } });
+        })
+        .catch(() => undefined);
+    }
     const stopSweeper = startSweeper(db);
     cleanup.unshift(async () => stopSweeper());
     const version = await schemaVersion(db);

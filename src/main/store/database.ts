@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { Kysely, Migrator, sql } from 'kysely';
 import { Sqlite3Dialect } from './sqlite-dialect';
 import { StaticMigrationProvider, migrations } from './migrations';
@@ -24,9 +25,10 @@ export async function openStore(file: string): Promise<Db> {
     await sql`pragma foreign_keys = on`.execute(db);
     await sql`pragma busy_timeout = 5000`.execute(db);
     await sql`pragma synchronous = normal`.execute(db);
-    const check = await sql<{ quick_check: string }>`pragma quick_check`.execute(db);
-    const verdict = check.rows[0]?.quick_check;
-    if (verdict !== 'ok') throw new Error(`integrity check failed: ${verdict ?? 'no answer'}`);
+    if (await isSmall(file)) {
+      const verdict = await integrityProblem(db);
+      if (verdict) throw new Error(verdict);
+    }
     const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
@@ -38,6 +40,32 @@ export async function openStore(file: string): Promise<Db> {
     throw new StoreOpenError(`cannot open database ${file}: ${errorText(err)}`, { cause: err });
   }
   return db;
+}
+
+/** Below this size the integrity check runs before start; above it, after (it reads the whole file). */
+const CHECK_BEFORE_START_BYTES = 64 * 1024 * 1024;
+
+async function isSmall(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).size < CHECK_BEFORE_START_BYTES;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Runs SQLite's quick integrity check; returns a description of the damage,
+ * or null when the file is sound.
+ */
+export async function integrityProblem(db: Db): Promise<string | null> {
+  const check = await sql<{ quick_check: string }>`pragma quick_check`.execute(db);
+  const verdict = check.rows[0]?.quick_check;
+  return verdict === 'ok' ? null : `integrity check failed: ${verdict ?? 'no answer'}`;
+}
+
+/** True when the store was opened without its integrity check (a large file): run it after start. */
+export async function needsLateIntegrityCheck(file: string): Promise<boolean> {
+  return !(await isSmall(file));
 }
 
 /** The name of the newest applied migration: the schema version. */

@@ -39,14 +39,31 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
+type EventRow = {
+  at: number;
+  type: string;
+  level: EventLevel;
+  client_id: string | null;
+  account_id: string | null;
+  workspace_id: string | null;
+  detail: string;
+};
+
+/** Rows per insert statement: one multi-row insert costs about what two single ones do. */
+const BATCH_ROWS = 200;
+/** Events waiting beyond this are dropped (and the drop is logged) rather than growing memory without end. */
+const MAX_QUEUED = 100_000;
+
 /**
  * The activity log: every authorization request, sign-in, consent decision,
  * token issued, refreshed, revoked or rejected, and error. Writes are
- * queued so that logging never slows or breaks a protocol response.
+ * queued and batched, so logging never slows or breaks a protocol response.
  */
 export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
   readonly #db: Db;
-  #pending: Promise<void> = Promise.resolve();
+  #queue: EventRow[] = [];
+  #dropped = 0;
+  #writing: Promise<void> | undefined;
 
   constructor(db: Db) {
     super();
@@ -54,7 +71,11 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
   }
 
   record(input: ActivityInput): void {
-    const row = {
+    if (this.#queue.length >= MAX_QUEUED) {
+      this.#dropped++;
+      return;
+    }
+    this.#queue.push({
       at: Date.now(),
       type: input.type,
       level: input.level ?? 'info',
@@ -62,26 +83,50 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
       account_id: input.accountId ?? null,
       workspace_id: input.workspaceId ?? null,
       detail: JSON.stringify(redact(input.detail ?? {})),
-    };
-    this.#pending = this.#pending
-      .then(async () => {
-        const inserted = await this.#db.insertInto('events').values(row).returning('id').executeTakeFirst();
-        this.emit('event', {
-          id: inserted?.id ?? 0,
-          at: row.at,
-          type: row.type,
-          level: row.level,
-          clientId: row.client_id,
-          accountId: row.account_id,
-          workspaceId: row.workspace_id,
-          detail: JSON.parse(row.detail) as Record<string, unknown>,
-        });
-      })
-      .catch(() => undefined);
+    });
+    this.#writing ??= this.#drain();
+  }
+
+  /** Writes queued events in batches until the queue is empty. */
+  async #drain(): Promise<void> {
+    // Let the current request finish queuing its events first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (this.#queue.length > 0) {
+        if (this.#dropped > 0) {
+          this.#queue.push({ at: Date.now(), type: 'activity.dropped', level: 'warn', client_id: null, account_id: null, workspace_id: null, detail: JSON.stringify({ dropped: this.#dropped }) });
+          this.#dropped = 0;
+        }
+        const batch = this.#queue.splice(0, BATCH_ROWS);
+        try {
+          const inserted = await this.#db.insertInto('events').values(batch).returning('id').execute();
+          // Ids grow in insertion order; RETURNING does not promise an order, so sort.
+          const ids = inserted.map((r) => r.id).sort((a, b) => a - b);
+          batch.forEach((row, i) => this.emit('event', toEvent(ids[i] ?? 0, row)));
+        } catch {
+          // The log must never break the server: a failed batch is lost, the next one is tried.
+        }
+      }
+    } finally {
+      this.#writing = undefined;
+    }
   }
 
   /** Resolves when every queued write has landed (tests, shutdown). */
-  flush(): Promise<void> {
-    return this.#pending;
+  async flush(): Promise<void> {
+    while (this.#writing) await this.#writing;
   }
+}
+
+function toEvent(id: number, row: EventRow): ActivityEvent {
+  return {
+    id,
+    at: row.at,
+    type: row.type,
+    level: row.level,
+    clientId: row.client_id,
+    accountId: row.account_id,
+    workspaceId: row.workspace_id,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  };
 }
