@@ -1,5 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { PREFIX } from '../../shared/prefixes';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
@@ -32,6 +32,17 @@ const PREFIX_OF_KIND: Record<string, string> = {
   InitialAccessToken: PREFIX.initialAccessToken,
 };
 
+/**
+ * The two statements on every token's path, written out once: building them
+ * through the query builder on each call cost more than running them.
+ */
+const UPSERT_SQL = `insert into "oidc_models"
+  ("kind", "id", "payload", "grant_id", "client_id", "account_id", "workspace_id", "actor", "scope", "uid", "user_code", "created_at", "expires_at", "consumed_at", "revoked_at", "last_used_at")
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)
+  on conflict ("kind", "id") do update set
+    "payload" = excluded."payload", "expires_at" = excluded."expires_at", "scope" = excluded."scope", "account_id" = excluded."account_id"`;
+const FIND_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "id" = ?`;
+
 /** Values the engine may hand to us as ids; longer ones are hostile input. */
 const MAX_ID_LENGTH = 512;
 
@@ -63,47 +74,32 @@ export class ModelAdapter implements Adapter {
     const context = needsContext ? await grantContext(this.#db, payload.grantId as string) : undefined;
     const workspaceId = (extra?.workspace_id as string | undefined) ?? context?.workspaceId ?? null;
     const actor = (extra?.actor as string | undefined) ?? context?.actor ?? null;
-    await this.#db
-      .insertInto('oidc_models')
-      .values({
-        kind: this.#kind,
-        id: sha256Hex(id),
-        payload: stored,
-        grant_id: grantId,
-        client_id: payload.clientId ?? null,
-        account_id: payload.accountId ?? null,
-        workspace_id: workspaceId,
+    await this.#db.executeQuery(
+      CompiledQuery.raw(UPSERT_SQL, [
+        this.#kind,
+        sha256Hex(id),
+        stored,
+        grantId,
+        payload.clientId ?? null,
+        payload.accountId ?? null,
+        workspaceId,
         actor,
-        scope: payload.scope ?? null,
-        uid: payload.uid ?? null,
-        user_code: payload.userCode ? sha256Hex(payload.userCode) : null,
-        created_at: now,
-        expires_at: expiresAt,
-        consumed_at: payload.consumed ? now : null,
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .onConflict((oc) =>
-        oc.columns(['kind', 'id']).doUpdateSet({
-          payload: stored,
-          expires_at: expiresAt,
-          scope: payload.scope ?? null,
-          account_id: payload.accountId ?? null,
-        }),
-      )
-      .execute();
+        payload.scope ?? null,
+        payload.uid ?? null,
+        payload.userCode ? sha256Hex(payload.userCode) : null,
+        now,
+        expiresAt,
+        payload.consumed ? now : null,
+      ]),
+    );
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) return undefined;
     const prefix = PREFIX_OF_KIND[this.#kind];
     if (prefix && !id.startsWith(prefix)) return undefined;
-    const row = await this.#db
-      .selectFrom('oidc_models')
-      .select(['payload', 'revoked_at', 'expires_at'])
-      .where('kind', '=', this.#kind)
-      .where('id', '=', sha256Hex(id))
-      .executeTakeFirst();
+    const { rows } = await this.#db.executeQuery<{ payload: string; revoked_at: number | null }>(CompiledQuery.raw(FIND_SQL, [this.#kind, sha256Hex(id)]));
+    const row = rows[0];
     return this.#restore(row, id);
   }
 

@@ -97,6 +97,19 @@ class SqliteConnection implements DatabaseConnection {
     return statement;
   }
 
+  readonly #rowShapes = new Map<string, boolean>();
+
+  /** Whether `sql` yields rows, remembered per SQL text (the regex runs once). */
+  #returnsRows(sql: string): boolean {
+    let known = this.#rowShapes.get(sql);
+    if (known === undefined) {
+      known = returnsRows(sql);
+      if (this.#rowShapes.size >= STATEMENT_CACHE_SIZE * 4) this.#rowShapes.clear();
+      this.#rowShapes.set(sql, known);
+    }
+    return known;
+  }
+
   #forget(sql: string, statement: sqlite3.Statement): void {
     if (this.#statements.get(sql) === statement) this.#statements.delete(sql);
     statement.finalize();
@@ -113,7 +126,7 @@ class SqliteConnection implements DatabaseConnection {
     };
     // Statements that return rows go through `all`; the rest through `run`,
     // which reports the changes and the last inserted row id.
-    if (returnsRows(sql)) {
+    if (this.#returnsRows(sql)) {
       return new Promise((resolve, reject) => {
         statement.all(params, (err: Error | null, rows: unknown[]) => {
           settle(err);
