@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (no TypeScript).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Folders say where code may run: shared code is pure (no Node, no Electron, no DOM-only APIs).
     files: ['src/shared/**/*.{ts,tsx}'],
     rules: {
