@@ -101,3 +101,25 @@ export async function codeFlow(
   });
   return { ...result, tokens };
 }
+
+/**
+ * Adds a confidential app to the demo workspace, redirecting to DEMO_REDIRECT,
+ * and returns an openid-client configuration for it.
+ */
+export async function confidentialAppConfig(
+  server: RunningServer,
+  app: { name: string; scopes: string[]; grantTypes?: string[]; actorModes?: Array<'self' | 'app'> },
+): Promise<client.Configuration> {
+  const { insertApp } = await import('../../src/main/store/apps-store');
+  const created = await insertApp(server.db, {
+    workspaceId: server.seed!.workspaceId,
+    name: app.name,
+    clientType: 'confidential',
+    redirectUris: [DEMO_REDIRECT],
+    grantTypes: app.grantTypes ?? ['authorization_code'],
+    scopes: app.scopes,
+    actorModes: app.actorModes ?? ['self'],
+    origin: 'console',
+  });
+  return discover(server, created.app.id, created.clientSecret!);
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, demoApp, discover } from '../helpers/flows';
+import { authorize, confidentialAppConfig, demoApp, discover } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('discovery metadata', () => {
@@ -98,18 +98,7 @@ describe('consent policies for automation', () => {
   });
 
   it('rejects an actor mode the app does not allow', async () => {
-    const { insertApp } = await import('../../src/main/store/apps-store');
-    const { app, clientSecret } = await insertApp(server.db, {
-      workspaceId: server.seed!.workspaceId,
-      name: 'Self only',
-      clientType: 'confidential',
-      redirectUris: ['http://127.0.0.1:8765/callback'],
-      grantTypes: ['authorization_code'],
-      scopes: ['openid'],
-      actorModes: ['self'],
-      origin: 'console',
-    });
-    const config = await discover(server, app.id, clientSecret!);
+    const config = await confidentialAppConfig(server, { name: 'Self only', scopes: ['openid'] });
     const result = await authorize(server, { config, scope: 'openid', params: { actor: 'app' } });
     expect(result.callback.searchParams.get('error')).toBe('invalid_request');
     expect(result.callback.searchParams.get('error_description')).toContain('actor mode');

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, demoApp, discover } from '../helpers/flows';
+import { codeFlow, confidentialAppConfig, demoApp, discover } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('the sample resource API', () => {
@@ -75,17 +75,6 @@ describe('the sample resource API', () => {
 });
 
 /** A client allowed to ask for admin:organization. */
-async function adminScopedConfig(server: TestServer) {
-  const { insertApp } = await import('../../src/main/store/apps-store');
-  const { app, clientSecret } = await insertApp(server.db, {
-    workspaceId: server.seed!.workspaceId,
-    name: 'Admin tool',
-    clientType: 'confidential',
-    redirectUris: ['http://127.0.0.1:8765/callback'],
-    grantTypes: ['authorization_code'],
-    scopes: ['openid', 'read:user', 'admin:organization'],
-    actorModes: ['self'],
-    origin: 'console',
-  });
-  return discover(server, app.id, clientSecret!);
+function adminScopedConfig(server: TestServer) {
+  return confidentialAppConfig(server, { name: 'Admin tool', scopes: ['openid', 'read:user', 'admin:organization'] });
 }
