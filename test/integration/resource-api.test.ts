@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, confidentialAppConfig, demoApp, discover } from '../helpers/flows';
+import { codeFlow, confidentialAppConfig, demoApp, discover, userIdByEmail } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('the sample resource API', () => {
@@ -59,6 +59,19 @@ describe('the sample resource API', () => {
     expect(((await bad.json()) as { fields: Array<{ field: string }> }).fields[0]!.field).toBe('body');
     const broken = await call(`/api/v1/workspaces/${workspaceId}/comments`, tokens.access_token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
     expect(broken.status).toBe(400);
+  });
+
+  it('lets a user in several workspaces choose one, and scopes the token to it', async () => {
+    const miaId = await userIdByEmail(server, 'mia.member@example.test');
+    await server.db.insertInto('workspaces').values({ id: 'ws_second', name: 'Second Workspace', slug: 'second', created_at: Date.now() }).execute();
+    await server.db.insertInto('memberships').values({ workspace_id: 'ws_second', user_id: miaId, role: 'ADMIN', created_at: Date.now() }).execute();
+    const { tokens, pages } = await codeFlow(server, { config, userEmail: 'mia.member@example.test', scope: 'openid read:user read:members', workspaceId: 'ws_second', params: { prompt: 'consent' } });
+    expect(pages.at(-1)).toContain('Second Workspace');
+    expect(pages.at(-1)).toContain('Demo Workspace');
+    const me = (await (await call('/api/v1/me', tokens.access_token)).json()) as { workspace: { id: string; role: string } };
+    expect(me.workspace).toMatchObject({ id: 'ws_second', role: 'ADMIN' });
+    expect((await call('/api/v1/workspaces/ws_second/members', tokens.access_token)).status).toBe(200);
+    expect((await call(`/api/v1/workspaces/${workspaceId}/members`, tokens.access_token)).status).toBe(403);
   });
 
   it('refuses a token for another workspace', async () => {
