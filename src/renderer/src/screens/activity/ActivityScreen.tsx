@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { Badge, Button, Card, Code, Drawer, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { EVENT_LEVELS, type ActivityEvent, type AdminError, type ProcedureOutput } from '../../../../shared/contract';
@@ -8,10 +7,12 @@ import { adminKey, useAdmin } from '../../admin/hooks';
 import { appOptions, useLookups, userOptions } from '../../admin/lookups';
 import { Field } from '../../components/copy';
 import { Empty, QueryState } from '../../components/feedback';
+import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
 import { IconPause, IconPlay, IconSearch } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatTime } from '../../lib/format';
 import { useSearchFilters } from '../../lib/use-search-filters';
+import { useSearchText } from '../../lib/use-search-text';
 
 const FILTERS = ['type', 'level', 'app', 'user', 'q'] as const;
 
@@ -111,10 +112,9 @@ type ActivityPage = ProcedureOutput<'activity.list'>;
 export function ActivityScreen() {
   const { connection } = useAdmin();
   const lookups = useLookups();
-  const { values, set, clear } = useSearchFilters(FILTERS);
-  const [search, setSearch] = useState(values.q ?? '');
-  const [debounced] = useDebouncedValue(search, 300);
-  useEffect(() => set('q', debounced.trim() || null), [debounced, set]);
+  const searchFilters = useSearchFilters(FILTERS);
+  const { values, set } = searchFilters;
+  const { search, setSearch, clear } = useSearchText(searchFilters, 'q', 300);
   const [paused, setPaused] = useState<ActivityEvent[] | null>(null);
   const [selected, setSelected] = useState<ActivityEvent | null>(null);
   const filters = {
@@ -168,17 +168,7 @@ export function ActivityScreen() {
             <Select label="App" placeholder="Any" data={appOptions(lookups.apps)} value={values.app ?? null} onChange={(v) => set('app', v)} clearable searchable w={190} />
             <Select label="User" placeholder="Any" data={userOptions(lookups.users)} value={values.user ?? null} onChange={(v) => set('user', v)} clearable searchable w={230} />
             <TextInput label="Search" placeholder="Type or detail text" leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={220} />
-            {filtered ? (
-              <Button
-                variant="subtle"
-                onClick={() => {
-                  setSearch('');
-                  clear();
-                }}
-              >
-                Clear filters
-              </Button>
-            ) : null}
+            <ClearFiltersButton shown={filtered} onClear={clear} />
           </Group>
           <QueryState
             query={events}
@@ -243,13 +233,7 @@ export function ActivityScreen() {
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
-            {!paused && events.hasNextPage ? (
-              <Group justify="center">
-                <Button variant="default" onClick={() => void events.fetchNextPage()} loading={events.isFetchingNextPage}>
-                  Load older events
-                </Button>
-              </Group>
-            ) : null}
+            {paused ? null : <LoadMoreButton query={events} label="Load older events" />}
           </QueryState>
         </Stack>
       </Card>

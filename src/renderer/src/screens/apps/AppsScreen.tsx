@@ -1,6 +1,4 @@
-import { useEffect, useState } from 'react';
 import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { Link, useNavigate } from 'react-router';
 import { APP_ORIGINS, CLIENT_TYPES } from '../../../../shared/contract';
 import { useAdminPagedQuery } from '../../admin/hooks';
@@ -8,19 +6,20 @@ import { useLookups, workspaceOptions } from '../../admin/lookups';
 import { ConsentPolicyBadge, TimeAgo } from '../../components/badges';
 import { CopyValue } from '../../components/copy';
 import { Empty, QueryState } from '../../components/feedback';
+import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
 import { IconPlus, IconSearch } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { useSearchFilters } from '../../lib/use-search-filters';
+import { useSearchText } from '../../lib/use-search-text';
 
 const FILTERS = ['q', 'workspace', 'type', 'origin', 'env'] as const;
 
 /** Every app, newest first, with search and filters. */
 export function AppsScreen() {
   const navigate = useNavigate();
-  const { values, set, clear } = useSearchFilters(FILTERS);
-  const [search, setSearch] = useState(values.q ?? '');
-  const [debounced] = useDebouncedValue(search, 250);
-  useEffect(() => set('q', debounced.trim() || null), [debounced, set]);
+  const searchFilters = useSearchFilters(FILTERS);
+  const { values, set } = searchFilters;
+  const { search, setSearch, clear } = useSearchText(searchFilters, 'q', 250);
   const lookups = useLookups();
   const apps = useAdminPagedQuery('apps.list', {
     search: values.q,
@@ -59,17 +58,7 @@ export function AppsScreen() {
             <Select label="Type" placeholder="Any" data={[...CLIENT_TYPES]} value={values.type ?? null} onChange={(v) => set('type', v)} clearable w={150} />
             <Select label="Origin" placeholder="Any" data={[...APP_ORIGINS]} value={values.origin ?? null} onChange={(v) => set('origin', v)} clearable w={140} />
             <Select label="Environment" placeholder="Any" data={environments} value={values.env ?? null} onChange={(v) => set('env', v)} clearable w={160} />
-            {filtered ? (
-              <Button
-                variant="subtle"
-                onClick={() => {
-                  setSearch('');
-                  clear();
-                }}
-              >
-                Clear filters
-              </Button>
-            ) : null}
+            <ClearFiltersButton shown={filtered} onClear={clear} />
           </Group>
           <QueryState
             query={apps}
@@ -153,13 +142,7 @@ export function AppsScreen() {
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
-            {apps.hasNextPage ? (
-              <Group justify="center">
-                <Button variant="default" onClick={() => void apps.fetchNextPage()} loading={apps.isFetchingNextPage}>
-                  Load more
-                </Button>
-              </Group>
-            ) : null}
+            <LoadMoreButton query={apps} />
           </QueryState>
         </Stack>
       </Card>

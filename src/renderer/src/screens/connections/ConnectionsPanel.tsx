@@ -8,6 +8,7 @@ import { appOptions, useLookups, userOptions, workspaceOptions } from '../../adm
 import { ScopeBadges, TimeAgo } from '../../components/badges';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Empty, QueryState } from '../../components/feedback';
+import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
 import { IconBan } from '../../components/icons';
 import { plural } from '../../lib/format';
 import { useSearchFilters } from '../../lib/use-search-filters';
@@ -104,11 +105,7 @@ export function ConnectionsPanel({ fixed = {} }: { fixed?: { appId?: string } })
           allowDeselect={false}
           w={130}
         />
-        {filtered ? (
-          <Button variant="subtle" onClick={clear}>
-            Clear filters
-          </Button>
-        ) : null}
+        <ClearFiltersButton shown={filtered} onClear={clear} />
       </Group>
       <QueryState
         query={connections}
@@ -189,13 +186,7 @@ export function ConnectionsPanel({ fixed = {} }: { fixed?: { appId?: string } })
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {connections.hasNextPage ? (
-          <Group justify="center">
-            <Button variant="default" onClick={() => void connections.fetchNextPage()} loading={connections.isFetchingNextPage}>
-              Load more
-            </Button>
-          </Group>
-        ) : null}
+        <LoadMoreButton query={connections} />
       </QueryState>
     </Stack>
   );

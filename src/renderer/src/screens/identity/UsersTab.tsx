@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { ActionIcon, Avatar, Badge, Button, Drawer, Group, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Avatar, Badge, Button, Drawer, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import type { User } from '../../../../shared/contract';
 import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Empty, QueryState } from '../../components/feedback';
+import { IconAction } from '../../components/IconAction';
 import { IconPencil, IconPlus, IconSearch, IconTrash, IconUsers } from '../../components/icons';
 import { plural } from '../../lib/format';
 import { MembershipsEditor } from './MembershipsEditor';
@@ -82,16 +83,8 @@ export function UsersTab() {
                   </Table.Td>
                   <Table.Td>
                     <Group gap={2} justify="flex-end" wrap="nowrap">
-                      <Tooltip label="Workspaces and roles" withArrow>
-                        <ActionIcon variant="subtle" onClick={() => setMembershipsOf(u)} aria-label={`Workspaces and roles of ${u.name}`}>
-                          <IconUsers size={16} />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label="Edit" withArrow>
-                        <ActionIcon variant="subtle" onClick={() => setEditing(u)} aria-label={`Edit ${u.name}`}>
-                          <IconPencil size={16} />
-                        </ActionIcon>
-                      </Tooltip>
+                      <IconAction tooltip="Workspaces and roles" label={`Workspaces and roles of ${u.name}`} icon={<IconUsers size={16} />} onClick={() => setMembershipsOf(u)} />
+                      <IconAction tooltip="Edit" label={`Edit ${u.name}`} icon={<IconPencil size={16} />} onClick={() => setEditing(u)} />
                       <ConfirmButton
                         iconOnly
                         icon={<IconTrash size={16} />}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Button, Drawer, Group, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput, Tooltip } from '@mantine/core';
+import { Button, Drawer, Group, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { workspacesCreateInput, workspacesUpdateInput, type Workspace } from '../../../../shared/contract';
 import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
@@ -7,6 +7,7 @@ import { useLookups, userOptions } from '../../admin/lookups';
 import { TimeAgo } from '../../components/badges';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Empty, ErrorAlert, QueryState } from '../../components/feedback';
+import { IconAction } from '../../components/IconAction';
 import { IconBan, IconKey, IconPencil, IconPlus, IconTrash, IconUsers } from '../../components/icons';
 import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { plural } from '../../lib/format';
@@ -211,21 +212,9 @@ export function WorkspacesTab() {
                   </Table.Td>
                   <Table.Td>
                     <Group gap={2} justify="flex-end" wrap="nowrap">
-                      <Tooltip label="Members and roles" withArrow>
-                        <ActionIcon variant="subtle" onClick={() => setOpen({ workspace: w, tab: 'members' })} aria-label={`Members of ${w.name}`}>
-                          <IconUsers size={16} />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label="API keys" withArrow>
-                        <ActionIcon variant="subtle" onClick={() => setOpen({ workspace: w, tab: 'keys' })} aria-label={`API keys of ${w.name}`}>
-                          <IconKey size={16} />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label="Rename" withArrow>
-                        <ActionIcon variant="subtle" onClick={() => setEditing(w)} aria-label={`Rename ${w.name}`}>
-                          <IconPencil size={16} />
-                        </ActionIcon>
-                      </Tooltip>
+                      <IconAction tooltip="Members and roles" label={`Members of ${w.name}`} icon={<IconUsers size={16} />} onClick={() => setOpen({ workspace: w, tab: 'members' })} />
+                      <IconAction tooltip="API keys" label={`API keys of ${w.name}`} icon={<IconKey size={16} />} onClick={() => setOpen({ workspace: w, tab: 'keys' })} />
+                      <IconAction tooltip="Rename" label={`Rename ${w.name}`} icon={<IconPencil size={16} />} onClick={() => setEditing(w)} />
                       <ConfirmButton
                         iconOnly
                         icon={<IconTrash size={16} />}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, CloseButton, Drawer, Group, Select, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, CloseButton, Drawer, Group, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { TOKEN_KINDS, TOKEN_STATUSES, type Token, type TokenKind, type TokenStatus } from '../../../../shared/contract';
 import { useAdminMutation, useAdminPagedQuery } from '../../admin/hooks';
@@ -7,6 +7,8 @@ import { appOptions, useLookups, userOptions, workspaceOptions } from '../../adm
 import { Countdown, ScopeBadges, TimeAgo, TOKEN_KIND_LABELS, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Empty, QueryState } from '../../components/feedback';
+import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
+import { IconAction } from '../../components/IconAction';
 import { IconBan, IconEye } from '../../components/icons';
 import { shortId } from '../../lib/format';
 import { useSearchFilters } from '../../lib/use-search-filters';
@@ -19,11 +21,7 @@ function RowActions({ token, onInspect }: { token: Token; onInspect: () => void 
   const revoke = useAdminMutation('tokens.revoke');
   return (
     <Group gap={2} wrap="nowrap" justify="flex-end">
-      <Tooltip label="Inspect" withArrow>
-        <ActionIcon variant="subtle" onClick={onInspect} aria-label={`Inspect ${TOKEN_KIND_LABELS[token.kind].toLowerCase()} ${shortId(token.id)}`}>
-          <IconEye size={16} />
-        </ActionIcon>
-      </Tooltip>
+      <IconAction tooltip="Inspect" label={`Inspect ${TOKEN_KIND_LABELS[token.kind].toLowerCase()} ${shortId(token.id)}`} icon={<IconEye size={16} />} onClick={onInspect} />
       <ConfirmButton
         iconOnly
         icon={<IconBan size={16} />}
@@ -86,11 +84,7 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
             grant {shortId(values.grant)}
           </Badge>
         ) : null}
-        {filtered ? (
-          <Button variant="subtle" onClick={clear}>
-            Clear filters
-          </Button>
-        ) : null}
+        <ClearFiltersButton shown={filtered} onClear={clear} />
         <Button ml="auto" color="red" variant="light" leftSection={<IconBan size={16} />} onClick={() => setRevokeAllOpen(true)}>
           Revoke all…
         </Button>
@@ -161,13 +155,7 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {tokens.hasNextPage ? (
-          <Group justify="center">
-            <Button variant="default" onClick={() => void tokens.fetchNextPage()} loading={tokens.isFetchingNextPage}>
-              Load more
-            </Button>
-          </Group>
-        ) : null}
+        <LoadMoreButton query={tokens} />
       </QueryState>
       <Drawer opened={Boolean(values.inspect)} onClose={() => set('inspect', null)} position="right" size="xl" title={<Text fw={700}>Inspect token</Text>}>
         {values.inspect ? <TokenDetails id={values.inspect} onInspect={(id) => set('inspect', id)} /> : null}
