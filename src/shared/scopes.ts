@@ -63,6 +63,22 @@ export function claimsByScope(): Record<string, string[]> {
 export const ACTOR_MODES = ['self', 'app'] as const;
 export type ActorMode = (typeof ACTOR_MODES)[number];
 
+/** True when `role` is at least `needed` (no role reaches nothing). */
+export function roleReaches(role: RoleName | undefined, needed: RoleName): boolean {
+  return role !== undefined && ROLE_RANK[role] >= ROLE_RANK[needed];
+}
+
+/**
+ * Whether consenting grants `scope`: an app acting as itself gets every
+ * scope it asked for; acting as the user, only scopes the user's role
+ * reaches. Scopes outside the catalog carry no role limit.
+ */
+export function scopeGrantable(scope: string, actor: ActorMode, role: RoleName | undefined): boolean {
+  if (actor === 'app') return true;
+  const def = findScope(scope);
+  return !def || roleReaches(role, def.minRole);
+}
+
 export const ACTOR_DESCRIPTIONS: Record<ActorMode, string> = {
   self: 'acts as you, limited by your role in the workspace',
   app: 'acts as its own bot identity inside the workspace',

@@ -6,7 +6,7 @@ import type { InteractionResults } from 'oidc-provider';
 import { createElement } from 'react';
 import { ConsentScreen, type ConsentViewModel } from '../../shared/consent/ConsentScreen';
 import { SignInScreen } from '../../shared/consent/SignInScreen';
-import { ACTOR_DESCRIPTIONS, ROLE_RANK, findScope, type ActorMode } from '../../shared/scopes';
+import { ACTOR_DESCRIPTIONS, findScope, scopeGrantable, type ActorMode } from '../../shared/scopes';
 import type { ConsentPolicy } from '../../shared/settings';
 import type { Db } from '../store/database';
 import { findApp, type AppRecord } from '../store/apps-store';
@@ -32,6 +32,16 @@ export function consentPolicyFor(app: AppRecord, settings: SettingsStore): Conse
   return app.consentPolicy ?? settings.current.consentPolicy;
 }
 
+/** The posted form fields (parsed by the body parser; empty when none). */
+function formBody(ctx: Context): Record<string, unknown> {
+  return (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+}
+
+/** The workspace offered first: the app's own when the user belongs to it, else the user's first. */
+function preferredMembership(memberships: MembershipRecord[], app: AppRecord): MembershipRecord | undefined {
+  return memberships.find((m) => m.workspace.id === app.workspaceId) ?? memberships[0];
+}
+
 /** The actor mode asked for (`actor` parameter), else the app's first allowed mode. */
 function actorFor(details: Details, app: AppRecord): ActorMode {
   const asked = details.params.actor;
@@ -52,7 +62,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   const checkForm = (ctx: Context, uid: string): boolean => {
     const origin = ctx.get('origin');
     if (origin && origin !== 'null' && origin !== new URL(deps.issuer).origin) return false;
-    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    const body = formBody(ctx);
     const sent = typeof body.csrf === 'string' ? Buffer.from(body.csrf) : Buffer.alloc(0);
     const expected = Buffer.from(csrfFor(uid));
     return sent.length === expected.length && timingSafeEqual(sent, expected);
@@ -105,13 +115,10 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       if (context?.workspaceId !== membership.workspace.id || context?.actor !== actor) grant = undefined;
     }
     grant ??= new provider.Grant({ accountId, clientId: app.id });
-    const rank = ROLE_RANK[membership.role];
     const granted: string[] = [];
     const rejected: string[] = [];
     for (const scope of prompt.missingOIDCScope ?? []) {
-      const def = findScope(scope);
-      const allowed = actor === 'app' || !def || ROLE_RANK[def.minRole] <= rank;
-      (allowed ? granted : rejected).push(scope);
+      (scopeGrantable(scope, actor, membership.role) ? granted : rejected).push(scope);
     }
     if (granted.length) grant.addOIDCScope(granted.join(' '));
     if (rejected.length) grant.rejectOIDCScope(rejected.join(' '));
@@ -174,7 +181,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     if (!user) return deny(ctx, details, 'The signed-in user no longer exists');
     const memberships = await userMemberships(db, user.id);
     if (policy === 'auto-approve') {
-      const membership = memberships.find((m) => m.workspace.id === app.workspaceId) ?? memberships[0];
+      const membership = preferredMembership(memberships, app);
       if (!membership) return deny(ctx, details, 'The user is not a member of any workspace');
       return approve(ctx, details, app, membership, 'auto-approve');
     }
@@ -187,7 +194,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
     if (details.prompt.name !== 'login') ctx.throw(400, 'This sign-in step is already complete.');
-    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    const body = formBody(ctx);
     const user = typeof body.user_id === 'string' ? await findUser(db, body.user_id) : undefined;
     if (!user) return ctx.throw(400, 'Choose one of the test users.');
     await signIn(ctx, details, user.id, 'picker');
@@ -198,7 +205,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
     if (details.prompt.name !== 'consent') ctx.throw(400, 'This consent step is not pending.');
-    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    const body = formBody(ctx);
     if (body.decision === 'deny') return deny(ctx, details, 'The user denied the request');
     if (body.decision !== 'approve') ctx.throw(400, 'Choose Approve or Deny.');
     const app = await loadApp(details);
@@ -226,8 +233,7 @@ export async function consentModel(
   memberships: MembershipRecord[],
 ): Promise<Omit<ConsentViewModel, 'action' | 'csrf'>> {
   const actor = actorFor(details as Details, app);
-  const selected = memberships.find((m) => m.workspace.id === app.workspaceId) ?? memberships[0];
-  const rank = selected ? ROLE_RANK[selected.role] : 0;
+  const selected = preferredMembership(memberships, app);
   const asked = String(details.params.scope ?? '')
     .split(' ')
     .filter(Boolean);
@@ -246,7 +252,7 @@ export async function consentModel(
     selectedWorkspaceId: selected?.workspace.id ?? null,
     scopes: asked.map((name) => {
       const def = findScope(name);
-      const grantable = actor === 'app' || !def || ROLE_RANK[def.minRole] <= rank;
+      const grantable = scopeGrantable(name, actor, selected?.role);
       return {
         name,
         description: def?.description ?? name,

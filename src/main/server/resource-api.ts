@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import { ROLE_RANK, findScope } from '../../shared/scopes';
+import { findScope, roleReaches } from '../../shared/scopes';
 import type { Db } from '../store/database';
 import type { Role } from '../store/schema';
 import { findApp } from '../store/apps-store';
@@ -38,7 +38,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
       const role = await membershipRole(db, principal.workspaceId, principal.accountId);
       if (!role) throw new BearerError(403, 'insufficient_scope', 'The user is no longer a member of this workspace', scope);
       const needed = findScope(scope)?.minRole ?? 'MEMBER';
-      if (ROLE_RANK[role] < ROLE_RANK[needed]) throw new BearerError(403, 'insufficient_scope', `Acting as the user needs the ${needed} role; the user is ${role}`, scope);
+      if (!roleReaches(role, needed)) throw new BearerError(403, 'insufficient_scope', `Acting as the user needs the ${needed} role; the user is ${role}`, scope);
       return { ...principal, role };
     }
     return principal;
