@@ -20,6 +20,12 @@ export async function userIdByEmail(server: RunningServer, email: string): Promi
   return row.id;
 }
 
+/** An openid-client configuration for the seeded demo app. */
+export function demoConfig(server: RunningServer): Promise<client.Configuration> {
+  const app = demoApp(server);
+  return discover(server, app.clientId, app.clientSecret);
+}
+
 export async function discover(server: RunningServer, clientId: string, clientSecret?: string): Promise<client.Configuration> {
   return client.discovery(
     new URL(server.issuer),

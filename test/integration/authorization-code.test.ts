@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, authorize, demoApp, discover, DEMO_REDIRECT } from '../helpers/flows';
+import { authorize, codeFlow, DEMO_REDIRECT, demoConfig } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('authorization code + PKCE through the real sign-in and consent pages', () => {
@@ -9,8 +9,7 @@ describe('authorization code + PKCE through the real sign-in and consent pages',
 
   beforeAll(async () => {
     server = await startTestServer();
-    const app = demoApp(server);
-    config = await discover(server, app.clientId, app.clientSecret);
+    config = await demoConfig(server);
   });
   afterAll(() => server.dispose());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, confidentialAppConfig, demoApp, discover } from '../helpers/flows';
+import { authorize, confidentialAppConfig, demoApp, demoConfig } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('discovery metadata', () => {
@@ -35,8 +35,7 @@ describe('pushed authorization requests and end session', () => {
   afterAll(() => server.dispose());
 
   it('accepts a pushed authorization request and runs the flow from its request_uri', async () => {
-    const app = demoApp(server);
-    const config = await discover(server, app.clientId, app.clientSecret);
+    const config = await demoConfig(server);
     const client = await import('openid-client');
     const verifier = client.randomPKCECodeVerifier();
     const url = await client.buildAuthorizationUrlWithPAR(config, {
@@ -69,8 +68,7 @@ describe('consent policies for automation', () => {
 
   it('auto-approve signs in the login_hint user and consents without pages', async () => {
     await server.settings.update({ consentPolicy: 'auto-approve' });
-    const app = demoApp(server);
-    const config = await discover(server, app.clientId, app.clientSecret);
+    const config = await demoConfig(server);
     const result = await authorize(server, { config, params: { login_hint: 'mia.member@example.test' } });
     expect(result.pages).toHaveLength(0);
     expect(result.callback.searchParams.get('code')).toMatch(/^oc_code_/);
@@ -80,8 +78,7 @@ describe('consent policies for automation', () => {
 
   it('auto-deny returns access_denied', async () => {
     await server.settings.update({ consentPolicy: 'auto-deny' });
-    const app = demoApp(server);
-    const config = await discover(server, app.clientId, app.clientSecret);
+    const config = await demoConfig(server);
     const result = await authorize(server, { config });
     expect(result.callback.searchParams.get('error')).toBe('access_denied');
   });
@@ -90,7 +87,7 @@ describe('consent policies for automation', () => {
     await server.settings.update({ consentPolicy: 'auto-deny' });
     const app = demoApp(server);
     await server.db.updateTable('apps').set({ consent_policy: 'auto-approve' }).where('id', '=', app.clientId).execute();
-    const config = await discover(server, app.clientId, app.clientSecret);
+    const config = await demoConfig(server);
     const result = await authorize(server, { config });
     expect(result.callback.searchParams.get('code')).toBeTruthy();
     await server.db.updateTable('apps').set({ consent_policy: null }).where('id', '=', app.clientId).execute();

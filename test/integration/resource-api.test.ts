@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, confidentialAppConfig, demoApp, discover, userIdByEmail } from '../helpers/flows';
+import { codeFlow, confidentialAppConfig, demoConfig, userIdByEmail } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('the sample resource API', () => {
@@ -10,9 +10,8 @@ describe('the sample resource API', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const app = demoApp(server);
     workspaceId = server.seed!.workspaceId;
-    config = await discover(server, app.clientId, app.clientSecret);
+    config = await demoConfig(server);
   });
   afterAll(() => server.dispose());
 

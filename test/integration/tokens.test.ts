@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, demoApp, discover } from '../helpers/flows';
+import { codeFlow, demoApp, demoConfig } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('refresh, client credentials, revocation and introspection', () => {
@@ -9,8 +9,7 @@ describe('refresh, client credentials, revocation and introspection', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const app = demoApp(server);
-    config = await discover(server, app.clientId, app.clientSecret);
+    config = await demoConfig(server);
   });
   afterAll(() => server.dispose());
 
