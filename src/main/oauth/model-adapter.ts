@@ -107,13 +107,12 @@ export class ModelAdapter implements Adapter {
     if (typeof uid !== 'string' || uid.length > MAX_ID_LENGTH) return undefined;
     const row = await this.#db
       .selectFrom('oidc_models')
-      .select(['payload', 'revoked_at', 'expires_at', 'id'])
+      .select(['payload', 'revoked_at'])
       .where('kind', '=', this.#kind)
       .where('uid', '=', uid)
       .executeTakeFirst();
-    if (!row) return undefined;
-    // The plaintext id is not stored; the engine re-saves by uid-found
-    // sessions only through their own jti, which it receives on cookie read.
+    // The plaintext id is not stored, so the payload comes back without its
+    // jti; the engine re-saves sessions only through the jti it reads from the cookie.
     return this.#restore(row, undefined);
   }
 
@@ -121,7 +120,7 @@ export class ModelAdapter implements Adapter {
     if (typeof userCode !== 'string' || userCode.length > MAX_ID_LENGTH) return undefined;
     const row = await this.#db
       .selectFrom('oidc_models')
-      .select(['payload', 'revoked_at', 'expires_at'])
+      .select(['payload', 'revoked_at'])
       .where('kind', '=', this.#kind)
       .where('user_code', '=', sha256Hex(userCode))
       .executeTakeFirst();
