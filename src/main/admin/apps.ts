@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { appShapeProblems, type App } from '../../shared/contract/apps';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { hashSecret, secretHint } from '../secrets/crypto';
-import { findApp, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
+import { findApp, findSecretHash, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
 import type { SettingsStore } from '../store/settings-store';
 import { revokeRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
 import { by, type Actor, type AdminServer } from './context';
@@ -165,14 +165,19 @@ export async function deleteApp(ctx: Ctx, input: ParsedInput<'apps.delete'>, act
 export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateSecret'>, actor: Actor): Promise<ProcedureOutput<'apps.rotateSecret'>> {
   const app = await requireApp(ctx, input.id);
   if (app.clientType !== 'confidential') throw conflict('id', 'public apps have no client secret to rotate');
+  const previous = await findSecretHash(ctx.db, app.id);
   const clientSecret = newClientSecret();
   const now = Date.now();
-  await ctx.db
+  // Compare-and-set on the secret read above: of rotations racing, one wins and the others are told,
+  // so every secret this returns is the one that works (until the next rotation).
+  const { numUpdatedRows } = await ctx.db
     .updateTable('apps')
     .set({ secret_hash: hashSecret(clientSecret), secret_hint: secretHint(clientSecret), secret_rotated_at: now, updated_at: now })
     .where('id', '=', app.id)
-    .execute();
+    .where((eb) => (previous === null ? eb('secret_hash', 'is', null) : eb('secret_hash', '=', previous)))
+    .executeTakeFirst();
   ctx.clientCache.invalidate(app.id);
+  if (numUpdatedRows === 0n) throw conflict('id', 'the secret was rotated by another request at the same moment; use the secret shown there, or rotate again');
   ctx.activity.record({ type: 'app.secret_rotated', clientId: app.id, workspaceId: app.workspaceId, detail: by(actor) });
   return { app: toApp((await findApp(ctx.db, app.id))!, ctx.settings), clientSecret };
 }

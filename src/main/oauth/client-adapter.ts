@@ -82,9 +82,10 @@ export class ClientAdapter implements Adapter {
     if (typeof id !== 'string' || id.length > 200) return undefined;
     const remembered = this.#cache.get(id);
     if (remembered !== null) return remembered && structuredClone(remembered);
+    const ticket = this.#cache.ticket();
     const app = await findApp(this.#db, id);
     const payload = app ? clientMetadata(app, app.clientType === 'confidential' ? await findSecretHash(this.#db, id) : null) : undefined;
-    this.#cache.set(id, payload);
+    this.#cache.set(id, payload, ticket);
     return payload && structuredClone(payload);
   }
 

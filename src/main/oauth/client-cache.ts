@@ -11,6 +11,8 @@ export class ClientCache {
   readonly #entries = new Map<string, { payload: AdapterPayload | undefined; at: number }>();
   readonly #ttlMs: number;
   readonly #max: number;
+  /** Bumped by every invalidation: a read that started before one must not store what it read. */
+  #generation = 0;
 
   constructor(ttlMs = 5_000, max = 1_000) {
     this.#ttlMs = ttlMs;
@@ -28,13 +30,25 @@ export class ClientCache {
     return entry.payload;
   }
 
-  set(id: string, payload: AdapterPayload | undefined): void {
+  /** Taken before reading the store; pass it to `set`. */
+  ticket(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Remembers what a read found, unless an invalidation happened since its
+   * `ticket` was taken: a secret rotated while the read was in flight must
+   * not come back as the remembered, still-accepted one.
+   */
+  set(id: string, payload: AdapterPayload | undefined, ticket: number): void {
+    if (ticket !== this.#generation) return;
     this.#entries.set(id, { payload, at: Date.now() });
     if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
   /** Forgets one client, or all of them (a workspace removal cascades to its apps). */
   invalidate(id?: string): void {
+    this.#generation++;
     if (id === undefined) this.#entries.clear();
     else this.#entries.delete(id);
   }

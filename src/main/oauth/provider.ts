@@ -11,11 +11,13 @@ import { grantContext } from '../store/grants-store';
 import { getRawSetting } from '../store/settings-store';
 import type { SettingsStore } from '../store/settings-store';
 import { createFindAccount } from './accounts';
+import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages';
 import { ClientAdapter } from './client-adapter';
 import type { ClientCache } from './client-cache';
 import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
 import { installRegistrationGate } from './registration-gate';
+import { installSerializedRequests } from './serialized-requests';
 import { ROUTES } from './routes';
 
 
@@ -89,6 +91,7 @@ export function createEngine(options: EngineOptions): Provider {
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
       registration: {
         enabled: true,
         idFactory: () => newClientId(),
@@ -164,6 +167,7 @@ export function createEngine(options: EngineOptions): Provider {
   };
 
   const provider = new Provider(options.issuer, configuration);
+  installSerializedRequests(provider, db);
   installHashedSecrets(provider);
   installTokenPrefixes(provider);
   installRegistrationGate(provider, settings);

@@ -9,4 +9,6 @@ export const ROUTES = {
   registration: '/oauth/register',
   end_session: '/oauth/logout',
   pushed_authorization_request: '/oauth/par',
+  device_authorization: '/oauth/device/auth',
+  code_verification: '/oauth/device',
 } as const;

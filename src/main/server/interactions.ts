@@ -139,6 +139,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.get('/:uid', async (ctx) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const uid = ctx.params.uid!;
+    if (details.result) ctx.throw(409, 'This request was already answered. Continue in the window that answered it.');
     const app = await loadApp(details);
     const policy = consentPolicyFor(app, settings);
     if (policy === 'auto-deny') return deny(ctx, details, 'The request was denied by the consent policy (auto-deny)');
@@ -193,7 +194,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const uid = ctx.params.uid!;
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
-    if (details.prompt.name !== 'login') ctx.throw(400, 'This sign-in step is already complete.');
+    if (details.prompt.name !== 'login' || details.result?.login) ctx.throw(409, 'This sign-in was already submitted. Continue in the window that submitted it.');
     const body = formBody(ctx);
     const user = typeof body.user_id === 'string' ? await findUser(db, body.user_id) : undefined;
     if (!user) return ctx.throw(400, 'Choose one of the test users.');
@@ -204,7 +205,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const uid = ctx.params.uid!;
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
-    if (details.prompt.name !== 'consent') ctx.throw(400, 'This consent step is not pending.');
+    if (details.prompt.name !== 'consent' || details.result?.consent) ctx.throw(409, 'This consent was already submitted. Continue in the window that submitted it.');
     const body = formBody(ctx);
     if (body.decision === 'deny') return deny(ctx, details, 'The user denied the request');
     if (body.decision !== 'approve') ctx.throw(400, 'Choose Approve or Deny.');
@@ -219,6 +220,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const uid = ctx.params.uid!;
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (!checkForm(ctx, uid)) ctx.throw(403, 'The form expired or came from another site. Go back and try again.');
+    if (details.result) ctx.throw(409, 'This request was already answered. Continue in the window that answered it.');
     await deny(ctx, details, 'The user cancelled the sign-in');
   });
 

@@ -17,7 +17,7 @@ import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf, type MasterKeyStatus } from '../secrets/master-key-selection';
-import { integrityProblem, needsLateIntegrityCheck, openStore, schemaVersion, type Db } from '../store/database';
+import { integrityProblem, needsLateIntegrityCheck, openStore, schemaVersion, unitOfWork, type Db } from '../store/database';
 import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
@@ -269,6 +269,9 @@ function createHttpApp(deps: HttpAppDeps): Koa {
     }
   });
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '100kb', formLimit: '100kb', encoding: 'utf-8' }));
+  // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
+  // form submitted twice at once is decided once (the second sees the first's result).
+  app.use((ctx, next) => (ctx.path.startsWith('/interaction/') ? unitOfWork(deps.db, next, () => ctx.status < 500) : next()));
   const interactions = createInteractionRouter(deps);
   const management = createManagementApi(deps);
   const api = createResourceApi(deps);

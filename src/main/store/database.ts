@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { Kysely, Migrator, sql } from 'kysely';
 import { Sqlite3Dialect } from './sqlite-dialect';
+import type { SqliteDriver } from './sqlite-driver';
+import type { UnitOfWork } from './unit-of-work';
 import { StaticMigrationProvider, migrations } from './migrations';
 import type { Database } from './schema';
 
@@ -19,7 +21,9 @@ export class StoreOpenError extends Error {
  * pending migration, and returns the Kysely handle.
  */
 export async function openStore(file: string): Promise<Db> {
-  const db = new Kysely<Database>({ dialect: new Sqlite3Dialect(file) });
+  const dialect = new Sqlite3Dialect(file);
+  const db = new Kysely<Database>({ dialect });
+  drivers.set(db, dialect.driver);
   try {
     await sql`pragma journal_mode = wal`.execute(db);
     await sql`pragma foreign_keys = on`.execute(db);
@@ -40,6 +44,32 @@ export async function openStore(file: string): Promise<Db> {
     throw new StoreOpenError(`cannot open database ${file}: ${errorText(err)}`, { cause: err });
   }
   return db;
+}
+
+const drivers = new WeakMap<Db, SqliteDriver>();
+
+function driverOf(db: Db): SqliteDriver {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error('this database handle was not opened by openStore');
+  return driver;
+}
+
+/**
+ * Runs `fn` as one transaction (see {@link UnitOfWork}): every query it makes,
+ * directly or deep in the engine, sees and changes the store as if alone.
+ * `keep` decides from the result whether to commit (default: always); a
+ * throw rolls back.
+ *
+ * @example
+ * await unitOfWork(db, () => next(), () => ctx.status < 500);
+ */
+export function unitOfWork<T>(db: Db, fn: () => Promise<T>, keep?: (result: T) => boolean): Promise<T> {
+  return driverOf(db).unitOfWork(fn, keep);
+}
+
+/** The unit of work the caller runs in, if any. */
+export function currentUnit(db: Db): UnitOfWork | undefined {
+  return drivers.get(db)?.currentUnit();
 }
 
 /** Below this size the integrity check runs before start; above it, after (it reads the whole file). */

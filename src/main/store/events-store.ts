@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { Db } from './database';
+import type { DatabaseConnection } from 'kysely';
+import { currentUnit, type Db } from './database';
+import type { UnitOfWork } from './unit-of-work';
 
 export type EventLevel = 'info' | 'warn' | 'error';
 
@@ -56,14 +58,22 @@ const MAX_QUEUED = 100_000;
 
 /**
  * The activity log: every authorization request, sign-in, consent decision,
- * token issued, refreshed, revoked or rejected, and error. Writes are
- * queued and batched, so logging never slows or breaks a protocol response.
+ * token issued, refreshed, revoked or rejected, and error.
+ *
+ * An event recorded inside a unit of work (every state-changing protocol
+ * request: token, revocation, registration, authorization, sign-in and
+ * consent) is written in that unit's transaction, so it is exactly as
+ * durable as the change it describes: both land, or neither. Other events
+ * (rejected introspections, admin reads, errors outside a request) are
+ * queued and written in batches right after the response, so a crash can
+ * lose those of the last few milliseconds.
  */
 export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
   readonly #db: Db;
   #queue: EventRow[] = [];
   #dropped = 0;
   #writing: Promise<void> | undefined;
+  readonly #pending = new WeakMap<UnitOfWork, EventRow[]>();
 
   constructor(db: Db) {
     super();
@@ -71,11 +81,7 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
   }
 
   record(input: ActivityInput): void {
-    if (this.#queue.length >= MAX_QUEUED) {
-      this.#dropped++;
-      return;
-    }
-    this.#queue.push({
+    const row: EventRow = {
       at: Date.now(),
       type: input.type,
       level: input.level ?? 'info',
@@ -83,8 +89,44 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
       account_id: input.accountId ?? null,
       workspace_id: input.workspaceId ?? null,
       detail: JSON.stringify(redact(input.detail ?? {})),
-    });
+    };
+    const unit = currentUnit(this.#db);
+    if (unit) return this.#withUnit(unit, row);
+    if (this.#queue.length >= MAX_QUEUED) {
+      this.#dropped++;
+      return;
+    }
+    this.#queue.push(row);
     this.#writing ??= this.#drain();
+  }
+
+  /** Queues `row` on the unit: inserted just before its commit, announced after. */
+  #withUnit(unit: UnitOfWork, row: EventRow): void {
+    let rows = this.#pending.get(unit);
+    if (rows) {
+      rows.push(row);
+      return;
+    }
+    rows = [row];
+    this.#pending.set(unit, rows);
+    const written: ActivityEvent[] = [];
+    unit.beforeCommit(async (connection) => {
+      for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+        const batch = rows.slice(i, i + BATCH_ROWS);
+        written.push(...(await this.#insert(connection, batch)));
+      }
+    });
+    unit.afterCommit(() => {
+      for (const event of written) this.emit('event', event);
+    });
+  }
+
+  async #insert(connection: DatabaseConnection, batch: EventRow[]): Promise<ActivityEvent[]> {
+    const query = this.#db.insertInto('events').values(batch).returning('id').compile();
+    const { rows } = await connection.executeQuery<{ id: number }>(query);
+    // Ids grow in insertion order; RETURNING does not promise an order, so sort.
+    const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+    return batch.map((row, i) => toEvent(ids[i] ?? 0, row));
   }
 
   /** Writes queued events in batches until the queue is empty. */

@@ -14,13 +14,16 @@ import { SqliteDriver } from './sqlite-driver';
 /** Kysely dialect for a SQLite file opened with the `sqlite3` package. */
 export class Sqlite3Dialect implements Dialect {
   readonly #file: string;
+  /** The driver Kysely asked for (one per dialect): units of work run through it. */
+  readonly driver: SqliteDriver;
 
   constructor(file: string) {
     this.#file = file;
+    this.driver = new SqliteDriver(this.#file);
   }
 
   createDriver(): Driver {
-    return new SqliteDriver(this.#file);
+    return this.driver;
   }
 
   createQueryCompiler(): QueryCompiler {

@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import { UnitOfWork } from './unit-of-work';
 
 /**
  * A Kysely driver over the asynchronous `sqlite3` package.
@@ -7,12 +9,18 @@ import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult }
  * sqlite3 holds one connection, so transactions must not interleave: a
  * connection is handed out to one user at a time (a simple FIFO mutex) and
  * every other caller waits until it is released.
+ *
+ * A unit of work ({@link SqliteDriver.unitOfWork}) makes every query of one
+ * async call tree (one protocol request) a single `begin immediate`
+ * transaction, opened at its first query: whatever else runs waits for the
+ * commit, so a read-then-write inside the unit cannot race another request.
  */
 export class SqliteDriver implements Driver {
   readonly #file: string;
   #db: sqlite3.Database | undefined;
   #connection: SqliteConnection | undefined;
   readonly #mutex = new ConnectionMutex();
+  readonly #units = new AsyncLocalStorage<UnitOfWork>();
 
   constructor(file: string) {
     this.#file = file;
@@ -24,24 +32,57 @@ export class SqliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    const unit = this.#units.getStore();
+    if (unit?.accepting) return unit.connection();
     await this.#mutex.lock();
     return this.#connection!;
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    if (connection instanceof UnitConnection) return connection.savepoint();
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    if (connection instanceof UnitConnection) return connection.releaseSavepoint();
     await connection.executeQuery(CompiledQuery.raw('commit'));
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (connection instanceof UnitConnection) return connection.rollbackSavepoint();
     await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
-  async releaseConnection(): Promise<void> {
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    if (connection instanceof UnitConnection) return;
     this.#mutex.unlock();
+  }
+
+  /**
+   * Runs `fn` as one transaction: its queries (and only its) share the
+   * connection from the first query to the end, then commit, or roll back
+   * when `fn` throws or `keep` says no. A unit inside a unit joins it.
+   */
+  async unitOfWork<T>(fn: () => Promise<T>, keep: (result: T) => boolean = () => true): Promise<T> {
+    if (this.#units.getStore()?.accepting) return fn();
+    const unit = new UnitOfWork(async () => {
+      await this.#mutex.lock();
+      const connection = this.#connection!;
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      } catch (err) {
+        this.#mutex.unlock();
+        throw err;
+      }
+      return new UnitConnection(connection);
+    }, () => this.#mutex.unlock());
+    return unit.run((body) => this.#units.run(unit, body), fn, keep);
+  }
+
+  /** The unit of work the caller runs in, if any (the activity log writes its events with it). */
+  currentUnit(): UnitOfWork | undefined {
+    const unit = this.#units.getStore();
+    return unit?.accepting ? unit : undefined;
   }
 
   async destroy(): Promise<void> {
@@ -164,6 +205,66 @@ class SqliteConnection implements DatabaseConnection {
 function returnsRows(sql: string): boolean {
   const head = sql.trimStart().slice(0, 10).toLowerCase();
   return head.startsWith('select') || head.startsWith('with') || head.startsWith('pragma') || /\breturning\b/i.test(sql);
+}
+
+/**
+ * The connection as a unit of work sees it: nested transactions become
+ * savepoints, and the unit knows how many queries are still running before
+ * it commits.
+ */
+export class UnitConnection implements DatabaseConnection {
+  readonly #inner: DatabaseConnection;
+  #running = 0;
+  #idle: (() => void) | undefined;
+  #savepoints = 0;
+
+  constructor(inner: DatabaseConnection) {
+    this.#inner = inner;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    this.#running++;
+    try {
+      return await this.#inner.executeQuery<R>(query);
+    } finally {
+      if (--this.#running === 0) this.#idle?.();
+    }
+  }
+
+  /** Resolves once no query of the unit is running. */
+  settled(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#idle = () => {
+        this.#idle = undefined;
+        resolve();
+      };
+    });
+  }
+
+  async savepoint(): Promise<void> {
+    await this.#inner.executeQuery(CompiledQuery.raw(`savepoint unit_${++this.#savepoints}`));
+  }
+
+  async releaseSavepoint(): Promise<void> {
+    await this.#inner.executeQuery(CompiledQuery.raw(`release unit_${this.#savepoints--}`));
+  }
+
+  async rollbackSavepoint(): Promise<void> {
+    const name = `unit_${this.#savepoints--}`;
+    await this.#inner.executeQuery(CompiledQuery.raw(`rollback to ${name}`));
+    await this.#inner.executeQuery(CompiledQuery.raw(`release ${name}`));
+  }
+
+  /** Ends the unit's transaction. */
+  async end(commit: boolean): Promise<void> {
+    await this.#inner.executeQuery(CompiledQuery.raw(commit ? 'commit' : 'rollback'));
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported by the sqlite3 driver');
+  }
 }
 
 class ConnectionMutex {

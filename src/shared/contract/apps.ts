@@ -7,7 +7,7 @@ import type { FieldError } from './errors';
 
 export const CLIENT_TYPES = ['public', 'confidential'] as const;
 export const APP_ORIGINS = ['console', 'api', 'dynamic', 'seed'] as const;
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 /** One redirect URI, checked by the seeds' rules (exact, https or loopback http, private-use schemes). */

@@ -1,0 +1,37 @@
+import type Provider from 'oidc-provider';
+import { unitOfWork, type Db } from '../store/database';
+import { ROUTES } from './routes';
+
+/**
+ * Engine endpoints that change state: each request runs as one unit of work
+ * (one transaction). That is what makes single use hold under concurrency —
+ * a code, refresh token, device code or interaction read by one request
+ * cannot be read as unused by another before the first commits — and what
+ * makes rotation all or nothing: a refresh that fails half-way (or a
+ * process killed mid-request) leaves the old token working.
+ *
+ * Read-only endpoints (discovery, JWKS, introspection, userinfo) stay
+ * outside so they never wait behind a write.
+ */
+const SERIALIZED_PREFIXES = [
+  ROUTES.token,
+  ROUTES.revocation,
+  ROUTES.registration,
+  ROUTES.pushed_authorization_request,
+  ROUTES.authorization,
+  ROUTES.end_session,
+  ROUTES.device_authorization,
+  ROUTES.code_verification,
+];
+
+export function isSerializedPath(path: string): boolean {
+  return SERIALIZED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/** Wraps the engine's state-changing endpoints in a unit of work; a 5xx answer rolls its writes back. */
+export function installSerializedRequests(provider: Provider, db: Db): void {
+  provider.use(async (ctx, next) => {
+    if (!isSerializedPath(ctx.path)) return next();
+    await unitOfWork(db, next, () => ctx.status < 500);
+  });
+}

@@ -1,0 +1,105 @@
+import type { DatabaseConnection } from 'kysely';
+
+/** The connection a unit of work holds: it can wait for its running queries and end the transaction. */
+export interface UnitConnectionHandle extends DatabaseConnection {
+  settled(): Promise<void>;
+  end(commit: boolean): Promise<void>;
+}
+
+/** Work to do on the unit's connection just before it commits (the activity log's rows). */
+export type BeforeCommit = (connection: DatabaseConnection) => Promise<void>;
+
+/**
+ * One transaction spanning an async call tree: one protocol request, so that
+ * what the request reads and what it writes are one atomic step. The
+ * transaction opens at the first query (a slow request body holds nothing)
+ * and ends when the work ends: committed, or rolled back when the work threw
+ * or its result is not to be kept (a 5xx). A `kill -9` in the middle leaves
+ * nothing half-done: SQLite drops an uncommitted transaction.
+ */
+export class UnitOfWork {
+  readonly #open: () => Promise<UnitConnectionHandle>;
+  readonly #release: () => void;
+  #opening: Promise<UnitConnectionHandle> | undefined;
+  #accepting = true;
+  readonly #beforeCommit: BeforeCommit[] = [];
+  readonly #afterCommit: Array<() => void> = [];
+
+  constructor(open: () => Promise<UnitConnectionHandle>, release: () => void) {
+    this.#open = open;
+    this.#release = release;
+  }
+
+  /** False once the unit is ending: later queries of its call tree wait for it like any other. */
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  /** The unit's connection, opening its transaction on first use. */
+  connection(): Promise<UnitConnectionHandle> {
+    return (this.#opening ??= this.#open());
+  }
+
+  /** Runs `hook` on the connection right before the commit; it is dropped on rollback. */
+  beforeCommit(hook: BeforeCommit): void {
+    this.#beforeCommit.push(hook);
+  }
+
+  /** Runs `hook` after the commit succeeded (live notifications of what is now durable). */
+  afterCommit(hook: () => void): void {
+    this.#afterCommit.push(hook);
+  }
+
+  /** Runs `fn` inside the unit (`enter` binds the async context), then commits or rolls back. */
+  async run<T>(enter: (body: () => Promise<T>) => Promise<T>, fn: () => Promise<T>, keep: (result: T) => boolean): Promise<T> {
+    let result: T;
+    try {
+      result = await enter(fn);
+    } catch (err) {
+      await this.#finish(false).catch(() => undefined);
+      throw err;
+    }
+    await this.#finish(keep(result));
+    return result;
+  }
+
+  async #finish(commit: boolean): Promise<void> {
+    this.#accepting = false;
+    if (!this.#opening && !(commit && this.#beforeCommit.length > 0)) return this.#notify(commit);
+    let connection: UnitConnectionHandle;
+    try {
+      connection = await this.connection();
+    } catch (err) {
+      // The transaction never opened (the open step releases the lock itself).
+      if (commit) throw err;
+      return;
+    }
+    try {
+      await connection.settled();
+      if (commit) {
+        for (const hook of this.#beforeCommit) await hook(connection);
+        await connection.end(true);
+      } else {
+        await connection.end(false);
+      }
+    } catch (err) {
+      // A failed commit (disk full) leaves the transaction open: roll it back.
+      await connection.end(false).catch(() => undefined);
+      throw err;
+    } finally {
+      this.#release();
+    }
+    this.#notify(commit);
+  }
+
+  #notify(committed: boolean): void {
+    if (!committed) return;
+    for (const hook of this.#afterCommit) {
+      try {
+        hook();
+      } catch {
+        // A listener's failure must not turn a committed change into an error.
+      }
+    }
+  }
+}
