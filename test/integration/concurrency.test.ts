@@ -4,6 +4,7 @@ import { authorize, confidentialAppConfig, demoApp, demoConfig, DEMO_REDIRECT } 
 import { FormAgent, formAction, hiddenValue, radioValues } from '../helpers/form-agent';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { httpClient } from '../admin/admin-clients';
+import { secretHint } from '../../src/main/secrets/crypto';
 
 /**
  * Single use under concurrency: the same code, refresh token, device code or
@@ -177,7 +178,7 @@ describe('single use under concurrency', () => {
     expect((await post('/oauth/token', { grant_type: DEVICE_CODE, device_code: started.body.device_code! }, auth)).status).toBe(200);
   });
 
-  it('secret rotations racing: one wins, the others are told, and only the winner\'s secret works at once', async () => {
+  it('secret rotations racing are atomic: each returns its own hint, the last one works, no stale secret is accepted', async () => {
     const admin = httpClient(server);
     const appConfig = await confidentialAppConfig(server, { name: 'Rotation race', scopes: ['read:user'], grantTypes: ['client_credentials'] });
     const meta = appConfig.clientMetadata();
@@ -187,18 +188,18 @@ describe('single use under concurrency', () => {
     let previous = meta.client_secret as string;
     for (let round = 0; round < 3; round++) {
       // Token requests with the current secret run alongside, so the engine's client cache is busy.
-      const [results] = await Promise.all([
-        Promise.allSettled(Array.from({ length: 10 }, () => admin.apps.rotateSecret({ id: clientId }))),
+      const [rotations] = await Promise.all([
+        Promise.all(Array.from({ length: 10 }, () => admin.apps.rotateSecret({ id: clientId }))),
         Promise.all(Array.from({ length: 10 }, () => ccWith(previous))),
       ]);
-      const won = results.flatMap((r) => (r.status === 'fulfilled' ? [{ value: { clientSecret: r.value.clientSecret! } }] : []));
-      expect(won.length).toBeGreaterThanOrEqual(1);
-      for (const lost of results.filter((r) => r.status === 'rejected')) expect((lost as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
-      const last = won.at(-1)!.value;
-      expect((await ccWith(last.clientSecret)).status).toBe(200);
+      for (const r of rotations) expect(r.app.secretHint).toBe(secretHint(r.clientSecret!));
+      const stored = await server.db.selectFrom('apps').select('secret_hint').where('id', '=', clientId).executeTakeFirstOrThrow();
+      const current = rotations.filter((r) => r.app.secretHint === stored.secret_hint);
+      expect(current).toHaveLength(1);
+      expect((await ccWith(current[0]!.clientSecret!)).status).toBe(200);
       expect((await ccWith(previous)).status).toBe(401);
-      for (const other of won.slice(0, -1)) expect((await ccWith(other.value.clientSecret)).status).toBe(401);
-      previous = last.clientSecret;
+      for (const other of rotations.filter((r) => r !== current[0])) expect((await ccWith(other.clientSecret!)).status).toBe(401);
+      previous = current[0]!.clientSecret!;
     }
   });
 });

@@ -3,6 +3,7 @@ import { appShapeProblems, type App } from '../../shared/contract/apps';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { hashSecret, secretHint } from '../secrets/crypto';
 import { findApp, findSecretHash, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
+import { unitOfWork } from '../store/database';
 import type { SettingsStore } from '../store/settings-store';
 import { revokeRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
 import { by, type Actor, type AdminServer } from './context';
@@ -162,24 +163,29 @@ export async function deleteApp(ctx: Ctx, input: ParsedInput<'apps.delete'>, act
   return { deleted: true, revokedTokens };
 }
 
+/**
+ * A new secret, atomically: the read of the current secret, the write and the
+ * read-back are one unit of work, so the secret and hint returned belong
+ * together, and of rotations racing the last to commit is the one that works.
+ */
 export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateSecret'>, actor: Actor): Promise<ProcedureOutput<'apps.rotateSecret'>> {
-  const app = await requireApp(ctx, input.id);
-  if (app.clientType !== 'confidential') throw conflict('id', 'public apps have no client secret to rotate');
-  const previous = await findSecretHash(ctx.db, app.id);
-  const clientSecret = newClientSecret();
-  const now = Date.now();
-  // Compare-and-set on the secret read above: of rotations racing, one wins and the others are told,
-  // so every secret this returns is the one that works (until the next rotation).
-  const { numUpdatedRows } = await ctx.db
-    .updateTable('apps')
-    .set({ secret_hash: hashSecret(clientSecret), secret_hint: secretHint(clientSecret), secret_rotated_at: now, updated_at: now })
-    .where('id', '=', app.id)
-    .where((eb) => (previous === null ? eb('secret_hash', 'is', null) : eb('secret_hash', '=', previous)))
-    .executeTakeFirst();
-  ctx.clientCache.invalidate(app.id);
-  if (numUpdatedRows === 0n) throw conflict('id', 'the secret was rotated by another request at the same moment; use the secret shown there, or rotate again');
-  ctx.activity.record({ type: 'app.secret_rotated', clientId: app.id, workspaceId: app.workspaceId, detail: by(actor) });
-  return { app: toApp((await findApp(ctx.db, app.id))!, ctx.settings), clientSecret };
+  return unitOfWork(ctx.db, async () => {
+    const app = await requireApp(ctx, input.id);
+    if (app.clientType !== 'confidential') throw conflict('id', 'public apps have no client secret to rotate');
+    const previous = await findSecretHash(ctx.db, app.id);
+    const clientSecret = newClientSecret();
+    const now = Date.now();
+    const { numUpdatedRows } = await ctx.db
+      .updateTable('apps')
+      .set({ secret_hash: hashSecret(clientSecret), secret_hint: secretHint(clientSecret), secret_rotated_at: now, updated_at: now })
+      .where('id', '=', app.id)
+      .where((eb) => (previous === null ? eb('secret_hash', 'is', null) : eb('secret_hash', '=', previous)))
+      .executeTakeFirst();
+    ctx.clientCache.invalidate(app.id);
+    if (numUpdatedRows === 0n) throw conflict('id', 'the secret was rotated by another request at the same moment; use the secret shown there, or rotate again');
+    ctx.activity.record({ type: 'app.secret_rotated', clientId: app.id, workspaceId: app.workspaceId, detail: by(actor) });
+    return { app: toApp((await findApp(ctx.db, app.id))!, ctx.settings), clientSecret };
+  });
 }
 
 export async function setAppConsentPolicy(ctx: Ctx, input: ParsedInput<'apps.setConsentPolicy'>, actor: Actor): Promise<ProcedureOutput<'apps.setConsentPolicy'>> {
