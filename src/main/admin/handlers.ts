@@ -1,3 +1,4 @@
+import { unitOfWork } from '../store/database';
 import type { AdminHandlers } from '../../shared/contract/procedures';
 import { listActivity } from './activity';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys';
@@ -28,7 +29,7 @@ import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens
  * validates outputs.
  */
 export function createAdminHandlers(server: AdminServer) {
-  return {
+  return atomic(server, {
     'apps.list': (input) => listApps(server, input),
     'apps.get': (input) => getApp(server, input),
     'apps.create': (input) => createApp(server, input, { origin: 'console', actor: CONSOLE }),
@@ -73,5 +74,15 @@ export function createAdminHandlers(server: AdminServer) {
     'registration.createInitialAccessToken': (input) => issueInitialAccessToken(server, input, CONSOLE),
 
     'consent.preview': (input) => previewConsent(server, input),
-  } satisfies AdminHandlers;
+  } satisfies AdminHandlers);
+}
+
+/**
+ * Every admin call is one unit of work: a change and the activity event that
+ * records it commit together, and a call that fails half-way (an
+ * `AdminError` after a write) leaves nothing behind.
+ */
+function atomic<H extends AdminHandlers>(server: AdminServer, handlers: H): H {
+  const wrapped = Object.entries(handlers).map(([name, handler]) => [name, (input: never) => unitOfWork(server.db, () => (handler as (input: never) => Promise<unknown>)(input))]);
+  return Object.fromEntries(wrapped) as H;
 }

@@ -270,8 +270,10 @@ function createHttpApp(deps: HttpAppDeps): Koa {
   });
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '100kb', formLimit: '100kb', encoding: 'utf-8' }));
   // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
-  // form submitted twice at once is decided once (the second sees the first's result).
-  app.use((ctx, next) => (ctx.path.startsWith('/interaction/') ? unitOfWork(deps.db, next, () => ctx.status < 500) : next()));
+  // form submitted twice at once is decided once (the second sees the first's result). Writes of the
+  // management and sample APIs are units too; their reads stay outside.
+  const serialized = (ctx: Koa.Context) => ctx.path.startsWith('/interaction/') || (ctx.path.startsWith('/api/') && ctx.method !== 'GET' && ctx.method !== 'HEAD');
+  app.use((ctx, next) => (serialized(ctx) ? unitOfWork(deps.db, next, () => ctx.status < 500) : next()));
   const interactions = createInteractionRouter(deps);
   const management = createManagementApi(deps);
   const api = createResourceApi(deps);
