@@ -92,6 +92,10 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
     };
     const unit = currentUnit(this.#db);
     if (unit) return this.#withUnit(unit, row);
+    this.#enqueue(row);
+  }
+
+  #enqueue(row: EventRow): void {
     if (this.#queue.length >= MAX_QUEUED) {
       this.#dropped++;
       return;
@@ -118,6 +122,10 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
     });
     unit.afterCommit(() => {
       for (const event of written) this.emit('event', event);
+    });
+    // The change was dropped, so its events are untrue, except the warnings and errors that say why.
+    unit.afterRollback(() => {
+      for (const dropped of rows) if (dropped.level !== 'info') this.#enqueue(dropped);
     });
   }
 

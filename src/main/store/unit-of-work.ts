@@ -24,6 +24,7 @@ export class UnitOfWork {
   #accepting = true;
   readonly #beforeCommit: BeforeCommit[] = [];
   readonly #afterCommit: Array<() => void> = [];
+  readonly #afterRollback: Array<() => void> = [];
 
   constructor(open: () => Promise<UnitConnectionHandle>, release: () => void) {
     this.#open = open;
@@ -50,6 +51,11 @@ export class UnitOfWork {
     this.#afterCommit.push(hook);
   }
 
+  /** Runs `hook` once the unit's writes were dropped (rolled back, or never opened). */
+  afterRollback(hook: () => void): void {
+    this.#afterRollback.push(hook);
+  }
+
   /** Runs `fn` inside the unit (`enter` binds the async context), then commits or rolls back. */
   async run<T>(enter: (body: () => Promise<T>) => Promise<T>, fn: () => Promise<T>, keep: (result: T) => boolean): Promise<T> {
     let result: T;
@@ -71,6 +77,7 @@ export class UnitOfWork {
       connection = await this.connection();
     } catch (err) {
       // The transaction never opened (the open step releases the lock itself).
+      this.#notify(false);
       if (commit) throw err;
       return;
     }
@@ -85,16 +92,16 @@ export class UnitOfWork {
     } catch (err) {
       // A failed commit (disk full) leaves the transaction open: roll it back.
       await connection.end(false).catch(() => undefined);
-      throw err;
-    } finally {
       this.#release();
+      this.#notify(false);
+      throw err;
     }
+    this.#release();
     this.#notify(commit);
   }
 
   #notify(committed: boolean): void {
-    if (!committed) return;
-    for (const hook of this.#afterCommit) {
+    for (const hook of committed ? this.#afterCommit : this.#afterRollback) {
       try {
         hook();
       } catch {
