@@ -129,3 +129,25 @@ export async function confidentialAppConfig(
   });
   return discover(server, created.app.id, created.clientSecret!);
 }
+
+/** The user's side of the device flow: open the verification URL, confirm, sign in, consent. */
+export async function approveDevice(server: RunningServer, verificationUri: string, decision: 'approve' | 'abort' = 'approve'): Promise<string> {
+  const origin = new URL(server.issuer).origin;
+  const agent = new FormAgent();
+  let step = await agent.follow(verificationUri, origin);
+  for (let i = 0; i < 6 && step.res; i++) {
+    const html = await step.res.text();
+    if (step.res.status !== 200) throw new Error(`unexpected ${step.res.status} at ${step.url}`);
+    if (html.includes('Device connected') || html.includes('The sign-in was cancelled')) return html;
+    const action = new URL(formAction(html), step.url).toString();
+    if (html.includes('name="xsrf"')) {
+      const confirm: Record<string, string> = html.includes('name="confirm"') ? { confirm: 'yes', ...(decision === 'abort' ? { abort: 'yes' } : {}) } : {};
+      step = await agent.postForm(action, origin, { xsrf: hiddenValue(html, 'xsrf'), user_code: hiddenValue(html, 'user_code'), ...confirm }, { origin });
+    } else if (action.endsWith('/login')) {
+      step = await agent.postForm(action, origin, { csrf: hiddenValue(html, 'csrf'), user_id: radioValues(html, 'user_id')[0]! }, { origin });
+    } else {
+      step = await agent.postForm(action, origin, { csrf: hiddenValue(html, 'csrf'), decision: 'approve', workspace_id: radioValues(html, 'workspace_id')[0]! }, { origin });
+    }
+  }
+  throw new Error(`the device was not approved; last page ${step.url}`);
+}

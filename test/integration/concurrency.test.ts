@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, confidentialAppConfig, demoApp, demoConfig, DEMO_REDIRECT } from '../helpers/flows';
+import { approveDevice, authorize, confidentialAppConfig, demoApp, demoConfig, DEMO_REDIRECT } from '../helpers/flows';
 import { FormAgent, formAction, hiddenValue, radioValues } from '../helpers/form-agent';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { httpClient } from '../admin/admin-clients';
@@ -203,25 +203,3 @@ describe('single use under concurrency', () => {
     }
   });
 });
-
-/** The user's side of the device flow: open the verification URL, confirm, sign in, consent. */
-async function approveDevice(server: TestServer, verificationUri: string): Promise<void> {
-  const origin = new URL(server.issuer).origin;
-  const agent = new FormAgent();
-  let step = await agent.follow(verificationUri, origin);
-  for (let i = 0; i < 6 && step.res; i++) {
-    const html = await step.res.text();
-    expect(step.res.status).toBe(200);
-    if (html.includes('Device connected')) return;
-    const action = new URL(formAction(html), step.url).toString();
-    if (html.includes('name="xsrf"')) {
-      const confirm: Record<string, string> = html.includes('name="confirm"') ? { confirm: 'yes' } : {};
-      step = await agent.postForm(action, origin, { xsrf: hiddenValue(html, 'xsrf'), user_code: hiddenValue(html, 'user_code'), ...confirm }, { origin });
-    } else if (action.endsWith('/login')) {
-      step = await agent.postForm(action, origin, { csrf: hiddenValue(html, 'csrf'), user_id: radioValues(html, 'user_id')[0]! }, { origin });
-    } else {
-      step = await agent.postForm(action, origin, { csrf: hiddenValue(html, 'csrf'), decision: 'approve', workspace_id: radioValues(html, 'workspace_id')[0]! }, { origin });
-    }
-  }
-  throw new Error(`the device was not approved; last page ${step.url}`);
-}

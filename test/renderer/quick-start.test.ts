@@ -25,6 +25,16 @@ describe('quick start', () => {
   });
 });
 
+describe('quick start for devices', () => {
+  it('gives the device flow: start, then poll with the device_code grant', () => {
+    const snippets = quickStartSnippets(makeApp({ grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], actorModes: ['self'] }), 'http://127.0.0.1:9090');
+    expect(snippets.map((s) => s.id)).toEqual(['env', 'curl-device', 'node']);
+    const code = snippets.find((s) => s.id === 'curl-device')!.code;
+    expect(code).toContain('$ISSUER/oauth/device/auth');
+    expect(code).toContain('-d grant_type=urn:ietf:params:oauth:grant-type:device_code \\\n');
+  });
+});
+
 describe('durations', () => {
   it('reads as people say them', () => {
     expect(formatDuration(3661)).toBe('1h 1m 1s');

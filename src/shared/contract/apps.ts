@@ -7,7 +7,9 @@ import type { FieldError } from './errors';
 
 export const CLIENT_TYPES = ['public', 'confidential'] as const;
 export const APP_ORIGINS = ['console', 'api', 'dynamic', 'seed'] as const;
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
+/** RFC 8628's grant type: a device without a browser shows a code the user enters elsewhere. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 /** One redirect URI, checked by the seeds' rules (exact, https or loopback http, private-use schemes). */
@@ -54,7 +56,8 @@ export interface AppShape {
 /**
  * Rules across fields: public apps cannot use client credentials (they have
  * no secret); the code flow needs a redirect URI; refresh tokens come from
- * the code flow; the `app` actor needs a way to get a token for the bot.
+ * a user grant (code or device flow); the `app` actor needs a way to get a
+ * token for the bot.
  */
 export function appShapeProblems(app: AppShape): FieldError[] {
   const problems: FieldError[] = [];
@@ -64,11 +67,12 @@ export function appShapeProblems(app: AppShape): FieldError[] {
   if (app.grantTypes.includes('authorization_code') && app.redirectUris.length === 0) {
     problems.push({ field: 'redirectUris', message: 'the authorization_code grant needs at least one redirect URI' });
   }
-  if (app.grantTypes.includes('refresh_token') && !app.grantTypes.includes('authorization_code')) {
-    problems.push({ field: 'grantTypes', message: 'refresh_token needs the authorization_code grant' });
+  const userGrant = app.grantTypes.includes('authorization_code') || app.grantTypes.includes(DEVICE_CODE_GRANT);
+  if (app.grantTypes.includes('refresh_token') && !userGrant) {
+    problems.push({ field: 'grantTypes', message: 'refresh_token needs the authorization_code or device_code grant' });
   }
-  if (!app.grantTypes.includes('authorization_code') && !app.actorModes.includes('app')) {
-    problems.push({ field: 'actorModes', message: 'an app without the authorization_code grant can only act as itself: include "app"' });
+  if (!userGrant && !app.actorModes.includes('app')) {
+    problems.push({ field: 'actorModes', message: 'an app without a user sign-in grant (authorization_code, device_code) can only act as itself: include "app"' });
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-import type { App } from '../../../shared/contract';
+import { DEVICE_CODE_GRANT, type App } from '../../../shared/contract';
 
 export interface QuickStartSnippet {
   id: string;
@@ -59,6 +59,21 @@ export function quickStartSnippets(app: App, issuer: string): QuickStartSnippet[
         `  -d redirect_uri="$REDIRECT_URI" -d code_verifier="$VERIFIER" $ISSUER/oauth/token`,
         `# 3. call the sample API`,
         `curl -s -H "Authorization: Bearer $ACCESS_TOKEN" $ISSUER/api/v1/me`,
+      ].join('\n'),
+    });
+  }
+  if (app.grantTypes.includes(DEVICE_CODE_GRANT)) {
+    const auth = confidential ? `-u "$CLIENT_ID:$CLIENT_SECRET"` : `-d client_id="$CLIENT_ID"`;
+    snippets.push({
+      id: 'curl-device',
+      label: 'curl: device code (RFC 8628)',
+      language: 'sh',
+      code: [
+        `# 1. start: note device_code, and open verification_uri_complete in a browser to approve`,
+        `curl -s ${auth} -d scope="${scopeFor(app, true)}" $ISSUER/oauth/device/auth`,
+        `# 2. poll every "interval" seconds until it answers with tokens (authorization_pending before)`,
+        `curl -s ${auth} -d grant_type=${DEVICE_CODE_GRANT} \\`,
+        `  -d device_code="$DEVICE_CODE" $ISSUER/oauth/token`,
       ].join('\n'),
     });
   }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Card, Group, Radio, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import type { AppsUpdateInput } from '../../../../shared/contract';
+import { DEVICE_CODE_GRANT, type AppsUpdateInput } from '../../../../shared/contract';
 import { CONSENT_POLICIES, type ConsentPolicy } from '../../../../shared/settings';
 import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
 import { useLookups } from '../../admin/lookups';
@@ -181,7 +181,7 @@ export function AppDetailScreen() {
                         <Group gap={4}>
                           {a.grantTypes.map((g) => (
                             <Badge key={g} variant="default" tt="none">
-                              {g}
+                              {g === DEVICE_CODE_GRANT ? 'device_code' : g}
                             </Badge>
                           ))}
                         </Group>

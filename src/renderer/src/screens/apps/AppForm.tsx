@@ -16,7 +16,7 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { AdminError, GRANT_TYPES, type Workspace } from '../../../../shared/contract';
+import { AdminError, DEVICE_CODE_GRANT, GRANT_TYPES, type Workspace } from '../../../../shared/contract';
 import { ACTOR_DESCRIPTIONS, ACTOR_MODES, SCOPE_CATALOG, type ActorMode } from '../../../../shared/scopes';
 import { CONSENT_POLICIES, type ConsentPolicy } from '../../../../shared/settings';
 import { ErrorAlert } from '../../components/feedback';
@@ -27,6 +27,7 @@ const GRANT_LABELS: Record<string, { label: string; description: string }> = {
   authorization_code: { label: 'Authorization code', description: 'Users sign in and consent in the browser (with PKCE)' },
   refresh_token: { label: 'Refresh token', description: 'Keep access without asking again; rotates on every use' },
   client_credentials: { label: 'Client credentials', description: 'The app gets a token for itself, no user (confidential only)' },
+  [DEVICE_CODE_GRANT]: { label: 'Device code', description: 'A CLI or TV shows a code; the user approves it in a browser (RFC 8628)' },
 };
 
 const POLICY_LABELS: Record<ConsentPolicy | 'server', string> = {
