@@ -22,6 +22,6 @@ describe('the keychain without keytar installed', () => {
     await copyFile(join(ROOT, 'src/main/secrets/keychain.ts'), join(dir, 'keychain.mts'));
     const probe = `import(${JSON.stringify(join(dir, 'keychain.mts'))}).then((m) => m.loadKeytar()).then(() => console.log('loaded'), (err) => console.log(err.name + ': ' + err.message))`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', probe], { cwd: ROOT });
-    expect(stdout.trim()).toBe('KeychainUnavailableError: keytar is not installed (on Debian/Ubuntu: apt-get install libsecret-1-dev, then npm install again)');
+    expect(stdout.trim()).toBe('KeychainUnavailableError: keytar is not installed: on Debian/Ubuntu, apt-get install libsecret-1-dev, then npm install again');
   });
 });
