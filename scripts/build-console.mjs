@@ -4,6 +4,7 @@
 // first request, so the build never blocks the OAuth endpoints.
 //
 //   node scripts/build-console.mjs out/renderer
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveConfig } from 'electron-vite';
 import { build } from 'vite';
@@ -13,8 +14,12 @@ if (!outDir) {
   console.error('usage: node scripts/build-console.mjs OUT_DIR');
   process.exit(2);
 }
-// Started by a server with an IPC channel: when that server goes away (even kill -9), stop.
-process.on('disconnect', () => process.exit(1));
+// Started by a server with an IPC channel: when that server goes away (even kill -9), stop and
+// remove the partial build (the server builds into a temporary folder of its own).
+process.on('disconnect', () => {
+  rmSync(outDir, { recursive: true, force: true });
+  process.exit(1);
+});
 
 const root = resolve(import.meta.dirname, '..');
 process.env.NODE_ENV_ELECTRON_VITE = 'production';
