@@ -133,4 +133,19 @@ describe('npm run serve builds the web console on first use', () => {
       await server.stop();
     }
   });
+
+  it('never replaces a folder that holds something other than a console build', async () => {
+    const rendererDir = await tempFolder();
+    await writeFile(join(rendererDir, 'notes.txt'), 'keep me');
+    const server = await serve(rendererDir);
+    try {
+      const res = await waitWhileBuilding(server.issuer);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain('holds files that are not a console build, so it is left alone');
+      expect(await readFile(join(rendererDir, 'notes.txt'), 'utf8')).toBe('keep me');
+      expect(server.stdout()).not.toMatch(BUILDING_LINE);
+    } finally {
+      await server.stop();
+    }
+  });
 });

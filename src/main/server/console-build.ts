@@ -69,6 +69,13 @@ export function createConsoleBuilder(options: ConsoleBuilderOptions): ConsoleBui
 
   async function run(sourcesAt: number): Promise<void> {
     const started = performance.now();
+    const existing = await readdir(outDir).catch(() => null);
+    if (existing?.length && !existing.includes('index.html')) {
+      // The folder is replaced whole: never one that holds something other than a console build.
+      failure = { reason: `${outDir} holds files that are not a console build, so it is left alone`, sourcesAt };
+      log(`console: the web console build failed: ${failure.reason}`);
+      return;
+    }
     let tempDir: string;
     try {
       await mkdir(dirname(outDir), { recursive: true });
