@@ -1,6 +1,22 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseCliArgs, USAGE } from './cli-args';
 import { SelectedMasterKeyStore } from './secrets/master-key-selection';
+import { createConsoleBuilder, type ConsoleBuilder } from './server/console-build';
 import { StartupError, startServer } from './server/server';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * From the repository (`npm run serve`), the server builds the web console into
+ * `out/renderer` (or `$OAUTH_CONSOLE_RENDERER_DIR`) on first use and when its sources change,
+ * so `npm install` and `npm run serve` are all it takes.
+ */
+function repositoryConsoleBuilder(log: (line: string) => void): ConsoleBuilder | undefined {
+  if (!existsSync(join(ROOT, 'scripts', 'build-console.mjs')) || !existsSync(join(ROOT, 'src', 'renderer', 'index.html'))) return undefined;
+  const outDir = process.env.OAUTH_CONSOLE_RENDERER_DIR ? resolve(process.env.OAUTH_CONSOLE_RENDERER_DIR) : join(ROOT, 'out', 'renderer');
+  return createConsoleBuilder({ root: ROOT, outDir, log });
+}
 
 async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
@@ -10,7 +26,9 @@ async function main(): Promise<void> {
   }
   const { keychain, ...options } = parsed;
   const masterKeyStore = new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
-  const server = await startServer({ ...options, masterKeyStore, log: (line) => console.log(line) });
+  const log = (line: string) => console.log(line);
+  const build = repositoryConsoleBuilder(log);
+  const server = await startServer({ ...options, masterKeyStore, log, console: build ? { build } : undefined });
   console.log(`${server.masterKey.level === 'warning' ? 'warning: ' : ''}master key: ${server.masterKey.message}`);
   console.log(`issuer: ${server.issuer}`);
   console.log(`discovery: ${server.issuer}/.well-known/openid-configuration`);
@@ -25,7 +43,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    server.close().then(
+    Promise.all([build?.stop(), server.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

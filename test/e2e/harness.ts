@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -34,19 +35,10 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Builds the console (the renderer only, as `npm run build` does) into a fresh folder. */
+/** Builds the console into a fresh folder with the script `npm run serve` uses (the renderer of `npm run build`). */
 export async function buildConsole(): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), 'oauth-console-renderer-'));
-  const { build } = await import('vite');
-  const { default: react } = await import('@vitejs/plugin-react');
-  await build({
-    configFile: false,
-    root: join(ROOT, 'src/renderer'),
-    base: './',
-    plugins: [react()],
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true, reportCompressedSizeThreshold: 0, chunkSizeWarningLimit: 10_000 },
-  } as Parameters<typeof build>[0]);
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs'), outDir], { cwd: ROOT });
   return outDir;
 }
 

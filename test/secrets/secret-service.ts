@@ -26,7 +26,7 @@ export async function keychainForTests(): Promise<{ run: boolean; failure?: stri
   if (probe.available) return { run: true };
   if (process.env.CI === 'true') {
     const hint = /locked/.test(probe.reason) ? ' (a keyring from an earlier run with another password in ~/.local/share/keyrings? run under XDG_DATA_HOME=$(mktemp -d))' : '';
-    return { run: true, failure: `CI needs a reachable Secret Service for the keychain tests: ${probe.reason}${hint}` };
+    return { run: true, failure: `CI needs keytar and a reachable Secret Service for the keychain tests: ${probe.reason}${hint}` };
   }
   console.warn(
     `skipping the real-keychain tests: ${probe.reason}\n` +

@@ -33,13 +33,20 @@ export class KeychainUnavailableError extends Error {
   override name = 'KeychainUnavailableError';
 }
 
+/** How to get keytar when `npm install` skipped it (it is optional: its build needs libsecret's headers on Linux). */
+export const KEYTAR_INSTALL_HINT = 'on Debian/Ubuntu, apt-get install libsecret-1-dev, then npm install again';
+
 /** Loads keytar's native binding; rejects with {@link KeychainUnavailableError} when it cannot load. */
 export async function loadKeytar(): Promise<Keychain> {
   try {
     const mod = (await import('keytar')) as Keychain & { default?: Keychain };
     return mod.default ?? mod;
   } catch (err) {
-    throw new KeychainUnavailableError(`keytar cannot load: ${(err as Error).message}`);
+    const { code, message } = err as NodeJS.ErrnoException;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /['"]keytar['"]/.test(message)) {
+      throw new KeychainUnavailableError(`keytar is not installed: ${KEYTAR_INSTALL_HINT}`);
+    }
+    throw new KeychainUnavailableError(`keytar cannot load: ${message}`);
   }
 }
 

@@ -22,7 +22,7 @@ import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
 import { startSweeper } from '../store/sweeper';
-import { createConsoleAssets } from './console-assets';
+import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
 import { createInteractionRouter } from './interactions';
 import { createManagementApi } from './management-api';
 import { createResourceApi } from './resource-api';
@@ -37,6 +37,8 @@ export interface ServerOptions {
   masterKeyStore?: MasterKeyStore;
   /** Where operational lines go; never receives secrets. */
   log?: (line: string) => void;
+  /** Where the web console comes from; `npm run serve` passes a builder. */
+  console?: ConsoleAssetsOptions;
 }
 
 export interface RunningServer {
@@ -206,7 +208,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         for (const step of cleanup) await step().catch(() => undefined);
       },
     };
-    const serveConsole = createConsoleAssets();
+    const serveConsole = createConsoleAssets(options.console);
     const adminRoutes = createAdminHttpApp({ server: running, log }).callback();
     handler = (req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
