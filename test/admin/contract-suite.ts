@@ -85,7 +85,7 @@ export function contractSuite(transport: string, connect: (server: TestServer) =
 
     it('answers bad input with a structured error naming each field', async () => {
       const bad = await adminError(
-        admin.apps.create({ workspaceId, name: '', scopes: ['openid', 'admin:all'], redirectUris: ['http://example.com/cb'], bogus: 1 } as never),
+        admin.apps.create({ workspaceId, name: '', scopes: ['openid', 'admin:everything'], redirectUris: ['http://example.com/cb'], bogus: 1 } as never),
       );
       expect(bad.code).toBe('invalid_input');
       expect(bad.fields.map((f) => f.field).sort()).toEqual(['bogus', 'name', 'redirectUris.0', 'scopes.1']);
