@@ -157,6 +157,22 @@ export function contractSuite(transport: string, connect: (server: TestServer) =
       expect((await clientCredentials(server, id, rotated.clientSecret!)).status).toBe(401);
     });
 
+    it('stores, shows and checks the PKCE policy and the one-live-token option', async () => {
+      const confidential = await admin.apps.create({ workspaceId, name: 'Policy App', redirectUris: [DEMO_REDIRECT], scopes: ['openid'] });
+      expect(confidential.app).toMatchObject({ pkcePolicy: 'optional', singleLiveToken: false });
+      const managed = await admin.apps.update({ id: confidential.app.id, pkcePolicy: 'managed', singleLiveToken: true });
+      expect(managed).toMatchObject({ pkcePolicy: 'managed', singleLiveToken: true });
+      expect((await admin.apps.get({ id: managed.id })).pkcePolicy).toBe('managed');
+
+      const spa = await admin.apps.create({ workspaceId, name: 'Policy SPA', clientType: 'public', redirectUris: [DEMO_REDIRECT], scopes: ['openid'], singleLiveToken: true });
+      expect(spa.app).toMatchObject({ pkcePolicy: 'required', singleLiveToken: true });
+      const refusedCreate = await adminError(admin.apps.create({ workspaceId, name: 'Bad SPA', clientType: 'public', redirectUris: [DEMO_REDIRECT], scopes: ['openid'], pkcePolicy: 'managed' }));
+      expect(refusedCreate.fields.map((f) => f.field)).toEqual(['pkcePolicy']);
+      const refusedUpdate = await adminError(admin.apps.update({ id: spa.app.id, pkcePolicy: 'optional' }));
+      expect(refusedUpdate).toMatchObject({ code: 'invalid_input', fields: [{ field: 'pkcePolicy', message: expect.stringMatching(/public/) }] });
+      expect((await adminError(admin.apps.update({ id: spa.app.id, pkcePolicy: 'often' as never }))).fields[0]!.field).toBe('pkcePolicy');
+    });
+
     it('refuses to rotate the secret of a public app', async () => {
       const { app, clientSecret } = await admin.apps.create({ workspaceId, name: 'Public CLI', clientType: 'public', redirectUris: ['http://127.0.0.1:9999/cb'], scopes: ['openid'] });
       expect(clientSecret).toBeNull();
