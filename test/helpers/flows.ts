@@ -110,14 +110,18 @@ export async function codeFlow(
   return { ...result, tokens };
 }
 
+export interface ConfidentialApp extends DemoApp {
+  config: client.Configuration;
+}
+
 /**
  * Adds a confidential app to the demo workspace, redirecting to DEMO_REDIRECT,
- * and returns an openid-client configuration for it.
+ * and returns its credentials and an openid-client configuration for it.
  */
-export async function confidentialAppConfig(
+export async function confidentialApp(
   server: RunningServer,
   app: { name: string; scopes: string[]; grantTypes?: string[]; actorModes?: Array<'self' | 'app'>; pkcePolicy?: PkcePolicy; singleLiveToken?: boolean },
-): Promise<client.Configuration> {
+): Promise<ConfidentialApp> {
   const { insertApp } = await import('../../src/main/store/apps-store');
   const created = await insertApp(server.db, {
     workspaceId: server.seed!.workspaceId,
@@ -131,5 +135,11 @@ export async function confidentialAppConfig(
     ...(app.pkcePolicy ? { pkcePolicy: app.pkcePolicy } : {}),
     ...(app.singleLiveToken ? { singleLiveToken: true } : {}),
   });
-  return discover(server, created.app.id, created.clientSecret!);
+  const clientSecret = created.clientSecret!;
+  return { clientId: created.app.id, clientSecret, config: await discover(server, created.app.id, clientSecret) };
+}
+
+/** `confidentialApp`, when only the openid-client configuration is needed. */
+export async function confidentialAppConfig(server: RunningServer, app: Parameters<typeof confidentialApp>[1]): Promise<client.Configuration> {
+  return (await confidentialApp(server, app)).config;
 }

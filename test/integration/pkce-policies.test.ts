@@ -3,34 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PkcePolicy } from '../../src/shared/contract/apps';
 import { insertApp } from '../../src/main/store/apps-store';
 import { sha256Hex } from '../../src/main/secrets/crypto';
-import { authorize, codeFlow, discover, DEMO_REDIRECT } from '../helpers/flows';
+import { authorize, codeFlow, confidentialApp, DEMO_REDIRECT, type ConfidentialApp } from '../helpers/flows';
 import { FormAgent } from '../helpers/form-agent';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-interface TestApp {
-  clientId: string;
-  clientSecret: string;
-  config: client.Configuration;
-}
+type TestApp = ConfidentialApp;
 
 describe('PKCE policies per app (seed 000)', () => {
   let server: TestServer;
   const apps = {} as Record<PkcePolicy | 'managed2', TestApp>;
 
-  const addApp = async (name: string, pkcePolicy: PkcePolicy): Promise<TestApp> => {
-    const { app, clientSecret } = await insertApp(server.db, {
-      workspaceId: server.seed!.workspaceId,
-      name,
-      clientType: 'confidential',
-      redirectUris: [DEMO_REDIRECT],
-      grantTypes: ['authorization_code'],
-      scopes: ['openid', 'read:user'],
-      actorModes: ['self'],
-      origin: 'console',
-      pkcePolicy,
-    });
-    return { clientId: app.id, clientSecret: clientSecret!, config: await discover(server, app.id, clientSecret!) };
-  };
+  const addApp = (name: string, pkcePolicy: PkcePolicy) => confidentialApp(server, { name, scopes: ['openid', 'read:user'], pkcePolicy });
 
   /** A raw token request, so the test decides exactly which parameters are sent. */
   const exchange = async (app: TestApp, code: string, codeVerifier?: string) => {

@@ -1,34 +1,23 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertApp } from '../../src/main/store/apps-store';
-import { codeFlow, discover, DEMO_REDIRECT, userIdByEmail } from '../helpers/flows';
+import { codeFlow, confidentialApp, userIdByEmail, type ConfidentialApp } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-interface TestApp {
-  clientId: string;
-  clientSecret: string;
-  config: client.Configuration;
-}
+type TestApp = ConfidentialApp;
 
 describe('one live token per workspace and actor (seed 004)', () => {
   let server: TestServer;
   let single: TestApp;
   let plain: TestApp;
 
-  const addApp = async (name: string, singleLiveToken: boolean): Promise<TestApp> => {
-    const { app, clientSecret } = await insertApp(server.db, {
-      workspaceId: server.seed!.workspaceId,
+  const addApp = (name: string, singleLiveToken: boolean) =>
+    confidentialApp(server, {
       name,
-      clientType: 'confidential',
-      redirectUris: [DEMO_REDIRECT],
       grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       scopes: ['openid', 'offline_access', 'read:user'],
       actorModes: ['self', 'app'],
-      origin: 'console',
       singleLiveToken,
     });
-    return { clientId: app.id, clientSecret: clientSecret!, config: await discover(server, app.id, clientSecret!) };
-  };
 
   const me = async (token: string) => (await fetch(`${server.issuer}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
