@@ -39,7 +39,15 @@ export const SCOPE_CATALOG: readonly ScopeDefinition[] = [
   { name: 'read:webhooks', kind: 'resource', description: 'Read webhook configuration', claims: [], minRole: 'ADMIN' },
   { name: 'write:webhooks', kind: 'resource', description: 'Manage webhooks', claims: [], minRole: 'ADMIN' },
   { name: 'admin:organization', kind: 'resource', description: 'Full administration of the workspace, including its apps', claims: [], minRole: 'ADMIN' },
+  { name: 'admin:all', kind: 'resource', description: 'Full system access: everything every other scope allows', claims: [], minRole: 'OWNER' },
 ];
+
+/**
+ * Seed 001's "full system access": it satisfies every resource scope check
+ * (see `satisfyingScope`), only an OWNER's consent grants it, whatever the
+ * actor, and client-credentials tokens never carry it.
+ */
+export const FULL_ACCESS_SCOPE = 'admin:all';
 
 export const SCOPE_NAMES: readonly string[] = SCOPE_CATALOG.map((s) => s.name);
 
@@ -71,12 +79,26 @@ export function roleReaches(role: RoleName | undefined, needed: RoleName): boole
 /**
  * Whether consenting grants `scope`: an app acting as itself gets every
  * scope it asked for; acting as the user, only scopes the user's role
- * reaches. Scopes outside the catalog carry no role limit.
+ * reaches. Scopes outside the catalog carry no role limit. `admin:all` is
+ * the exception: only an OWNER grants it, to the user's token or the bot's.
  */
 export function scopeGrantable(scope: string, actor: ActorMode, role: RoleName | undefined): boolean {
+  if (scope === FULL_ACCESS_SCOPE) return roleReaches(role, 'OWNER');
   if (actor === 'app') return true;
   const def = findScope(scope);
   return !def || roleReaches(role, def.minRole);
+}
+
+/**
+ * The granted scope that allows a call needing `needed`: the scope itself,
+ * else `admin:all`; undefined when neither was granted. The caller checks
+ * the role of the scope it gets back (`admin:all` needs an OWNER).
+ *
+ * @example satisfyingScope(new Set(['admin:all']), 'write:members') // 'admin:all'
+ */
+export function satisfyingScope(granted: ReadonlySet<string>, needed: string): string | undefined {
+  if (granted.has(needed)) return needed;
+  return granted.has(FULL_ACCESS_SCOPE) ? FULL_ACCESS_SCOPE : undefined;
 }
 
 export const ACTOR_DESCRIPTIONS: Record<ActorMode, string> = {

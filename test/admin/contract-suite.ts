@@ -85,7 +85,7 @@ export function contractSuite(transport: string, connect: (server: TestServer) =
 
     it('answers bad input with a structured error naming each field', async () => {
       const bad = await adminError(
-        admin.apps.create({ workspaceId, name: '', scopes: ['openid', 'admin:all'], redirectUris: ['http://example.com/cb'], bogus: 1 } as never),
+        admin.apps.create({ workspaceId, name: '', scopes: ['openid', 'admin:everything'], redirectUris: ['http://example.com/cb'], bogus: 1 } as never),
       );
       expect(bad.code).toBe('invalid_input');
       expect(bad.fields.map((f) => f.field).sort()).toEqual(['bogus', 'name', 'redirectUris.0', 'scopes.1']);
@@ -155,6 +155,22 @@ export function contractSuite(transport: string, connect: (server: TestServer) =
       expect(removed.revokedTokens).toBeGreaterThanOrEqual(1);
       expect((await adminError(admin.apps.get({ id }))).code).toBe('not_found');
       expect((await clientCredentials(server, id, rotated.clientSecret!)).status).toBe(401);
+    });
+
+    it('stores, shows and checks the PKCE policy and the one-live-token option', async () => {
+      const confidential = await admin.apps.create({ workspaceId, name: 'Policy App', redirectUris: [DEMO_REDIRECT], scopes: ['openid'] });
+      expect(confidential.app).toMatchObject({ pkcePolicy: 'optional', singleLiveToken: false });
+      const managed = await admin.apps.update({ id: confidential.app.id, pkcePolicy: 'managed', singleLiveToken: true });
+      expect(managed).toMatchObject({ pkcePolicy: 'managed', singleLiveToken: true });
+      expect((await admin.apps.get({ id: managed.id })).pkcePolicy).toBe('managed');
+
+      const spa = await admin.apps.create({ workspaceId, name: 'Policy SPA', clientType: 'public', redirectUris: [DEMO_REDIRECT], scopes: ['openid'], singleLiveToken: true });
+      expect(spa.app).toMatchObject({ pkcePolicy: 'required', singleLiveToken: true });
+      const refusedCreate = await adminError(admin.apps.create({ workspaceId, name: 'Bad SPA', clientType: 'public', redirectUris: [DEMO_REDIRECT], scopes: ['openid'], pkcePolicy: 'managed' }));
+      expect(refusedCreate.fields.map((f) => f.field)).toEqual(['pkcePolicy']);
+      const refusedUpdate = await adminError(admin.apps.update({ id: spa.app.id, pkcePolicy: 'optional' }));
+      expect(refusedUpdate).toMatchObject({ code: 'invalid_input', fields: [{ field: 'pkcePolicy', message: expect.stringMatching(/public/) }] });
+      expect((await adminError(admin.apps.update({ id: spa.app.id, pkcePolicy: 'often' as never }))).fields[0]!.field).toBe('pkcePolicy');
     });
 
     it('refuses to rotate the secret of a public app', async () => {

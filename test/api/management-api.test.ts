@@ -77,6 +77,8 @@ describe('the management REST API (POST /api/v1/oauth/applications and companion
       scopes: ['read:organization', 'write:organization'],
       clientType: 'confidential',
       workspaceId,
+      pkcePolicy: 'optional',
+      singleLiveToken: false,
     });
     expect(created.body.clientId).toMatch(/^oc_app_/);
     expect(created.body.clientSecret).toMatch(/^oc_sec_/);
@@ -97,6 +99,9 @@ describe('the management REST API (POST /api/v1/oauth/applications and companion
     const patched = await call('PATCH', `/api/v1/oauth/applications/${id}`, apiKey, { name: 'Renamed', redirectUri: 'http://localhost:3000/cb' });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'Renamed', redirectUris: ['http://localhost:3000/cb'], description: 'Integration for managing organization data' });
+    const policies = await call('PATCH', `/api/v1/oauth/applications/${id}`, apiKey, { pkcePolicy: 'managed', singleLiveToken: true });
+    expect(policies.body).toMatchObject({ pkcePolicy: 'managed', singleLiveToken: true, name: 'Renamed' });
+    expect(await admin.apps.get({ id })).toMatchObject({ pkcePolicy: 'managed', singleLiveToken: true });
 
     const rotated = await call('POST', `/api/v1/oauth/applications/${id}/rotate-secret`, apiKey);
     expect(rotated.status).toBe(200);
@@ -114,7 +119,10 @@ describe('the management REST API (POST /api/v1/oauth/applications and companion
       [{ ...seedBody, name: 'x'.repeat(101) }, ['name']],
       [{ ...seedBody, description: 'x'.repeat(501) }, ['description']],
       [{ name: 'No scopes', redirectUri: 'https://example.com/cb' }, ['scopes']],
-      [{ ...seedBody, scopes: ['read:organization', 'admin:all'] }, ['scopes.1']],
+      [{ ...seedBody, scopes: ['read:organization', 'admin:everything'] }, ['scopes.1']],
+      [{ ...seedBody, clientType: 'public', pkcePolicy: 'managed' }, ['pkcePolicy']],
+      [{ ...seedBody, pkcePolicy: 'sometimes' }, ['pkcePolicy']],
+      [{ ...seedBody, singleLiveToken: 'yes' }, ['singleLiveToken']],
       [{ ...seedBody, redirectUri: 'http://example.com/callback' }, ['redirectUri']],
       [{ ...seedBody, redirectUri: 'https://example.com/cb#x' }, ['redirectUri']],
       [{ ...seedBody, redirectUris: ['https://a.example/cb'] }, ['redirectUri']],

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import type { RunningServer } from '../../src/main/server/server';
+import type { PkcePolicy } from '../../src/shared/contract/apps';
 import { FormAgent, formAction, hiddenValue, radioValues } from './form-agent';
 
 export const DEMO_REDIRECT = 'http://127.0.0.1:8765/callback';
@@ -46,6 +47,8 @@ export interface FlowOptions {
   workspaceId?: string;
   params?: Record<string, string>;
   agent?: FormAgent;
+  /** false: send no code_challenge (a client that cannot originate PKCE). */
+  pkce?: boolean;
 }
 
 export interface FlowResult {
@@ -68,8 +71,7 @@ export async function authorize(server: RunningServer, options: FlowOptions): Pr
   const url = client.buildAuthorizationUrl(options.config, {
     redirect_uri: options.redirectUri ?? DEMO_REDIRECT,
     scope: options.scope ?? 'openid profile email offline_access read:user',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
+    ...(options.pkce === false ? {} : { code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }),
     state,
     ...options.params,
   });
@@ -102,20 +104,24 @@ export async function codeFlow(
 ): Promise<FlowResult & { tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers }> {
   const result = await authorize(server, options);
   const tokens = await client.authorizationCodeGrant(options.config, result.callback, {
-    pkceCodeVerifier: result.verifier,
+    ...(options.pkce === false ? {} : { pkceCodeVerifier: result.verifier }),
     expectedState: result.state,
   });
   return { ...result, tokens };
 }
 
+export interface ConfidentialApp extends DemoApp {
+  config: client.Configuration;
+}
+
 /**
  * Adds a confidential app to the demo workspace, redirecting to DEMO_REDIRECT,
- * and returns an openid-client configuration for it.
+ * and returns its credentials and an openid-client configuration for it.
  */
-export async function confidentialAppConfig(
+export async function confidentialApp(
   server: RunningServer,
-  app: { name: string; scopes: string[]; grantTypes?: string[]; actorModes?: Array<'self' | 'app'> },
-): Promise<client.Configuration> {
+  app: { name: string; scopes: string[]; grantTypes?: string[]; actorModes?: Array<'self' | 'app'>; pkcePolicy?: PkcePolicy; singleLiveToken?: boolean },
+): Promise<ConfidentialApp> {
   const { insertApp } = await import('../../src/main/store/apps-store');
   const created = await insertApp(server.db, {
     workspaceId: server.seed!.workspaceId,
@@ -126,8 +132,16 @@ export async function confidentialAppConfig(
     scopes: app.scopes,
     actorModes: app.actorModes ?? ['self'],
     origin: 'console',
+    ...(app.pkcePolicy ? { pkcePolicy: app.pkcePolicy } : {}),
+    ...(app.singleLiveToken ? { singleLiveToken: true } : {}),
   });
-  return discover(server, created.app.id, created.clientSecret!);
+  const clientSecret = created.clientSecret!;
+  return { clientId: created.app.id, clientSecret, config: await discover(server, created.app.id, clientSecret) };
+}
+
+/** `confidentialApp`, when only the openid-client configuration is needed. */
+export async function confidentialAppConfig(server: RunningServer, app: Parameters<typeof confidentialApp>[1]): Promise<client.Configuration> {
+  return (await confidentialApp(server, app)).config;
 }
 
 /** The user's side of the device flow: open the verification URL, confirm, sign in, consent. */

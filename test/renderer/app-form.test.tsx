@@ -8,6 +8,7 @@ import { AdminError, type AppsCreateInput } from '../../src/shared/contract';
 import { emptyAppForm } from '../../src/renderer/src/screens/apps/app-form-model';
 import { AppForm } from '../../src/renderer/src/screens/apps/AppForm';
 import { AppCreateScreen } from '../../src/renderer/src/screens/apps/AppCreateScreen';
+import { AppDetailScreen } from '../../src/renderer/src/screens/apps/AppDetailScreen';
 import { fakeAdmin, renderConsole, renderPlain } from './console-harness';
 import { makeApp, workspace } from './fixtures';
 
@@ -94,6 +95,57 @@ describe('AppForm', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('The admin service cannot be reached');
     expect(alert).toHaveTextContent('connection refused');
+  });
+});
+
+describe('the PKCE policy and the one-live-token option', () => {
+  it('sends the chosen policy and option', async () => {
+    const { onSubmit, user } = renderForm();
+    await user.type(screen.getByLabelText(/^Name/), 'Legacy backend');
+    expect(screen.getByRole('radio', { name: /^Optional/ })).toBeChecked();
+    await user.click(screen.getByRole('radio', { name: /managed by the server/i }));
+    await user.click(screen.getByRole('switch', { name: /one live token per workspace/i }));
+    await user.click(screen.getByRole('button', { name: 'Create app' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    expect((onSubmit.mock.calls[0] as unknown as [AppsCreateInput])[0]).toMatchObject({ pkcePolicy: 'managed', singleLiveToken: true });
+  });
+
+  it('keeps a public app on required: the other choices are disabled', async () => {
+    const { onSubmit, user } = renderForm();
+    await user.type(screen.getByLabelText(/^Name/), 'SPA');
+    await user.click(screen.getByRole('radio', { name: /managed by the server/i }));
+    await user.click(screen.getByRole('radio', { name: /^Public/ }));
+    expect(screen.getByRole('radio', { name: /^Required/ })).toBeChecked();
+    expect(screen.getByRole('radio', { name: /managed by the server/i })).toBeDisabled();
+    expect(screen.getByRole('radio', { name: /^Optional/ })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Create app' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    expect((onSubmit.mock.calls[0] as unknown as [AppsCreateInput])[0]).toMatchObject({ clientType: 'public', pkcePolicy: 'required' });
+  });
+
+  it('puts the server’s PKCE error next to the choice', async () => {
+    const onSubmit = vi.fn(async () => {
+      throw new AdminError({ code: 'invalid_input', message: 'The input is not valid', fields: [{ field: 'pkcePolicy', message: 'public apps cannot keep a secret, so PKCE is required for them' }] });
+    });
+    const { user } = renderForm(onSubmit);
+    await user.type(screen.getByLabelText(/^Name/), 'Billing');
+    await user.click(screen.getByRole('button', { name: 'Create app' }));
+    expect(await screen.findByText('public apps cannot keep a secret, so PKCE is required for them')).toBeInTheDocument();
+    expect(screen.queryByText('The server refused the app')).not.toBeInTheDocument();
+  });
+
+  it('shows both on the app’s page with what they mean', async () => {
+    const app = makeApp({ pkcePolicy: 'managed', singleLiveToken: true });
+    const admin = fakeAdmin({
+      'apps.get': () => ({ ...app, stats: { activeTokens: 0, activeConnections: 0, lastUsedAt: null } }),
+      'apps.list': () => ({ items: [app], nextCursor: null }),
+      'workspaces.list': () => ({ items: [workspace] }),
+      'users.list': () => ({ items: [], nextCursor: null }),
+    });
+    renderConsole(<AppDetailScreen />, { admin, route: `/apps/${app.id}`, path: '/apps/:appId' });
+    expect(await screen.findByText('Managed by the server')).toBeInTheDocument();
+    expect(screen.getByText(/server makes the challenge and supplies the verifier/)).toBeInTheDocument();
+    expect(screen.getByText(/revokes the earlier live ones/)).toBeInTheDocument();
   });
 });
 

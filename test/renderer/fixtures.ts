@@ -39,6 +39,8 @@ export function makeApp(overrides: Partial<App> = {}): App {
     origin: 'console',
     consentPolicy: null,
     effectiveConsentPolicy: 'prompt',
+    pkcePolicy: 'optional',
+    singleLiveToken: false,
     metadata: {},
     createdAt: NOW - 3600_000,
     updatedAt: NOW - 3600_000,

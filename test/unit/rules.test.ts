@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decrypt, encrypt, hashSecret, randomSecret, verifySecret } from '../../src/main/secrets/crypto';
 import { redirectUriProblem } from '../../src/shared/redirect-uris';
-import { claimsByScope, parseScope, SCOPE_CATALOG } from '../../src/shared/scopes';
+import { claimsByScope, parseScope, satisfyingScope, SCOPE_CATALOG, scopeGrantable } from '../../src/shared/scopes';
+import { appShapeProblems } from '../../src/shared/contract/apps';
 import { parseCliArgs } from '../../src/main/cli-args';
 
 describe('redirect URI rules (seeds)', () => {
@@ -48,11 +49,40 @@ describe('secrets', () => {
 describe('scope catalog', () => {
   it('holds the OIDC, seed and resource scopes with descriptions', () => {
     expect(SCOPE_CATALOG.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['openid', 'profile', 'email', 'offline_access', 'groups', 'roles', 'read:user', 'write:user', 'read:organization', 'write:organization', 'read:members', 'write:members', 'read:webhooks', 'write:webhooks', 'admin:organization']),
+      expect.arrayContaining(['openid', 'profile', 'email', 'offline_access', 'groups', 'roles', 'read:user', 'write:user', 'read:organization', 'write:organization', 'read:members', 'write:members', 'read:webhooks', 'write:webhooks', 'admin:organization', 'admin:all']),
     );
     expect(SCOPE_CATALOG.every((s) => s.description.length > 5)).toBe(true);
     expect(claimsByScope().email).toEqual(['email', 'email_verified']);
     expect(parseScope('read:user bogus openid openid')).toEqual(['openid', 'read:user']);
+  });
+
+  it('lets only an OWNER grant admin:all, to the user and to the bot', () => {
+    for (const actor of ['self', 'app'] as const) {
+      expect(scopeGrantable('admin:all', actor, 'OWNER')).toBe(true);
+      expect(scopeGrantable('admin:all', actor, 'ADMIN')).toBe(false);
+      expect(scopeGrantable('admin:all', actor, 'MEMBER')).toBe(false);
+      expect(scopeGrantable('admin:all', actor, undefined)).toBe(false);
+    }
+    expect(scopeGrantable('write:members', 'app', 'MEMBER')).toBe(true);
+    expect(scopeGrantable('write:members', 'self', 'MEMBER')).toBe(false);
+  });
+
+  it('answers a scope check with the scope itself, else admin:all', () => {
+    expect(satisfyingScope(new Set(['read:user', 'admin:all']), 'read:user')).toBe('read:user');
+    expect(satisfyingScope(new Set(['admin:all']), 'write:members')).toBe('admin:all');
+    expect(satisfyingScope(new Set(['admin:organization']), 'write:members')).toBeUndefined();
+  });
+});
+
+describe('PKCE policy rules', () => {
+  const shape = { grantTypes: ['authorization_code'], redirectUris: ['https://a.example/cb'], scopes: ['openid'], actorModes: ['self'] };
+  it('keeps public apps on required and lets confidential ones choose', () => {
+    expect(appShapeProblems({ ...shape, clientType: 'public', pkcePolicy: 'required' })).toEqual([]);
+    expect(appShapeProblems({ ...shape, clientType: 'public' })).toEqual([]);
+    for (const pkcePolicy of ['optional', 'managed'] as const) {
+      expect(appShapeProblems({ ...shape, clientType: 'public', pkcePolicy }).map((p) => p.field)).toEqual(['pkcePolicy']);
+      expect(appShapeProblems({ ...shape, clientType: 'confidential', pkcePolicy })).toEqual([]);
+    }
   });
 });
 

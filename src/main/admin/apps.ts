@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { appShapeProblems, type App } from '../../shared/contract/apps';
+import { appShapeProblems, defaultPkcePolicy, type App } from '../../shared/contract/apps';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { hashSecret, secretHint } from '../secrets/crypto';
 import { findApp, findSecretHash, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
@@ -106,12 +106,22 @@ export async function createApp(ctx: Ctx, input: ParsedInput<'apps.create'>, opt
     environment: input.environment,
     origin: options.origin,
     consentPolicy: input.consentPolicy,
+    pkcePolicy: input.pkcePolicy ?? defaultPkcePolicy(input.clientType),
+    singleLiveToken: input.singleLiveToken,
   });
   ctx.activity.record({
     type: 'app.created',
     clientId: app.id,
     workspaceId: app.workspaceId,
-    detail: { ...by(options.actor), name: app.name, clientType: app.clientType, scopes: app.scopes, redirectUris: app.redirectUris },
+    detail: {
+      ...by(options.actor),
+      name: app.name,
+      clientType: app.clientType,
+      scopes: app.scopes,
+      redirectUris: app.redirectUris,
+      pkcePolicy: app.pkcePolicy,
+      singleLiveToken: app.singleLiveToken,
+    },
   });
   return { app: toApp(app, ctx.settings), clientSecret };
 }
@@ -138,6 +148,8 @@ export async function updateApp(ctx: Ctx, input: ParsedInput<'apps.update'>, act
         actor_modes: JSON.stringify(next.actorModes),
         environment: next.environment,
         consent_policy: next.consentPolicy,
+        pkce_policy: next.pkcePolicy,
+        single_live_token: next.singleLiveToken ? 1 : 0,
         updated_at: Date.now(),
       })
       .where('id', '=', id)

@@ -1,4 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { PkcePolicy } from '../../shared/contract/apps';
 import { parseScope } from '../../shared/scopes';
 import type { ActorMode } from '../../shared/scopes';
 import type { Db } from '../store/database';
@@ -29,6 +30,7 @@ const COLUMN_FIELDS = new Set([
   'environment',
   'workspace_id',
   'consent_policy',
+  'pkce_policy',
   'origin',
   'description',
   'registration_access_token',
@@ -59,6 +61,7 @@ export function clientMetadata(app: AppRecord, secretHash: string | null): Adapt
     environment: app.environment,
     workspace_id: app.workspaceId,
     consent_policy: app.consentPolicy,
+    pkce_policy: app.pkcePolicy,
     origin: app.origin,
   };
 }
@@ -138,6 +141,7 @@ export class ClientAdapter implements Adapter {
       actorModes,
       environment: str('environment') ?? 'development',
       origin: 'dynamic',
+      ...(str('pkce_policy') ? { pkcePolicy: str('pkce_policy') as PkcePolicy } : {}),
       metadata,
     });
   }

@@ -1,7 +1,8 @@
-import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Adapter, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import { PREFIX } from '../../shared/prefixes';
 import { redirectUriProblem } from '../../shared/redirect-uris';
-import { ACTOR_MODES, SCOPE_NAMES, claimsByScope } from '../../shared/scopes';
+import { defaultPkcePolicy, PKCE_POLICIES } from '../../shared/contract/apps';
+import { ACTOR_MODES, FULL_ACCESS_SCOPE, SCOPE_NAMES, claimsByScope } from '../../shared/scopes';
 import { CONSENT_POLICIES } from '../../shared/settings';
 import { verifySecret } from '../secrets/crypto';
 import type { Db } from '../store/database';
@@ -14,6 +15,7 @@ import { createFindAccount } from './accounts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages';
 import { ClientAdapter } from './client-adapter';
 import type { ClientCache } from './client-cache';
+import { ManagedPkce } from './managed-pkce';
 import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
 import { installRegistrationGate } from './registration-gate';
@@ -54,13 +56,19 @@ export function createEngine(options: EngineOptions): Provider {
     if (!first) throw new errors.InvalidClientMetadata('no workspace exists to register the client in');
     return first.id;
   }, options.clientCache);
-  const adapters = new Map<string, ModelAdapter>();
+  const adapters = new Map<string, Adapter>();
+  // A challenge the server made stays redeemable through sign-in and consent (interaction), a pushed request and the code's life.
+  const managedPkce = new ManagedPkce(db, options.cookieKeys[0]!, () => 3600 + 600 + settings.current.authorizationCodeTtl);
 
   const configuration: Configuration = {
     adapter: (name: string) => {
       if (name === 'Client') return clientAdapter;
       let adapter = adapters.get(name);
-      if (!adapter) adapters.set(name, (adapter = new ModelAdapter(db, name)));
+      if (!adapter) {
+        adapter = new ModelAdapter(db, name);
+        if (name === 'AuthorizationCode') adapter = managedPkce.wrapCodes(adapter);
+        adapters.set(name, adapter);
+      }
       return adapter;
     },
     findAccount: createFindAccount(db),
@@ -99,8 +107,9 @@ export function createEngine(options: EngineOptions): Provider {
       },
     },
     pkce: {
-      // S256 is the only method the engine accepts; public clients must use it.
-      required: (_ctx, client) => client.clientAuthMethod === 'none',
+      // S256 is the only method the engine accepts. Per app: required (always for public
+      // clients), optional, or managed (the server originates it: see managed-pkce.ts).
+      required: managedPkce.required,
     },
     ttl: {
       AuthorizationCode: () => settings.current.authorizationCodeTtl,
@@ -129,8 +138,10 @@ export function createEngine(options: EngineOptions): Provider {
       },
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
-      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'origin'],
-      validator(_ctx, key, value, metadata) {
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin'],
+      validator(ctx, key, value, metadata) {
+        // With a ctx the client is being registered; without one it is being loaded from the apps table.
+        if (key === 'pkce_policy') pkcePolicyMetadata(ctx !== undefined, value, metadata);
         if (key === 'actor_modes') {
           if (value !== undefined && (!Array.isArray(value) || value.length === 0 || value.some((m) => !(ACTOR_MODES as readonly string[]).includes(m)))) {
             throw new errors.InvalidClientMetadata('actor_modes must be a non-empty array of "self" and "app"');
@@ -150,6 +161,9 @@ export function createEngine(options: EngineOptions): Provider {
     },
     async extraTokenClaims(ctx, token) {
       if (token.kind === 'ClientCredentials') {
+        if (String(token.scope ?? '').split(' ').includes(FULL_ACCESS_SCOPE)) {
+          throw new errors.InvalidScope(`${FULL_ACCESS_SCOPE} is granted only by an OWNER's consent, never to client credentials`, FULL_ACCESS_SCOPE);
+        }
         const client = ctx.oidc.client;
         return { workspace_id: client?.metadata().workspace_id, actor: 'app' };
       }
@@ -168,11 +182,29 @@ export function createEngine(options: EngineOptions): Provider {
 
   const provider = new Provider(options.issuer, configuration);
   installSerializedRequests(provider, db);
+  provider.use(managedPkce.persist);
   installHashedSecrets(provider);
   installTokenPrefixes(provider);
   installRegistrationGate(provider, settings);
   recordEngineEvents(provider, options.activity);
   return provider;
+}
+
+/**
+ * `pkce_policy` in client metadata. Registration may choose `required` or
+ * `optional` (default: `required` for public clients, `optional` for
+ * confidential ones); `managed` is an admin's decision, made in the console
+ * or the management API.
+ */
+function pkcePolicyMetadata(registering: boolean, value: unknown, metadata: Record<string, unknown>): void {
+  if (value !== undefined && !(PKCE_POLICIES as readonly unknown[]).includes(value)) {
+    throw new errors.InvalidClientMetadata('pkce_policy must be required, optional or managed');
+  }
+  if (!registering) return;
+  const isPublic = metadata.token_endpoint_auth_method === 'none';
+  if (value === 'managed') throw new errors.InvalidClientMetadata('pkce_policy "managed" is chosen by an admin in the console or the management API, not at registration');
+  if (isPublic && value !== undefined && value !== 'required') throw new errors.InvalidClientMetadata('public clients (token_endpoint_auth_method "none") must use pkce_policy "required"');
+  if (value === undefined) metadata.pkce_policy = defaultPkcePolicy(isPublic ? 'public' : 'confidential');
 }
 
 /** The stored client_secret is a hash: compare the presented one against it in constant time. */

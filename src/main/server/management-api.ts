@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { z } from 'zod';
 import { AdminError, fieldErrorsFrom, type FieldError } from '../../shared/contract/errors';
 import { PREFIX } from '../../shared/prefixes';
+import { FULL_ACCESS_SCOPE, satisfyingScope } from '../../shared/scopes';
 import { createApp, deleteApp, getApp, listApps, rotateAppSecret, updateApp } from '../admin/apps';
 import type { Actor } from '../admin/context';
 import { authenticateApiKey } from '../store/api-keys-store';
@@ -57,7 +58,8 @@ function parse<S extends z.ZodType>(schema: S, ctx: Context): z.output<S> {
  * `Authorization: Bearer` with a workspace API key (`oc_key_…`, looked up
  * by hash; it acts as an admin of its workspace) or an OAuth access token
  * carrying `admin:organization` for a user who is OWNER or ADMIN of the
- * token's workspace. Reads also accept `read:organization`. Everything
+ * token's workspace. Reads also accept `read:organization`; `admin:all`
+ * stands for either while its granter is an OWNER. Everything
  * happens in the caller's workspace; other workspaces' apps are 404.
  */
 export function createManagementApi(deps: ManagementApiDeps): Router {
@@ -73,8 +75,13 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
     }
     const principal = await authenticateAccessToken(provider, db, value);
     const scopes = need === 'write' ? [MANAGE_SCOPE] : READ_SCOPES;
-    if (!scopes.some((s) => principal.scopes.has(s))) throw new BearerError(403, 'insufficient_scope', `This call needs the "${MANAGE_SCOPE}" scope`, MANAGE_SCOPE);
+    const via = scopes.map((s) => satisfyingScope(principal.scopes, s)).find((s) => s !== undefined);
+    if (!via) throw new BearerError(403, 'insufficient_scope', `This call needs the "${MANAGE_SCOPE}" scope`, MANAGE_SCOPE);
     if (!principal.workspaceId) throw new ForbiddenError('The token is not bound to a workspace');
+    if (via === FULL_ACCESS_SCOPE) {
+      const granter = principal.accountId ? await membershipRole(db, principal.workspaceId, principal.accountId) : undefined;
+      if (granter !== 'OWNER') throw new ForbiddenError(`"${FULL_ACCESS_SCOPE}" counts only while the OWNER who granted it is still an OWNER of the workspace`);
+    }
     const actor: Actor = { via: 'api', principal: principal.accountId && principal.actor === 'self' ? principal.accountId : `bot:${principal.clientId}` };
     if (principal.actor === 'app' || !principal.accountId) {
       if (need === 'write') throw new ForbiddenError('Only OWNER and ADMIN members can create or change OAuth applications; an app token acts as a bot, not a member');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appShapeProblems, appsCreateInput, appsUpdateInput, redirectUriSchema, type App } from '../../shared/contract/apps';
+import { appShapeProblems, appsCreateInput, appsUpdateInput, PKCE_POLICIES, redirectUriSchema, type App } from '../../shared/contract/apps';
 
 const { workspaceId: _workspaceId, ...createFields } = appsCreateInput.shape;
 const { id: _id, ...updateFields } = appsUpdateInput.shape;
@@ -51,6 +51,8 @@ export const applicationSchema = z.object({
   actorModes: z.array(z.string()),
   environment: z.string(),
   consentPolicy: z.string().nullable(),
+  pkcePolicy: z.enum(PKCE_POLICIES).describe('required (always for public apps), optional, or managed: the server originates and checks PKCE'),
+  singleLiveToken: z.boolean().describe('A new access or client-credentials token revokes the earlier live ones of the same workspace and actor'),
   homepageUrl: z.string().nullable(),
   logoUrl: z.string().nullable(),
   privacyUrl: z.string().nullable(),
@@ -92,6 +94,8 @@ export function toApplication(app: App): Application {
     actorModes: app.actorModes,
     environment: app.environment,
     consentPolicy: app.consentPolicy,
+    pkcePolicy: app.pkcePolicy,
+    singleLiveToken: app.singleLiveToken,
     homepageUrl: app.homepageUrl,
     logoUrl: app.logoUrl,
     privacyUrl: app.privacyUrl,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCOPE_NAMES } from '../../shared/scopes';
+import { FULL_ACCESS_SCOPE, SCOPE_NAMES } from '../../shared/scopes';
 import { applicationListSchema, applicationSchema, applicationWithSecretSchema, createApplicationBody, errorSchema, updateApplicationBody } from './management-schemas';
 
 function schema(s: z.ZodType, io: 'input' | 'output') {
@@ -23,12 +23,12 @@ export function openApiDocument(issuer: string) {
       title: 'OAuth Console management API',
       version: '1.0.0',
       description:
-        'Manage the OAuth applications of your workspace. Authenticate with `Authorization: Bearer` and a workspace API key (oc_key_…) or an OAuth access token carrying `admin:organization` for an OWNER or ADMIN. Client secrets are returned once (create, rotate) and stored only as hashes.',
+        'Manage the OAuth applications of your workspace. Authenticate with `Authorization: Bearer` and a workspace API key (oc_key_…) or an OAuth access token carrying `admin:organization` for an OWNER or ADMIN (or `admin:all`, which only an OWNER grants). Client secrets are returned once (create, rotate) and stored only as hashes. `pkcePolicy` is `required` (the only choice of public apps), `optional` or `managed`; `singleLiveToken` makes a new token revoke the earlier live ones of the same workspace and actor.',
     },
     servers: [{ url: issuer }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `A workspace API key or an OAuth access token with one of: ${SCOPE_NAMES.filter((s) => s.includes('organization')).join(', ')}` } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `A workspace API key or an OAuth access token with one of: ${SCOPE_NAMES.filter((s) => s.includes('organization') || s === FULL_ACCESS_SCOPE).join(', ')}` } },
       schemas: {
         CreateApplication: schema(createApplicationBody, 'input'),
         UpdateApplication: schema(updateApplicationBody, 'input'),

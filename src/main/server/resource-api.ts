@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import { findScope, roleReaches } from '../../shared/scopes';
+import { FULL_ACCESS_SCOPE, findScope, roleReaches, satisfyingScope } from '../../shared/scopes';
 import type { Db } from '../store/database';
 import type { Role } from '../store/schema';
 import { findApp } from '../store/apps-store';
@@ -27,18 +27,30 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
   const { provider, db, activity } = deps;
   const router = new Router({ prefix: '/api/v1' });
 
-  /** Authenticates, then checks the scope and, acting as a user, their role. */
+  /**
+   * Authenticates, then checks the scope (or `admin:all`) and the role it
+   * needs: acting as the user, the user's; with `admin:all`, also for a bot,
+   * the OWNER who granted it must still be an OWNER.
+   */
   const guard = async (ctx: Context, scope: string, workspaceId?: string): Promise<BearerPrincipal & { role?: Role }> => {
     const principal = await authenticateAccessToken(provider, db, bearerValue(ctx));
-    if (!principal.scopes.has(scope)) throw new BearerError(403, 'insufficient_scope', `This call needs the "${scope}" scope`, scope);
+    const via = satisfyingScope(principal.scopes, scope);
+    if (!via) throw new BearerError(403, 'insufficient_scope', `This call needs the "${scope}" scope`, scope);
     if (workspaceId !== undefined && principal.workspaceId !== workspaceId) {
       throw new BearerError(403, 'insufficient_scope', 'The token was not issued for this workspace', scope);
     }
-    if (principal.actor === 'self' && principal.accountId && principal.workspaceId) {
+    const fullAccess = via === FULL_ACCESS_SCOPE;
+    if (fullAccess && (!principal.accountId || !principal.workspaceId)) {
+      throw new BearerError(403, 'insufficient_scope', `"${FULL_ACCESS_SCOPE}" counts only on a token an OWNER of its workspace granted`, scope);
+    }
+    if ((principal.actor === 'self' || fullAccess) && principal.accountId && principal.workspaceId) {
       const role = await membershipRole(db, principal.workspaceId, principal.accountId);
       if (!role) throw new BearerError(403, 'insufficient_scope', 'The user is no longer a member of this workspace', scope);
-      const needed = findScope(scope)?.minRole ?? 'MEMBER';
-      if (!roleReaches(role, needed)) throw new BearerError(403, 'insufficient_scope', `Acting as the user needs the ${needed} role; the user is ${role}`, scope);
+      const needed = findScope(via)?.minRole ?? 'MEMBER';
+      if (!roleReaches(role, needed)) {
+        const who = principal.actor === 'self' ? 'Acting as the user' : `"${FULL_ACCESS_SCOPE}" on a bot token`;
+        throw new BearerError(403, 'insufficient_scope', `${who} needs the ${needed} role; the user is ${role}`, scope);
+      }
       return { ...principal, role };
     }
     return principal;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { defaultPkcePolicy, type PkcePolicy } from '../../shared/contract/apps';
 import type { ActorMode } from '../../shared/scopes';
 import type { ConsentPolicy } from '../../shared/settings';
 import { PREFIX } from '../../shared/prefixes';
@@ -30,6 +31,9 @@ export interface AppRecord {
   environment: string;
   origin: AppOrigin;
   consentPolicy: ConsentPolicy | null;
+  pkcePolicy: PkcePolicy;
+  /** A new access or client-credentials token revokes the earlier live ones (same workspace and actor). */
+  singleLiveToken: boolean;
   /** Further RFC 7591 metadata (contacts, jwks, application_type, ...). */
   metadata: Record<string, unknown>;
   createdAt: number;
@@ -57,6 +61,9 @@ export interface NewApp {
   environment?: string;
   origin: AppOrigin;
   consentPolicy?: ConsentPolicy | null;
+  /** Absent: the client type's default (`required` for public apps, `optional` for confidential ones). */
+  pkcePolicy?: PkcePolicy;
+  singleLiveToken?: boolean;
   metadata?: Record<string, unknown>;
 }
 
@@ -96,6 +103,8 @@ export async function insertApp(db: Db, input: NewApp): Promise<{ app: AppRecord
         environment: input.environment ?? 'development',
         origin: input.origin,
         consent_policy: input.consentPolicy ?? null,
+        pkce_policy: input.pkcePolicy ?? defaultPkcePolicy(input.clientType),
+        single_live_token: input.singleLiveToken ? 1 : 0,
         metadata: JSON.stringify(input.metadata ?? {}),
         created_at: now,
         updated_at: now,
@@ -151,6 +160,8 @@ export function toRecord(row: AppTable, uris: Array<{ kind: string; uri: string 
     environment: row.environment,
     origin: row.origin,
     consentPolicy: row.consent_policy as ConsentPolicy | null,
+    pkcePolicy: row.pkce_policy,
+    singleLiveToken: row.single_live_token === 1,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -48,6 +48,9 @@ export interface AppTable {
   environment: string;
   origin: 'console' | 'api' | 'dynamic' | 'seed';
   consent_policy: string | null;
+  pkce_policy: 'required' | 'optional' | 'managed';
+  /** 1: a new access or client-credentials token revokes the earlier live ones (trigger of 0003). */
+  single_live_token: number;
   metadata: string;
   created_at: number;
   updated_at: number;
@@ -92,6 +95,15 @@ export interface OidcModelTable {
   last_used_at: number | null;
 }
 
+/** Challenges the server made for `managed` PKCE apps: the verifier is derived from the nonce and a server key. */
+export interface ManagedPkceTable {
+  challenge: string;
+  client_id: string;
+  nonce: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface EventTable {
   id: Generated<number>;
   at: number;
@@ -134,6 +146,7 @@ export interface Database {
   app_redirect_uris: AppRedirectUriTable;
   api_keys: ApiKeyTable;
   oidc_models: OidcModelTable;
+  managed_pkce: ManagedPkceTable;
   events: EventTable;
   settings: SettingTable;
   signing_keys: SigningKeyTable;

@@ -5,7 +5,7 @@ const TRANSIENT_KINDS = ['Session', 'Interaction', 'ReplayDetection', 'PushedAut
 
 /**
  * Deletes expired transient rows (sessions, interactions, replay records,
- * pushed requests). Codes and tokens stay, so the console can show them as
+ * pushed requests, challenges made for managed PKCE). Codes and tokens stay, so the console can show them as
  * expired. Returns the number of rows removed.
  */
 export async function sweepExpired(db: Db, now = Date.now()): Promise<number> {
@@ -14,7 +14,8 @@ export async function sweepExpired(db: Db, now = Date.now()): Promise<number> {
     .where('kind', 'in', TRANSIENT_KINDS)
     .where('expires_at', '<', now)
     .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const challenges = await db.deleteFrom('managed_pkce').where('expires_at', '<', now).executeTakeFirst();
+  return Number(result.numDeletedRows) + Number(challenges.numDeletedRows);
 }
 
 /** Runs the sweep now and then every `intervalMs`; returns a stop function. */

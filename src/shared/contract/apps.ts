@@ -11,6 +11,18 @@ export const APP_ORIGINS = ['console', 'api', 'dynamic', 'seed'] as const;
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
+/**
+ * Seed 000's PKCE policies: `required` (always, and the only one for public
+ * apps), `optional` (S256 if the client sends it), `managed` (the server
+ * originates and checks PKCE for a confidential client that cannot).
+ */
+export const PKCE_POLICIES = ['required', 'optional', 'managed'] as const;
+export type PkcePolicy = (typeof PKCE_POLICIES)[number];
+
+/** A new app's PKCE policy when none is given: public apps must use PKCE; confidential ones may. */
+export function defaultPkcePolicy(clientType: (typeof CLIENT_TYPES)[number]): PkcePolicy {
+  return clientType === 'public' ? 'required' : 'optional';
+}
 
 /** One redirect URI, checked by the seeds' rules (exact, https or loopback http, private-use schemes). */
 export const redirectUriSchema = z.string().superRefine((value, ctx) => {
@@ -51,13 +63,15 @@ export interface AppShape {
   redirectUris: readonly string[];
   scopes: readonly string[];
   actorModes: readonly string[];
+  /** Absent: the default for the client type. */
+  pkcePolicy?: PkcePolicy | undefined;
 }
 
 /**
  * Rules across fields: public apps cannot use client credentials (they have
  * no secret); the code flow needs a redirect URI; refresh tokens come from
  * a user grant (code or device flow); the `app` actor needs a way to get a
- * token for the bot.
+ * token for the bot; public apps always require PKCE.
  */
 export function appShapeProblems(app: AppShape): FieldError[] {
   const problems: FieldError[] = [];
@@ -70,6 +84,9 @@ export function appShapeProblems(app: AppShape): FieldError[] {
   const userGrant = app.grantTypes.includes('authorization_code') || app.grantTypes.includes(DEVICE_CODE_GRANT);
   if (app.grantTypes.includes('refresh_token') && !userGrant) {
     problems.push({ field: 'grantTypes', message: 'refresh_token needs the authorization_code or device_code grant' });
+  }
+  if (app.clientType === 'public' && app.pkcePolicy !== undefined && app.pkcePolicy !== 'required') {
+    problems.push({ field: 'pkcePolicy', message: 'public apps cannot keep a secret, so PKCE is required for them' });
   }
   if (!userGrant && !app.actorModes.includes('app')) {
     problems.push({ field: 'actorModes', message: 'an app without a user sign-in grant (authorization_code, device_code) can only act as itself: include "app"' });
@@ -102,6 +119,9 @@ export const appSchema = z.object({
   consentPolicy: z.enum(CONSENT_POLICIES).nullable(),
   /** What applies now: the app's policy, else the server's. */
   effectiveConsentPolicy: z.enum(CONSENT_POLICIES),
+  pkcePolicy: z.enum(PKCE_POLICIES),
+  /** A new access or client-credentials token revokes the app's earlier live ones for the same workspace and actor. */
+  singleLiveToken: z.boolean(),
   metadata: z.record(z.string(), z.unknown()),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -147,6 +167,8 @@ const appFields = {
   actorModes: uniqueList(z.enum(ACTOR_MODES), ACTOR_MODES.length).min(1, 'at least one actor mode'),
   environment: environmentSchema,
   consentPolicy: z.enum(CONSENT_POLICIES).nullable(),
+  pkcePolicy: z.enum(PKCE_POLICIES),
+  singleLiveToken: z.boolean(),
 };
 
 export const appsCreateInput = z
@@ -166,6 +188,9 @@ export const appsCreateInput = z
     actorModes: appFields.actorModes.default(['self']),
     environment: appFields.environment.default('development'),
     consentPolicy: appFields.consentPolicy.default(null),
+    /** Absent: `required` for public apps, `optional` for confidential ones. */
+    pkcePolicy: appFields.pkcePolicy.optional(),
+    singleLiveToken: appFields.singleLiveToken.default(false),
   })
   .superRefine((app, ctx) => {
     for (const problem of appShapeProblems(app)) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
@@ -195,6 +220,8 @@ export const appsUpdateInput = z.strictObject({
   actorModes: appFields.actorModes.optional(),
   environment: appFields.environment.optional(),
   consentPolicy: appFields.consentPolicy.optional(),
+  pkcePolicy: appFields.pkcePolicy.optional(),
+  singleLiveToken: appFields.singleLiveToken.optional(),
 });
 export type AppsUpdateInput = z.input<typeof appsUpdateInput>;
 

@@ -18,6 +18,7 @@ import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { TokensPanel } from '../tokens/TokensPanel';
 import { appFormFromApp } from './app-form-model';
 import { AppForm } from './AppForm';
+import { PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
 
 const POLICY_HELP: Record<ConsentPolicy, string> = {
   prompt: 'Users see the consent screen and choose.',
@@ -201,6 +202,28 @@ export function AppDetailScreen() {
                       </Field>
                       <Field label="Actor modes">
                         <Text size="sm">{a.actorModes.join(', ')}</Text>
+                      </Field>
+                      <Field label="PKCE">
+                        <Stack gap={2}>
+                          <Group gap={6}>
+                            <Badge variant="light" color={a.pkcePolicy === 'required' ? 'teal' : a.pkcePolicy === 'managed' ? 'orange' : 'gray'} tt="none">
+                              {PKCE_POLICY_TEXT[a.pkcePolicy].label}
+                            </Badge>
+                          </Group>
+                          <Text size="xs" c="dimmed">
+                            {PKCE_POLICY_TEXT[a.pkcePolicy].help}
+                          </Text>
+                        </Stack>
+                      </Field>
+                      <Field label={SINGLE_LIVE_TOKEN_TEXT.label}>
+                        <Stack gap={2}>
+                          <Text size="sm">{a.singleLiveToken ? 'On' : 'Off: every token stays live until it expires or is revoked'}</Text>
+                          {a.singleLiveToken ? (
+                            <Text size="xs" c="dimmed">
+                              {SINGLE_LIVE_TOKEN_TEXT.help}
+                            </Text>
+                          ) : null}
+                        </Stack>
                       </Field>
                       <Field label="Scopes">
                         <ScopeBadges scopes={a.scopes} max={20} />

@@ -12,15 +12,17 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Switch,
   Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { AdminError, DEVICE_CODE_GRANT, GRANT_TYPES, type Workspace } from '../../../../shared/contract';
-import { ACTOR_DESCRIPTIONS, ACTOR_MODES, SCOPE_CATALOG, type ActorMode } from '../../../../shared/scopes';
+import { AdminError, DEVICE_CODE_GRANT, GRANT_TYPES, PKCE_POLICIES, type PkcePolicy, type Workspace } from '../../../../shared/contract';
+import { ACTOR_DESCRIPTIONS, ACTOR_MODES, FULL_ACCESS_SCOPE, SCOPE_CATALOG, type ActorMode, type ScopeDefinition } from '../../../../shared/scopes';
 import { CONSENT_POLICIES, type ConsentPolicy } from '../../../../shared/settings';
 import { ErrorAlert } from '../../components/feedback';
 import { IconPlus, IconTrash } from '../../components/icons';
+import { PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
 import { toCreateInput, toFormErrors, toUpdateInput, validateAppForm, type AppFormValues, type FieldErrors } from './app-form-model';
 
 const GRANT_LABELS: Record<string, { label: string; description: string }> = {
@@ -39,7 +41,13 @@ const POLICY_LABELS: Record<ConsentPolicy | 'server', string> = {
 
 /** Fields with an input of their own; any other error is listed above the buttons. */
 const PLACED_FIELDS =
-  /^(name|workspaceId|description|environment|consentPolicy|clientType|grantTypes|actorModes|scopes|homepageUrl|logoUrl|privacyUrl|termsUrl|(redirectUris|postLogoutRedirectUris)(\.\d+)?)$/;
+  /^(name|workspaceId|description|environment|consentPolicy|clientType|pkcePolicy|singleLiveToken|grantTypes|actorModes|scopes|homepageUrl|logoUrl|privacyUrl|termsUrl|(redirectUris|postLogoutRedirectUris)(\.\d+)?)$/;
+
+/** Who may grant a scope, when that is more than any member. */
+function scopeLimit(scope: ScopeDefinition): string {
+  if (scope.name === FULL_ACCESS_SCOPE) return ' (granted only by an OWNER, to the user or the bot; never to client credentials)';
+  return scope.minRole !== 'MEMBER' ? ` (${scope.minRole} or above when acting as the user)` : '';
+}
 
 export interface AppFormProps {
   mode: 'create' | 'edit';
@@ -204,7 +212,12 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
           <Radio.Group
             label="Client type"
             value={values.clientType}
-            onChange={(v) => set('clientType', v as AppFormValues['clientType'])}
+            onChange={(v) => {
+              const clientType = v as AppFormValues['clientType'];
+              const next = { ...values, clientType, pkcePolicy: clientType === 'public' ? ('required' as const) : values.pkcePolicy };
+              setValues(next);
+              if (attempted) setErrors(validateAppForm(next, mode));
+            }}
             error={errors.clientType}
             description={mode === 'edit' ? 'The client type is fixed once the app exists' : undefined}
           >
@@ -213,6 +226,26 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
               <Radio value="public" label="Public" description="No secret; PKCE S256 required (SPA, mobile, CLI)" disabled={mode === 'edit'} />
             </Group>
           </Radio.Group>
+          <Radio.Group
+            label="PKCE"
+            value={values.pkcePolicy}
+            onChange={(v) => set('pkcePolicy', v as PkcePolicy)}
+            error={errors.pkcePolicy}
+            description={values.clientType === 'public' ? 'Public apps always require PKCE (S256).' : 'S256 only; plain is always refused.'}
+          >
+            <Stack gap={6} mt={6}>
+              {PKCE_POLICIES.map((p) => (
+                <Radio key={p} value={p} label={PKCE_POLICY_TEXT[p].label} description={PKCE_POLICY_TEXT[p].help} disabled={values.clientType === 'public' && p !== 'required'} />
+              ))}
+            </Stack>
+          </Radio.Group>
+          <Switch
+            label={SINGLE_LIVE_TOKEN_TEXT.label}
+            description={SINGLE_LIVE_TOKEN_TEXT.help}
+            checked={values.singleLiveToken}
+            onChange={(e) => set('singleLiveToken', e.currentTarget.checked)}
+            error={errors.singleLiveToken}
+          />
           <Checkbox.Group label="Grant types" value={values.grantTypes} onChange={(v) => set('grantTypes', v)} error={errors.grantTypes} withAsterisk>
             <Stack gap={6} mt={6}>
               {GRANT_TYPES.map((g) => (
@@ -257,7 +290,7 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
                   key={scope.name}
                   value={scope.name}
                   label={<span className="mono">{scope.name}</span>}
-                  description={`${scope.description}${scope.minRole !== 'MEMBER' ? ` (${scope.minRole} or above when acting as the user)` : ''}`}
+                  description={`${scope.description}${scopeLimit(scope)}`}
                 />
               ))}
             </SimpleGrid>

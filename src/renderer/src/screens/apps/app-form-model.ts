@@ -7,6 +7,7 @@ import {
   type AppsCreateInput,
   type AppsUpdateInput,
   type FieldError,
+  type PkcePolicy,
 } from '../../../../shared/contract';
 import type { ActorMode } from '../../../../shared/scopes';
 import type { ConsentPolicy } from '../../../../shared/settings';
@@ -29,6 +30,8 @@ export interface AppFormValues {
   environment: string;
   /** `server`: follow the server's policy (null in the contract). */
   consentPolicy: ConsentPolicy | 'server';
+  pkcePolicy: PkcePolicy;
+  singleLiveToken: boolean;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -50,6 +53,8 @@ export function emptyAppForm(workspaceId = ''): AppFormValues {
     actorModes: ['self'],
     environment: 'development',
     consentPolicy: 'server',
+    pkcePolicy: 'optional',
+    singleLiveToken: false,
   };
 }
 
@@ -70,6 +75,8 @@ export function appFormFromApp(app: App): AppFormValues {
     actorModes: [...app.actorModes],
     environment: app.environment,
     consentPolicy: app.consentPolicy ?? 'server',
+    pkcePolicy: app.pkcePolicy,
+    singleLiveToken: app.singleLiveToken,
   };
 }
 
@@ -112,6 +119,8 @@ function commonFields(values: AppFormValues) {
       actorModes: values.actorModes,
       environment: values.environment,
       consentPolicy: values.consentPolicy === 'server' ? null : values.consentPolicy,
+      pkcePolicy: values.pkcePolicy,
+      singleLiveToken: values.singleLiveToken,
     },
     rowMaps: { redirectUris: redirect.rowOf, postLogoutRedirectUris: postLogout.rowOf },
   };
@@ -164,6 +173,7 @@ export function validateAppForm(values: AppFormValues, mode: 'create' | 'edit'):
     redirectUris: input.redirectUris ?? [],
     scopes: input.scopes ?? [],
     actorModes: input.actorModes ?? [],
+    pkcePolicy: input.pkcePolicy,
   });
   return { ...toFormErrors(shape, rowMaps), ...errors };
 }
