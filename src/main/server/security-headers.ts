@@ -58,7 +58,9 @@ export function securityHeaders(directives: Directives = PAGE_DIRECTIVES): Middl
     crossOriginEmbedderPolicy: false,
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
-    referrerPolicy: { policy: 'no-referrer' },
+    // Not `no-referrer`: with it browsers send `Origin: null` on form posts, and the forms check Origin.
+    // `same-origin` still sends no Referer to any other site (logos, the app's redirect URI).
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
   });
