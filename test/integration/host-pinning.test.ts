@@ -116,7 +116,7 @@ describe('--public-url: behind a proxy or in a container', () => {
     expect(proxied.status).toBe(200);
     expect(JSON.parse(proxied.body).authorization_endpoint).toBe('https://auth.example.test/oauth/authorize');
 
-    for (const headers of [{ host: `127.0.0.1:${server.port}` }, { host: 'evil.example' }, { host: 'auth.example.test', 'x-forwarded-host': 'evil.example' }]) {
+    for (const headers of [{ host: `127.0.0.1:${server.port}` }, { host: 'evil.example' }, { host: 'auth.example.test', 'x-forwarded-host': 'evil.example' }] as Array<Record<string, string>>) {
       const res = await raw(server, DISCOVERY, { method: 'GET', headers });
       expect(res.status, JSON.stringify(headers)).toBe(421);
     }
