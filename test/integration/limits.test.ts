@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient } from '../admin/admin-clients';
 import { demoApp } from '../helpers/flows';
@@ -23,6 +24,19 @@ describe('413 for bodies over the limit, on every body-taking endpoint', () => {
       expect(res.status, path).toBe(413);
       expect(JSON.parse(res.body).error_description, path).toBe('request body too large (limit 56 KB)');
     }
+    // Sent in chunks, without Content-Length: found out while the engine reads it, and still a 413.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/oauth/register', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 90; i++) req.write(big.slice(i * 1024, (i + 1) * 1024));
+      req.end(big.slice(90 * 1024));
+    });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body).error_description).toBe('request body too large (limit 56 KB)');
     // Under the limit the engine parses it as usual.
     const small = await raw(server, '/oauth/register', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['https://x.example/cb'] }) });
     expect(small.status).toBe(201);

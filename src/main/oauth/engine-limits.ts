@@ -22,6 +22,21 @@ function basicClientId(ctx: KoaContextWithOIDC): string | undefined {
   }
 }
 
+/**
+ * A body sent without Content-Length (chunked) is only found too large while
+ * the engine reads it: it stops reading and answers 400 "failed to parse the
+ * request body". A body left unread to its end is the too-large one; say 413.
+ */
+async function answerTooLarge(ctx: KoaContextWithOIDC, next: () => Promise<unknown>): Promise<void> {
+  await next();
+  const body = ctx.body as { error_description?: string } | undefined;
+  if (ctx.status === 400 && body?.error_description === 'failed to parse the request body' && !ctx.req.readableEnded) {
+    ctx.status = 413;
+    ctx.set('Connection', 'close');
+    ctx.body = tooLargeBody(ENGINE_BODY_LIMIT);
+  }
+}
+
 function refuse(ctx: KoaContextWithOIDC, verdict: RateLimitVerdict): void {
   const answer = tooManyRequests(verdict);
   ctx.status = 429;
@@ -47,17 +62,17 @@ export function installEngineLimits(provider: Provider, limits: RateLimits): voi
       ctx.body = tooLargeBody(ENGINE_BODY_LIMIT);
       return;
     }
-    if (ctx.method !== 'POST' || (ctx.path !== ROUTES.token && ctx.path !== ROUTES.registration)) return next();
+    if (ctx.method !== 'POST' || (ctx.path !== ROUTES.token && ctx.path !== ROUTES.registration)) return answerTooLarge(oidcCtx, next);
     const address = ctx.req.socket.remoteAddress ?? 'unknown';
     const loopback = isLoopbackAddress(address);
     if (ctx.path === ROUTES.registration) {
       const verdict = await limits.consume('registrations', address, loopback);
-      return verdict ? refuse(oidcCtx, verdict) : next();
+      return verdict ? refuse(oidcCtx, verdict) : answerTooLarge(oidcCtx, next);
     }
     const key = `${basicClientId(oidcCtx) ?? '-'}@${address}`;
     const verdict = (await limits.spent('tokenFailures', key, loopback)) ?? (await limits.consume('tokenRequests', key, loopback));
     if (verdict) return refuse(oidcCtx, verdict);
-    await next();
+    await answerTooLarge(oidcCtx, next);
     if (ctx.status >= 400 && ctx.status < 500) await limits.fail('tokenFailures', key, loopback);
   });
 }

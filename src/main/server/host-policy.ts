@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorPage } from './html';
+import { PAGE_CSP } from './security-headers';
 
 /** Whether a peer address is this machine (IPv4 127/8, IPv6 ::1, IPv4-mapped 127/8). */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -93,7 +94,7 @@ export function enforceHost(policy: HostPolicy, req: IncomingMessage, res: Serve
     'Content-Type': html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    ...(html ? { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" } : {}),
+    ...(html ? { 'Content-Security-Policy': PAGE_CSP, 'X-Frame-Options': 'DENY' } : {}),
   });
   res.end(html ? errorPage('invalid_request', verdict.message) : JSON.stringify({ error: 'invalid_request', error_description: verdict.message }));
   return false;

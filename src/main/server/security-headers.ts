@@ -66,6 +66,11 @@ export function securityHeaders(directives: Directives = PAGE_DIRECTIVES): Middl
   });
 }
 
+/** The page CSP as a header value, for the few answers written before any middleware runs (a refused Host). */
+export const PAGE_CSP = Object.entries(PAGE_DIRECTIVES)
+  .map(([name, sources]) => [name, ...sources].join(' '))
+  .join('; ');
+
 /** The CSP source that names where a URI leads: its origin, or its scheme for private-use schemes. */
 function sourceOf(uri: string): string | undefined {
   const url = URL.parse(uri);
