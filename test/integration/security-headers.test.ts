@@ -35,6 +35,19 @@ function expectNothingRemote(html: string, what: string): void {
   expect(html, what).not.toMatch(/fonts\.googleapis|https?:\/\/(?!127\.0\.0\.1)[^"'\s]*\.(css|js|woff2?)/i);
 }
 
+/** Starts the demo app's authorization request and returns the sign-in page it lands on. */
+async function openSignIn(server: TestServer) {
+  const agent = new FormAgent();
+  const url = client.buildAuthorizationUrl(await demoConfig(server), {
+    redirect_uri: DEMO_REDIRECT,
+    scope: 'openid profile',
+    code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+  });
+  const step = await agent.follow(url.toString(), new URL(server.issuer).origin);
+  return { agent, step, html: await step.res!.text() };
+}
+
 describe('security headers on every page, ours and the engine\'s', () => {
   let server: TestServer;
   let origin: string;
@@ -46,17 +59,7 @@ describe('security headers on every page, ours and the engine\'s', () => {
   });
   afterAll(() => server.dispose());
 
-  const startFlow = async (agent = new FormAgent()) => {
-    const config = await demoConfig(server);
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: DEMO_REDIRECT,
-      scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const step = await agent.follow(url.toString(), origin);
-    return { agent, step, html: await step.res!.text() };
-  };
+  const startFlow = () => openSignIn(server);
 
   it('sign-in and consent pages: nosniff, no framing, and forms only to here and the app', async () => {
     const { agent, step, html } = await startFlow();
@@ -153,16 +156,7 @@ describe('form posts must come from the sign-in and consent pages themselves', (
   afterAll(() => server.dispose());
 
   it('refuses a missing Origin, Origin: null and cross-site fetch metadata, as it refuses a foreign Origin', async () => {
-    const config = await demoConfig(server);
-    const agent = new FormAgent();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: DEMO_REDIRECT,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const step = await agent.follow(url.toString(), origin);
-    const html = await step.res!.text();
+    const { agent, step, html } = await openSignIn(server);
     const action = new URL(formAction(html), step.url).toString();
     const form = { csrf: hiddenValue(html, 'csrf'), user_id: await userIdByEmail(server, 'mia.member@example.test') };
     for (const headers of [{}, { origin: 'null' }, { origin: 'https://evil.example' }, { origin, 'sec-fetch-site': 'cross-site' }, { origin, 'sec-fetch-site': 'same-site' }] as Array<Record<string, string>>) {
