@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { CONSENT_POLICIES, type ConsentPolicy } from '../shared/settings';
 import { defaultDataDir } from './paths';
 import { KEYCHAIN_MODES, type KeychainMode } from './secrets/master-key-selection';
+import { parsePublicUrl } from './server/host-policy';
 import { StartupError } from './server/server';
 
 export const USAGE = `Usage: npm run serve -- [options]
@@ -19,6 +20,13 @@ Options:
                     reachable, else a 0600 file in the data folder; the default),
                     on (keychain or fail) or off (file only)
                     (default: $OAUTH_CONSOLE_KEYCHAIN, else auto)
+  --public-url URL  the URL clients use when the server sits behind a reverse proxy
+                    or in a container: it becomes the issuer and its host the only
+                    one accepted (default: $OAUTH_CONSOLE_PUBLIC_URL; https, or
+                    http for a loopback host)
+  --allow-http-public-url
+                    accept a plain-http --public-url for a host that is not loopback
+  --no-rate-limit   turn the rate limits off for this run
   -h, --help        show this help`;
 
 export interface CliOptions {
@@ -28,6 +36,10 @@ export interface CliOptions {
   consentPolicy?: ConsentPolicy;
   /** Unset means `auto`. */
   keychain?: KeychainMode;
+  publicUrl?: string;
+  allowHttpPublicUrl?: boolean;
+  /** `false` with `--no-rate-limit`. */
+  rateLimits?: boolean;
 }
 
 /** Parses and validates the flags; throws a one-line message on bad input. */
@@ -42,6 +54,9 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'data-dir': { type: 'string' },
         consent: { type: 'string' },
         keychain: { type: 'string' },
+        'public-url': { type: 'string' },
+        'allow-http-public-url': { type: 'boolean' },
+        'no-rate-limit': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -63,6 +78,15 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (keychain !== undefined && !(KEYCHAIN_MODES as readonly string[]).includes(keychain)) {
     throw new StartupError(`--keychain must be one of ${KEYCHAIN_MODES.join(', ')}, not "${keychain}"`);
   }
+  const publicUrl = values['public-url'] ?? (env.OAUTH_CONSOLE_PUBLIC_URL || undefined);
+  const allowHttpPublicUrl = values['allow-http-public-url'] === true;
+  if (publicUrl !== undefined) {
+    try {
+      parsePublicUrl(publicUrl, allowHttpPublicUrl);
+    } catch (err) {
+      throw new StartupError((err as Error).message);
+    }
+  }
   const dataDir = values['data-dir'];
   if (dataDir !== undefined && dataDir.trim() === '') throw new StartupError('--data-dir must not be empty');
   return {
@@ -71,5 +95,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     dataDir: resolve(dataDir ?? defaultDataDir(env)),
     ...(consent ? { consentPolicy: consent as ConsentPolicy } : {}),
     ...(keychain ? { keychain: keychain as KeychainMode } : {}),
+    ...(publicUrl !== undefined ? { publicUrl, allowHttpPublicUrl } : {}),
+    ...(values['no-rate-limit'] ? { rateLimits: false } : {}),
   };
 }

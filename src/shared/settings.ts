@@ -7,6 +7,8 @@ export const REGISTRATION_POLICIES = ['open', 'initial-access-token', 'off'] as 
 export type RegistrationPolicy = (typeof REGISTRATION_POLICIES)[number];
 
 const seconds = (max: number) => z.number().int().min(1).max(max);
+/** A budget per minute and per key; 0 turns that limit off. */
+const perMinute = z.number().int().min(0).max(1_000_000);
 
 /** Server settings, stored as data and applied to the engine without a restart. */
 export const serverSettingsSchema = z.object({
@@ -24,9 +26,25 @@ export const serverSettingsSchema = z.object({
   sessionTtl: seconds(365 * 86400),
   consentPolicy: z.enum(CONSENT_POLICIES),
   registrationPolicy: z.enum(REGISTRATION_POLICIES),
+  /** Master switch of the rate limits below (`--no-rate-limit` turns them off for one run). */
+  rateLimitsEnabled: z.boolean(),
+  /** Token requests per client and address; loopback peers are exempt (local tools, the benchmark). */
+  tokenRequestsPerMinute: perMinute,
+  /** Failed token requests (bad secret, code, refresh token) per client and address, loopback included. */
+  tokenFailuresPerMinute: perMinute,
+  /** Dynamic registrations per address; loopback peers are exempt. */
+  registrationsPerMinute: perMinute,
+  /** Sign-in and consent form posts per address; loopback peers are exempt. */
+  signInPostsPerMinute: perMinute,
+  /** Wrong admin tokens per address (the admin service answers loopback only, so per machine). */
+  adminFailuresPerMinute: perMinute,
 });
 
 export type ServerSettings = z.infer<typeof serverSettingsSchema>;
+export type RateLimitSettings = Pick<
+  ServerSettings,
+  'rateLimitsEnabled' | 'tokenRequestsPerMinute' | 'tokenFailuresPerMinute' | 'registrationsPerMinute' | 'signInPostsPerMinute' | 'adminFailuresPerMinute'
+>;
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   authorizationCodeTtl: 300,
@@ -37,4 +55,10 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   sessionTtl: 14 * 86400,
   consentPolicy: 'prompt',
   registrationPolicy: 'open',
+  rateLimitsEnabled: true,
+  tokenRequestsPerMinute: 600,
+  tokenFailuresPerMinute: 60,
+  registrationsPerMinute: 60,
+  signInPostsPerMinute: 120,
+  adminFailuresPerMinute: 20,
 };

@@ -167,7 +167,15 @@ describe('the management REST API (POST /api/v1/oauth/applications and companion
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ error: 'insufficient_scope', scope: 'admin:organization' });
     expect(denied.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
-    expect((await call('GET', '/api/v1/oauth/applications', member)).status).toBe(200);
+    const memberRead = await call('GET', '/api/v1/oauth/applications', member);
+    expect(memberRead.status).toBe(403);
+    expect(memberRead.body).toEqual({ error: 'forbidden', error_description: expect.stringMatching(/Only OWNER and ADMIN members can see.*MEMBER/) });
+    const someApp = (await admin.apps.list({ workspaceId, limit: 1 })).items[0]!.id;
+    expect((await call('GET', `/api/v1/oauth/applications/${someApp}`, member)).status).toBe(403);
+    const ownerReader = await userToken('olivia.owner@example.test', 'openid read:organization');
+    const ownerRead = await call('GET', `/api/v1/oauth/applications/${tool.id}`, ownerReader);
+    expect(ownerRead.status).toBe(200);
+    expect(ownerRead.body.secretHint).toBe(tool.secret.slice(-4));
 
     const adamId = await userIdByEmail(server, 'adam.admin@example.test');
     const adam = await userToken('adam.admin@example.test', 'openid admin:organization');

@@ -5,6 +5,10 @@ import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity'
 import type { AdminErrorBody, AdminErrorCode } from '../../shared/contract/errors';
 import { ADMIN_CHANGES_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-transport';
 import { adminContract, PROCEDURE_NAMES } from '../../shared/contract/procedures';
+import { isLoopbackAddress } from '../server/host-policy';
+import { tooLargeBody } from '../server/body-limit';
+import { tooManyRequests } from '../server/rate-limits';
+import { securityHeaders } from '../server/security-headers';
 import type { RunningServer } from '../server/server';
 import { eventsAfter, latestEventId } from './activity';
 import { adminTokenMatches } from './admin-token';
@@ -30,18 +34,13 @@ const STATUS: Record<AdminErrorCode, number> = {
   internal: 500,
 };
 
+/** Largest admin call input, bytes. */
+const ADMIN_BODY_LIMIT = 1024 * 1024;
+
 /** Most events sent when a follower resumes from an old id; it reloads its lists beyond that. */
 const BACKLOG_LIMIT = 1000;
 
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
-}
-
-/** The Host values a loopback request to this server can carry: anything else is DNS rebinding. */
-export function allowedHosts(server: Pick<RunningServer, 'issuer' | 'port'>): Set<string> {
-  return new Set([new URL(server.issuer).host, `127.0.0.1:${server.port}`, `localhost:${server.port}`, `[::1]:${server.port}`].map((h) => h.toLowerCase()));
-}
+export { isLoopbackAddress };
 
 function fail(ctx: Context, error: AdminErrorBody, challenge = false): void {
   ctx.status = STATUS[error.code];
@@ -53,39 +52,52 @@ function fail(ctx: Context, error: AdminErrorBody, challenge = false): void {
  * The admin service over HTTP, for the headless web console and scripts:
  * `POST /admin/rpc/<procedure>` with a JSON input, `GET /admin/changes` for
  * live changes (server-sent events), `GET /admin/procedures` for the list.
- * Loopback peers only; Host and Origin must name this server (DNS
- * rebinding); the admin token travels in `Authorization: Bearer` and is
- * compared in constant time; no cookies are read or set, and no CORS
- * headers are sent, so other sites can neither call nor read it.
+ * Loopback peers only; the Host rule in front of every route pins the
+ * issuer's host (DNS rebinding), and any Origin must be the issuer's; the
+ * admin token travels in `Authorization: Bearer` and is compared in
+ * constant time, and wrong tokens are rate-limited per address; no cookies
+ * are read or set, and no CORS headers are sent, so other sites can neither
+ * call nor read it.
  */
 export function createAdminHttpApp(options: AdminHttpOptions): Koa {
   const { server } = options;
   const log = options.log ?? (() => undefined);
   const dispatch = createAdminDispatcher(createAdminHandlers(server), server.activity, log);
-  const hosts = allowedHosts(server);
-  const origins = new Set([...hosts].map((h) => `http://${h}`));
+  const issuerOrigin = new URL(server.issuer).origin;
   const app = new Koa();
   app.silent = true;
 
+  app.use(securityHeaders());
   app.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    if (!isLoopbackAddress(ctx.req.socket.remoteAddress)) return fail(ctx, { code: 'forbidden', message: 'The admin service answers loopback clients only' });
-    if (!hosts.has((ctx.get('host') || '').toLowerCase())) return fail(ctx, { code: 'forbidden', message: 'The Host header does not name this server' });
+    const peer = ctx.req.socket.remoteAddress;
+    if (!isLoopbackAddress(peer)) return fail(ctx, { code: 'forbidden', message: 'The admin service answers loopback clients only' });
     const origin = ctx.get('origin');
-    if (origin && !origins.has(origin.toLowerCase())) return fail(ctx, { code: 'forbidden', message: 'Cross-origin calls to the admin service are refused' });
+    if (origin && origin.toLowerCase() !== issuerOrigin) return fail(ctx, { code: 'forbidden', message: 'Cross-origin calls to the admin service are refused' });
     if (ctx.get('sec-fetch-site') === 'cross-site') return fail(ctx, { code: 'forbidden', message: 'Cross-site calls to the admin service are refused' });
+    const spent = await server.rateLimits.spent('adminFailures', peer!, true);
+    if (spent) {
+      fail(ctx, { code: 'unavailable', message: `Too many wrong admin tokens; retry after ${spent.retryAfter} s` });
+      ctx.status = 429;
+      ctx.set(tooManyRequests(spent).headers);
+      return;
+    }
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
     if (!adminTokenMatches(match?.[1], server.adminToken)) {
+      await server.rateLimits.fail('adminFailures', peer!, true);
       return fail(ctx, { code: 'unauthorized', message: 'The admin token is missing or wrong (Authorization: Bearer <token>, printed at start)' }, true);
     }
     try {
       await next();
     } catch (raw) {
       const err = raw as { status?: number; message?: string };
-      if (err.status === 400 || err.status === 413 || err.status === 415) {
-        return fail(ctx, { code: 'invalid_input', message: err.status === 413 ? 'The input is too large' : 'The body is not valid JSON', fields: [{ field: '', message: 'not valid JSON' }] });
+      if (err.status === 413) {
+        fail(ctx, { code: 'invalid_input', message: tooLargeBody(ADMIN_BODY_LIMIT).error_description });
+        ctx.status = 413;
+        return;
+      }
+      if (err.status === 400 || err.status === 415) {
+        return fail(ctx, { code: 'invalid_input', message: 'The body is not valid JSON', fields: [{ field: '', message: 'not valid JSON' }] });
       }
       log(`admin http: ${err.message ?? 'unknown error'}`);
       return fail(ctx, { code: 'internal', message: 'An internal error occurred; the activity log has the details.' });
@@ -97,7 +109,7 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
     if (!ctx.is('application/json')) return fail(ctx, { code: 'invalid_input', message: 'Send the input as application/json' });
     await next();
   });
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: ADMIN_BODY_LIMIT, encoding: 'utf-8' }));
 
   app.use(async (ctx) => {
     if (ctx.path.startsWith(ADMIN_RPC_PATH)) {
@@ -150,7 +162,6 @@ async function streamChanges(ctx: Context, server: RunningServer, heartbeatMs: n
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
     Connection: 'keep-alive',
   });
   res.write('retry: 2000\n\n');

@@ -1,5 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { PkcePolicy } from '../../shared/contract/apps';
+import { isLoopbackHost } from '../../shared/redirect-uris';
 import { parseScope } from '../../shared/scopes';
 import type { ActorMode } from '../../shared/scopes';
 import type { Db } from '../store/database';
@@ -37,11 +38,25 @@ const COLUMN_FIELDS = new Set([
   'registration_client_uri',
 ]);
 
+/**
+ * Native (RFC 8252) or web. An app is native when it uses a private-use
+ * scheme, or when it is public and every redirect URI is a loopback http
+ * URI (a CLI or desktop app); dynamically registered clients say so
+ * themselves (`application_type`, kept in their metadata).
+ */
+function applicationType(app: AppRecord): 'native' | 'web' {
+  if (app.redirectUris.some((uri) => !/^https?:/i.test(uri))) return 'native';
+  const loopback = (uri: string) => {
+    const url = URL.parse(uri);
+    return url?.protocol === 'http:' && isLoopbackHost(url.hostname);
+  };
+  return app.clientType === 'public' && app.redirectUris.length > 0 && app.redirectUris.every(loopback) ? 'native' : 'web';
+}
+
 /** Turns an app row into the client metadata the engine reads. */
 export function clientMetadata(app: AppRecord, secretHash: string | null): AdapterPayload {
-  const nonWeb = app.redirectUris.some((uri) => !/^https?:/i.test(uri));
   return {
-    application_type: nonWeb ? 'native' : 'web',
+    application_type: applicationType(app),
     ...app.metadata,
     client_id: app.id,
     ...(app.clientType === 'confidential' && secretHash ? { client_secret: secretHash } : {}),

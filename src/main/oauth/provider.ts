@@ -13,6 +13,8 @@ import { getRawSetting } from '../store/settings-store';
 import type { SettingsStore } from '../store/settings-store';
 import { createFindAccount } from './accounts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages';
+import { corsAllowed } from './cors';
+import { installLoopbackRedirects } from './loopback-redirects';
 import { ClientAdapter } from './client-adapter';
 import type { ClientCache } from './client-cache';
 import { ManagedPkce } from './managed-pkce';
@@ -21,6 +23,8 @@ import { recordEngineEvents } from './engine-events';
 import { installRegistrationGate } from './registration-gate';
 import { installSerializedRequests } from './serialized-requests';
 import { ROUTES } from './routes';
+import { errorPage, logoutDonePage, logoutPage } from '../server/html';
+import { allowFormTarget, securityHeaders } from '../server/security-headers';
 
 
 /**
@@ -97,7 +101,16 @@ export function createEngine(options: EngineOptions): Provider {
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The engine's default pages load web fonts from the internet; ours load nothing remote.
+        logoutSource: async (ctx, form) => {
+          ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.body = logoutDonePage(ctx.oidc.client?.clientName);
+        },
+      },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
       registration: {
@@ -128,7 +141,7 @@ export function createEngine(options: EngineOptions): Provider {
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     expiresWithSession: async () => false,
     allowOmittingSingleRegisteredRedirectUri: true,
-    clientBasedCORS: () => true,
+    clientBasedCORS: corsAllowed,
     extraParams: {
       actor(ctx: KoaContextWithOIDC, value: string | undefined, client: { metadata(): Record<string, unknown> }) {
         if (value === undefined) return;
@@ -181,9 +194,11 @@ export function createEngine(options: EngineOptions): Provider {
   };
 
   const provider = new Provider(options.issuer, configuration);
+  installPageHeaders(provider);
   installSerializedRequests(provider, db);
   provider.use(managedPkce.persist);
   installHashedSecrets(provider);
+  installLoopbackRedirects(provider);
   installTokenPrefixes(provider);
   installRegistrationGate(provider, settings);
   recordEngineEvents(provider, options.activity);
@@ -205,6 +220,26 @@ function pkcePolicyMetadata(registering: boolean, value: unknown, metadata: Reco
   if (value === 'managed') throw new errors.InvalidClientMetadata('pkce_policy "managed" is chosen by an admin in the console or the management API, not at registration');
   if (isPublic && value !== undefined && value !== 'required') throw new errors.InvalidClientMetadata('public clients (token_endpoint_auth_method "none") must use pkce_policy "required"');
   if (value === undefined) metadata.pkce_policy = defaultPkcePolicy(isPublic ? 'public' : 'confidential');
+}
+
+/**
+ * The engine's answers get the same security headers as our pages. Its HTML
+ * pages that lead on to an app (the form_post page, the sign-out question)
+ * may send their form towards the app's registered redirect URI.
+ */
+function installPageHeaders(provider: Provider): void {
+  const headers = securityHeaders();
+  provider.use((ctx, next) =>
+    headers(ctx, async () => {
+      await next();
+      if (!ctx.response.is('html')) return;
+      const { client, params } = (ctx as KoaContextWithOIDC).oidc ?? {};
+      const redirect = params?.redirect_uri;
+      const logout = params?.post_logout_redirect_uri;
+      if (client && typeof redirect === 'string' && client.redirectUriAllowed(redirect)) allowFormTarget(ctx.res, redirect);
+      if (client && typeof logout === 'string' && client.postLogoutRedirectUriAllowed(logout)) allowFormTarget(ctx.res, logout);
+    }),
+  );
 }
 
 /** The stored client_secret is a hash: compare the presented one against it in constant time. */
@@ -231,15 +266,4 @@ function installTokenPrefixes(provider: Provider): void {
       return `${prefix}${original.call(this)}`;
     };
   }
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** The engine's HTML error page: the RFC error code and description, nothing internal. */
-export function errorPage(error: string, description?: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Authorization error</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;background:#f6f7f9;color:#1c2230;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border:1px solid #dde1e8;border-radius:12px;padding:28px 32px;max-width:520px}h1{font-size:20px;margin:0 0 8px}code{background:#f0f2f5;padding:2px 6px;border-radius:4px}</style></head>
-<body><main><h1>This request cannot continue</h1><p><code>${escapeHtml(error)}</code></p>${description ? `<p>${escapeHtml(description)}</p>` : ''}<p>Return to the application and try again.</p></main></body></html>`;
 }

@@ -8,26 +8,6 @@ import type { ConsoleBuilder } from './console-build';
 /** Where the web console lives on the server. */
 export const CONSOLE_PATH = '/console';
 
-/**
- * The console's Content-Security-Policy over HTTP: everything from this
- * origin only (the admin API is same-origin), no inline script, no frames,
- * no forms. Inline styles are allowed because Mantine sets CSS variables at
- * run time; https images are the app logos the consent preview shows.
- */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -52,14 +32,9 @@ export function defaultConsoleDirs(env: NodeJS.ProcessEnv = process.env): string
   return [...fromEnv, resolve(here, '../renderer'), resolve(process.cwd(), 'out/renderer')];
 }
 
+/** Security headers (the console's CSP included) come from the one configuration in security-headers.ts, set before this runs. */
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string, head = false): void {
-  res.writeHead(status, {
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    ...headers,
-  });
+  res.writeHead(status, headers);
   res.end(head ? undefined : body);
 }
 
@@ -91,7 +66,8 @@ export interface ConsoleAssetsOptions {
 /**
  * Serves the web console's static files under `/console/`: hashed assets
  * cached for good, `index.html` (never cached) for the console itself and
- * for any other extension-less path. Every answer carries the strict CSP.
+ * for any other extension-less path. server.ts wraps it in the one
+ * security-header configuration, with the console's strict CSP.
  * The admin token is not involved: it travels in the URL fragment, which
  * browsers never send. With a builder, a page request first makes sure the
  * build is there and current; while it builds, the page says so and reloads
@@ -105,17 +81,16 @@ export function createConsoleAssets(options: ConsoleAssetsOptions = {}): (req: I
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const head = req.method === 'HEAD';
-    const base = { 'Content-Security-Policy': CONSOLE_CSP };
-    if (req.method !== 'GET' && !head) return send(res, 405, { ...base, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }, 'Method not allowed');
+    if (req.method !== 'GET' && !head) return send(res, 405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }, 'Method not allowed');
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     // `/console` → `/console/`, so relative asset URLs resolve; browsers keep the `#token=…` fragment.
-    if (url.pathname === CONSOLE_PATH) return send(res, 308, { ...base, Location: `${CONSOLE_PATH}/${url.search}` });
+    if (url.pathname === CONSOLE_PATH) return send(res, 308, { Location: `${CONSOLE_PATH}/${url.search}` });
     if (url.pathname === RELOAD_SCRIPT_PATH) {
-      return send(res, 200, { ...base, 'Content-Type': TYPES['.js']!, 'Cache-Control': 'no-cache' }, RELOAD_SCRIPT, head);
+      return send(res, 200, { 'Content-Type': TYPES['.js']!, 'Cache-Control': 'no-cache' }, RELOAD_SCRIPT, head);
     }
     if (options.build && !extname(url.pathname)) {
       const build = await options.build.ensure();
-      const page = { ...base, 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' };
+      const page = { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' };
       if (build.state === 'building') {
         return send(res, 503, { ...page, 'Retry-After': '2' }, statusPage('Building the web console…', 'This takes a few seconds on first use, or after its sources change. The page reloads itself when it is ready.', true), head);
       }
@@ -125,21 +100,21 @@ export function createConsoleAssets(options: ConsoleAssetsOptions = {}): (req: I
     }
     const root = rootDir();
     if (!root) {
-      return send(res, 503, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'The web console is not built: run `npm run build`, then reload.', head);
+      return send(res, 503, { 'Content-Type': 'text/plain; charset=utf-8' }, 'The web console is not built: run `npm run build`, then reload.', head);
     }
     let relative: string;
     try {
       relative = decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length + 1));
     } catch {
-      return send(res, 400, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad path', head);
+      return send(res, 400, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad path', head);
     }
     const file = resolve(root, relative || 'index.html');
-    if (file !== root && !file.startsWith(root + sep)) return send(res, 404, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found', head);
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found', head);
     const isFile = await stat(file).then(
       (s) => s.isFile(),
       () => false,
     );
-    if (!isFile && extname(file)) return send(res, 404, { ...base, 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found', head);
+    if (!isFile && extname(file)) return send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found', head);
     const target = isFile ? file : join(root, 'index.html');
     const body = await readFile(target);
     const isIndex = target.endsWith(`${sep}index.html`);
@@ -147,7 +122,6 @@ export function createConsoleAssets(options: ConsoleAssetsOptions = {}): (req: I
       res,
       200,
       {
-        ...base,
         'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
         'Content-Length': String(body.length),
         'Cache-Control': isIndex ? 'no-store' : relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',

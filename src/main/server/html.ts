@@ -1,14 +1,6 @@
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 
-/**
- * Security headers for the server-rendered pages: nothing but inline styles
- * and images may load, and the page may not be framed (clickjacking).
- * `form-action` is left out on purpose: browsers apply it to the redirect
- * chain after a form post, which ends at the app's own redirect URI.
- */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; frame-ancestors 'none'; base-uri 'none'";
-
 export function renderPage(title: string, element: ReactElement): string {
   const body = renderToStaticMarkup(element);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title><style>body{margin:0}</style></head><body>${body}</body></html>`;
@@ -16,4 +8,36 @@ export function renderPage(title: string, element: ReactElement): string {
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The look shared by the server's small pages (errors, sign-out): system fonts, nothing remote. */
+const SIMPLE_STYLE =
+  'body{font:15px/1.5 system-ui,sans-serif;background:#f6f7f9;color:#1c2230;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border:1px solid #dde1e8;border-radius:12px;padding:28px 32px;max-width:520px}h1{font-size:20px;margin:0 0 8px}code{background:#f0f2f5;padding:2px 6px;border-radius:4px}button{font:inherit;padding:8px 16px;margin:8px 8px 0 0;border-radius:8px;border:1px solid #c5cbd6;background:#fff;cursor:pointer}button.primary{background:#2f5bea;border-color:#2f5bea;color:#fff}';
+
+function simplePage(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${SIMPLE_STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
+/** The HTML error page (the engine's and ours): the RFC error code and description, nothing internal. */
+export function errorPage(error: string, description?: string): string {
+  return simplePage(
+    'Authorization error',
+    `<h1>This request cannot continue</h1><p><code>${escapeHtml(error)}</code></p>${description ? `<p>${escapeHtml(description)}</p>` : ''}<p>Return to the application and try again.</p>`,
+  );
+}
+
+/**
+ * The sign-out question (RP-initiated logout). `form` is the engine's own
+ * hidden form (its action and XSRF field); the buttons submit it.
+ */
+export function logoutPage(form: string, appName: string | undefined): string {
+  return simplePage(
+    'Sign out',
+    `<h1>Sign out${appName ? ` of ${escapeHtml(appName)}` : ''}?</h1><p>You are signed in to this authorization server. Signing out ends that session.</p>${form}<button class="primary" autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button><button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+  );
+}
+
+/** Shown after a sign-out that has no registered `post_logout_redirect_uri` to return to. */
+export function logoutDonePage(appName: string | undefined): string {
+  return simplePage('Signed out', `<h1>Signed out</h1><p>Your sign-out${appName ? ` from ${escapeHtml(appName)}` : ''} was successful. You can close this window.</p>`);
 }

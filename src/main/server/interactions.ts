@@ -14,7 +14,10 @@ import type { ActivityLog } from '../store/events-store';
 import { grantContext, setGrantContext } from '../store/grants-store';
 import { findUser, findUserByHint, listUsers, userMemberships, workspaceOwner, type MembershipRecord } from '../store/identity-store';
 import type { SettingsStore } from '../store/settings-store';
-import { PAGE_CSP, renderPage } from './html';
+import { renderPage } from './html';
+import { isLoopbackAddress } from './host-policy';
+import { tooManyRequests, type RateLimits } from './rate-limits';
+import { allowFormTarget } from './security-headers';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -23,6 +26,7 @@ export interface InteractionDeps {
   activity: ActivityLog;
   issuer: string;
   csrfKey: Buffer;
+  rateLimits: RateLimits;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -57,11 +61,31 @@ function actorFor(details: Details, app: AppRecord): ActorMode {
 export function createInteractionRouter(deps: InteractionDeps): Router {
   const { provider, db, settings, activity } = deps;
   const router = new Router({ prefix: '/interaction' });
+
+  router.use(async (ctx, next) => {
+    if (ctx.method !== 'POST') return next();
+    const address = ctx.req.socket.remoteAddress ?? 'unknown';
+    const verdict = await deps.rateLimits.consume('signInPosts', address, isLoopbackAddress(address));
+    if (verdict) {
+      ctx.set(tooManyRequests(verdict).headers);
+      ctx.throw(429, `Too many sign-in attempts from this address; try again in ${verdict.retryAfter} s.`);
+    }
+    await next();
+  });
+  const issuerOrigin = new URL(deps.issuer).origin;
   const csrfFor = (uid: string) => createHmac('sha256', deps.csrfKey).update(uid).digest('base64url');
 
+  /**
+   * A form post must come from our own page: its Origin must be the issuer's
+   * (a missing or `null` Origin is refused like a foreign one; the pages'
+   * `Referrer-Policy: same-origin` makes browsers send it), a browser's
+   * `Sec-Fetch-Site`, when sent, must say `same-origin`, and the CSRF field
+   * must match the interaction.
+   */
   const checkForm = (ctx: Context, uid: string): boolean => {
-    const origin = ctx.get('origin');
-    if (origin && origin !== 'null' && origin !== new URL(deps.issuer).origin) return false;
+    if (ctx.get('origin') !== issuerOrigin) return false;
+    const site = ctx.get('sec-fetch-site');
+    if (site && site !== 'same-origin') return false;
     const body = formBody(ctx);
     const sent = typeof body.csrf === 'string' ? Buffer.from(body.csrf) : Buffer.alloc(0);
     const expected = Buffer.from(csrfFor(uid));
@@ -84,11 +108,11 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     await finish(ctx, { error: 'access_denied', error_description: reason }, false);
   };
 
-  const page = (ctx: Context, html: string) => {
-    ctx.set('Content-Security-Policy', PAGE_CSP);
-    ctx.set('X-Frame-Options', 'DENY');
+  /** Sends a page; its forms may lead on to the app's redirect URI (the engine checked it), nowhere else. */
+  const page = (ctx: Context, details: Details, app: AppRecord, html: string) => {
+    const redirect = details.params.redirect_uri;
+    allowFormTarget(ctx.res, typeof redirect === 'string' ? redirect : app.redirectUris[0]);
     ctx.set('Cache-Control', 'no-store');
-    ctx.set('Referrer-Policy', 'no-referrer');
     ctx.type = 'html';
     ctx.body = html;
   };
@@ -161,6 +185,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       );
       return page(
         ctx,
+        details,
+        app,
         renderPage(
           `Sign in · ${app.name}`,
           createElement(SignInScreen, {
@@ -187,7 +213,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       return approve(ctx, details, app, membership, 'auto-approve');
     }
     const model = await consentModel(details, app, user, memberships);
-    return page(ctx, renderPage(`Authorize ${app.name}`, createElement(ConsentScreen, { model: { ...model, action: `/interaction/${uid}/confirm`, csrf: csrfFor(uid) } })));
+    return page(ctx, details, app, renderPage(`Authorize ${app.name}`, createElement(ConsentScreen, { model: { ...model, action: `/interaction/${uid}/confirm`, csrf: csrfFor(uid) } })));
   });
 
   router.post('/:uid/login', async (ctx) => {

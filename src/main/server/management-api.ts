@@ -58,9 +58,11 @@ function parse<S extends z.ZodType>(schema: S, ctx: Context): z.output<S> {
  * `Authorization: Bearer` with a workspace API key (`oc_key_…`, looked up
  * by hash; it acts as an admin of its workspace) or an OAuth access token
  * carrying `admin:organization` for a user who is OWNER or ADMIN of the
- * token's workspace. Reads also accept `read:organization`; `admin:all`
- * stands for either while its granter is an OWNER. Everything
- * happens in the caller's workspace; other workspaces' apps are 404.
+ * token's workspace. Reads also accept `read:organization`, still from an
+ * OWNER or ADMIN (a MEMBER sees no apps), or from the app's own bot token,
+ * which reads and never writes; `admin:all` stands for either while its
+ * granter is an OWNER. Everything happens in the caller's workspace; other
+ * workspaces' apps are 404.
  */
 export function createManagementApi(deps: ManagementApiDeps): Router {
   const { provider, db, activity } = deps;
@@ -89,7 +91,11 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
     }
     const role = await membershipRole(db, principal.workspaceId, principal.accountId);
     if (!role) throw new ForbiddenError('The user is not a member of the workspace of this token');
-    if (need === 'write' && role !== 'OWNER' && role !== 'ADMIN') throw new ForbiddenError(`Only OWNER and ADMIN members can create or change OAuth applications; this user is ${role}`);
+    // Seed 001: only OWNERS and ADMINS manage apps. An app's settings (redirect URIs, grants, the secret's
+    // last characters) are management data, so a MEMBER's token neither changes nor reads them.
+    if (role !== 'OWNER' && role !== 'ADMIN') {
+      throw new ForbiddenError(`Only OWNER and ADMIN members can ${need === 'write' ? 'create or change' : 'see'} OAuth applications; this user is ${role}`);
+    }
     return { workspaceId: principal.workspaceId, actor };
   };
 

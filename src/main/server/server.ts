@@ -12,7 +12,8 @@ import { createAdminHttpApp } from '../admin/http';
 import { mintAdminToken } from '../admin/admin-token';
 import { rotateSigningKeyRows } from '../oauth/key-rotation';
 import { ClientCache } from '../oauth/client-cache';
-import { createEngine, errorPage } from '../oauth/provider';
+import { installEngineLimits } from '../oauth/engine-limits';
+import { createEngine } from '../oauth/provider';
 import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
@@ -22,10 +23,15 @@ import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
 import { startSweeper } from '../store/sweeper';
+import { OWN_BODY_LIMIT, tooLargeBody } from './body-limit';
 import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
+import { enforceHost, hostPolicy, parsePublicUrl, type HostPolicy } from './host-policy';
+import { errorPage } from './html';
 import { createInteractionRouter } from './interactions';
 import { createManagementApi } from './management-api';
+import { RateLimits } from './rate-limits';
 import { createResourceApi } from './resource-api';
+import { CONSOLE_DIRECTIVES, securityHeaders } from './security-headers';
 
 export interface ServerOptions {
   dataDir: string;
@@ -35,6 +41,16 @@ export interface ServerOptions {
   /** Overrides the stored global consent policy at start (e.g. `auto-approve` in CI). */
   consentPolicy?: ConsentPolicy;
   masterKeyStore?: MasterKeyStore;
+  /**
+   * The URL clients use when the server sits behind a reverse proxy or in a
+   * container (`--public-url`): it becomes the issuer, and its host the only
+   * one accepted. https, or plain http for loopback hosts unless
+   * `allowHttpPublicUrl`.
+   */
+  publicUrl?: string;
+  allowHttpPublicUrl?: boolean;
+  /** `false` turns every rate limit off for this run (`--no-rate-limit`), whatever the settings say. */
+  rateLimits?: boolean;
   /** Where operational lines go; never receives secrets. */
   log?: (line: string) => void;
   /** Where the web console comes from; `npm run serve` passes a builder. */
@@ -63,6 +79,9 @@ export interface RunningServer {
   rotateSigningKeys(): Promise<string[]>;
   /** Where the master key lives; `level: 'warning'` when it sits in a file (the console shows it). */
   masterKey: MasterKeyStatus;
+  /** The `Host` rule of every route. */
+  hosts: HostPolicy;
+  rateLimits: RateLimits;
   close(): Promise<void>;
 }
 
@@ -119,6 +138,12 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /** Starts the authorization server: store, engine, interactions and APIs on one HTTP listener. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
+  let publicIssuer: string | undefined;
+  try {
+    publicIssuer = options.publicUrl === undefined ? undefined : parsePublicUrl(options.publicUrl, options.allowHttpPublicUrl);
+  } catch (err) {
+    throw new StartupError((err as Error).message);
+  }
   await prepareDataDir(options.dataDir);
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   let db: Db;
@@ -158,12 +183,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           http.closeAllConnections();
         }),
     );
-    const issuer = `http://${urlHost(options.host)}:${port}`;
+    const issuer = publicIssuer ?? `http://${urlHost(options.host)}:${port}`;
+    const behindProxy = publicIssuer !== undefined;
+    const hosts = hostPolicy(issuer, { behindProxy });
+    const rateLimits = new RateLimits(
+      () => (options.rateLimits === false ? { ...settings.current, rateLimitsEnabled: false } : settings.current),
+      activity,
+      !behindProxy,
+    );
     const csrfKey = createHash('sha256').update(`csrf:${cookieKeys[0]}`).digest();
     // The engine reads its keys at construction: key rotation builds a new one and swaps it in.
     const build = (keys: JWK[]) => {
       const provider = createEngine({ issuer, db, settings, activity, signingKeys: keys, cookieKeys, clientCache });
-      return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, clientCache, issuer, log, csrfKey }).callback() };
+      // Behind a proxy the engine reads the scheme and host from X-Forwarded-*, which the Host rule has set to the issuer's.
+      provider.proxy = behindProxy;
+      installEngineLimits(provider, rateLimits);
+      return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, clientCache, issuer, log, csrfKey, rateLimits }).callback() };
     };
     let current = build(signingKeys);
     if (await needsLateIntegrityCheck(databaseFile)) {
@@ -203,15 +238,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return kids;
       },
       masterKey: masterKeyStatusOf(masterKeyStore),
+      hosts,
+      rateLimits,
       async close() {
         await activity.flush();
         for (const step of cleanup) await step().catch(() => undefined);
       },
     };
-    const serveConsole = createConsoleAssets(options.console);
+    const serveConsole = withHeaders(createConsoleAssets(options.console));
     const adminRoutes = createAdminHttpApp({ server: running, log }).callback();
     handler = (req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
+      // /healthz names no host in its answer; containers probe it on whatever address they see.
+      if (path !== '/healthz' && !enforceHost(hosts, req, res)) return;
       if (path === '/console' || path.startsWith('/console/')) return serveConsole(req, res);
       if (path === '/.well-known/oauth-authorization-server') {
         // RFC 8414 metadata is the same document as OIDC discovery for an issuer without a path.
@@ -229,6 +268,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 }
 
+/** The console's static files (plain Node handler) behind the one security-header configuration, with the console's CSP. */
+function withHeaders(serve: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = new Koa();
+  app.use(securityHeaders(CONSOLE_DIRECTIVES));
+  app.use((ctx) => {
+    ctx.respond = false;
+    serve(ctx.req, ctx.res);
+  });
+  return app.callback();
+}
+
 interface HttpAppDeps {
   provider: Provider;
   db: Db;
@@ -238,12 +288,14 @@ interface HttpAppDeps {
   issuer: string;
   log: (line: string) => void;
   csrfKey: Buffer;
+  rateLimits: RateLimits;
 }
 
 /** Our own routes: sign-in and consent pages, the sample API, health. */
 function createHttpApp(deps: HttpAppDeps): Koa {
   const app = new Koa();
   app.silent = true;
+  app.use(securityHeaders());
   app.use(async (ctx, next) => {
     try {
       await next();
@@ -259,9 +311,15 @@ function createHttpApp(deps: HttpAppDeps): Koa {
         deps.log(`error on ${ctx.method} ${ctx.path}: ${err.message ?? 'unknown'}`);
         deps.activity.record({ type: 'server.error', level: 'error', detail: { method: ctx.method, path: ctx.path, message: err.message } });
       }
-      const code = internal ? 'server_error' : (err.error ?? (status === 403 ? 'forbidden' : 'invalid_request'));
-      const description = internal ? 'An internal error occurred; the activity log has the details.' : (err.error_description ?? err.message ?? 'Bad request');
+      const code = internal ? 'server_error' : (err.error ?? (status === 403 ? 'forbidden' : status === 429 ? 'too_many_requests' : 'invalid_request'));
+      const description =
+        status === 413
+          ? tooLargeBody(OWN_BODY_LIMIT).error_description
+          : internal
+            ? 'An internal error occurred; the activity log has the details.'
+            : (err.error_description ?? err.message ?? 'Bad request');
       ctx.status = status;
+      if (status === 413) ctx.set('Connection', 'close');
       if (ctx.path.startsWith('/interaction/')) {
         ctx.type = 'html';
         ctx.body = errorPage(code, description);
@@ -270,7 +328,7 @@ function createHttpApp(deps: HttpAppDeps): Koa {
       }
     }
   });
-  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '100kb', formLimit: '100kb', encoding: 'utf-8' }));
+  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: OWN_BODY_LIMIT, formLimit: OWN_BODY_LIMIT, encoding: 'utf-8' }));
   // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
   // form submitted twice at once is decided once (the second sees the first's result). Writes of the
   // management and sample APIs are units too; their reads stay outside.

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Group, NumberInput, Radio, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, Radio, Select, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { settingsUpdateInput, type Settings } from '../../../../shared/contract';
 import { CONSENT_POLICIES, REGISTRATION_POLICIES, type ConsentPolicy, type RegistrationPolicy } from '../../../../shared/settings';
@@ -24,6 +24,16 @@ const LIFETIMES: Array<{ key: Lifetime; label: string; help: string }> = [
   { key: 'clientCredentialsTtl', label: 'Client-credentials token', help: 'Tokens an app gets for itself' },
   { key: 'idTokenTtl', label: 'ID token', help: 'Seeds: 1 hour' },
   { key: 'sessionTtl', label: 'Sign-in session', help: 'How long the sign-in page remembers a user' },
+];
+
+type RateLimit = 'tokenRequestsPerMinute' | 'tokenFailuresPerMinute' | 'registrationsPerMinute' | 'signInPostsPerMinute' | 'adminFailuresPerMinute';
+
+const RATE_LIMITS: Array<{ key: RateLimit; label: string; help: string }> = [
+  { key: 'tokenRequestsPerMinute', label: 'Token requests', help: 'Per app and address; loopback is exempt' },
+  { key: 'tokenFailuresPerMinute', label: 'Failed token requests', help: 'Per app and address, loopback included' },
+  { key: 'registrationsPerMinute', label: 'Registrations', help: 'Per address; loopback is exempt' },
+  { key: 'signInPostsPerMinute', label: 'Sign-in and consent posts', help: 'Per address; loopback is exempt' },
+  { key: 'adminFailuresPerMinute', label: 'Wrong admin tokens', help: 'Per address, loopback included' },
 ];
 
 const CONSENT_HELP: Record<ConsentPolicy, string> = {
@@ -78,6 +88,33 @@ function SettingsForm({ settings }: { settings: Settings }) {
                 allowNegative={false}
                 thousandSeparator=" "
                 suffix=" s"
+                error={form.errors[key]}
+              />
+            ))}
+          </SimpleGrid>
+        </Card>
+        <Card withBorder padding="lg">
+          <Group justify="space-between" mb="xs">
+            <Title order={3}>Rate limits</Title>
+            <Switch label="Enabled" checked={values.rateLimitsEnabled} onChange={(e) => set('rateLimitsEnabled', e.currentTarget.checked)} />
+          </Group>
+          <Text size="sm" c="dimmed" mb="md">
+            Per minute; 0 turns one limit off. Over a limit the server answers 429 with Retry-After. Behind a proxy (--public-url) loopback is not exempt.
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+            {RATE_LIMITS.map(({ key, label, help }) => (
+              <NumberInput
+                key={key}
+                label={label}
+                description={help}
+                value={values[key]}
+                onChange={(v) => set(key, typeof v === 'number' ? v : Number(v) || 0)}
+                min={0}
+                allowDecimal={false}
+                allowNegative={false}
+                thousandSeparator=" "
+                suffix=" / min"
+                disabled={!values.rateLimitsEnabled}
                 error={form.errors[key]}
               />
             ))}

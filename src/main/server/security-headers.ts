@@ -1,0 +1,96 @@
+import type { ServerResponse } from 'node:http';
+import type { Middleware } from 'koa';
+import helmet from 'koa-helmet';
+
+type Directives = Record<string, string[]>;
+
+/**
+ * The server-rendered pages (sign-in, consent, errors, sign-out, the
+ * engine's own): nothing loads but inline styles and images (app logos), no
+ * script, no plugin, no framing (clickjacking), and forms post to this
+ * origin only. Browsers apply `form-action` to the redirects that follow a
+ * form post too, so a page whose form ends at an app's redirect URI adds that
+ * one origin with {@link allowFormTarget}.
+ */
+export const PAGE_DIRECTIVES: Directives = {
+  'default-src': ["'none'"],
+  'style-src': ["'unsafe-inline'"],
+  'img-src': ['https:', 'http:', 'data:'],
+  // The engine's auto-submitting form_post page adds its one script's hash here.
+  'script-src': ["'none'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'none'"],
+  'object-src': ["'none'"],
+};
+
+/**
+ * The web console (`/console`): scripts, styles, fonts and requests from its
+ * own origin only (the admin API is same-origin), no inline script, no
+ * frames, no forms. Inline styles are allowed because Mantine sets CSS
+ * variables at run time; https images are the app logos the consent preview
+ * shows.
+ */
+export const CONSOLE_DIRECTIVES: Directives = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'https:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'manifest-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'object-src': ["'none'"],
+};
+
+/**
+ * The one security-header configuration (koa-helmet) of every answer the
+ * server gives: our pages and APIs, the engine's routes, the admin transport
+ * and the console, which differ only in their CSP directives. HSTS is left
+ * off: the issuer is usually plain http on loopback, and a proxy in front of
+ * an https `--public-url` sets its own.
+ */
+export function securityHeaders(directives: Directives = PAGE_DIRECTIVES): Middleware {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives },
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    // Not `no-referrer`: with it browsers send `Origin: null` on form posts, and the forms check Origin.
+    // `same-origin` still sends no Referer to any other site (logos, the app's redirect URI).
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: false,
+    xFrameOptions: { action: 'deny' },
+  });
+}
+
+/** The page CSP as a header value, for the few answers written before any middleware runs (a refused Host). */
+export const PAGE_CSP = Object.entries(PAGE_DIRECTIVES)
+  .map(([name, sources]) => [name, ...sources].join(' '))
+  .join('; ');
+
+/** The CSP source that names where a URI leads: its origin, or its scheme for private-use schemes. */
+function sourceOf(uri: string): string | undefined {
+  const url = URL.parse(uri);
+  if (!url) return undefined;
+  const source = url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol;
+  return /^[a-z][a-z0-9+.-]*:(\/\/[a-z0-9.\-[\]:]+)?$/i.test(source) ? source : undefined;
+}
+
+/**
+ * Lets this answer's forms lead to `uri` (an app's registered redirect or
+ * post-logout URI, already checked by the caller) by adding its origin to
+ * `form-action` in the CSP that {@link securityHeaders} set.
+ */
+export function allowFormTarget(res: ServerResponse, uri: string | undefined): void {
+  const source = uri === undefined ? undefined : sourceOf(uri);
+  const header = res.getHeader('content-security-policy');
+  if (!source || typeof header !== 'string') return;
+  const directives = header.split(';').map((d) => d.trim());
+  const at = directives.findIndex((d) => d.split(/\s+/)[0] === 'form-action');
+  if (at === -1 || directives[at]!.split(/\s+/).includes(source)) return;
+  directives[at] = `${directives[at]!.replace(/\s+'none'/, '')} ${source}`;
+  res.setHeader('content-security-policy', directives.filter(Boolean).join('; '));
+}
