@@ -19,6 +19,11 @@ Options:
                     reachable, else a 0600 file in the data folder; the default),
                     on (keychain or fail) or off (file only)
                     (default: $OAUTH_CONSOLE_KEYCHAIN, else auto)
+  --check-database  run SQLite's full integrity check on the data folder's
+                    database, print one verdict line and exit (0: sound, 1: not);
+                    the server does not start
+  --backup FILE     write a consistent copy of the database to FILE (SQLite's
+                    online backup; safe while the server runs) and exit
   -h, --help        show this help`;
 
 export interface CliOptions {
@@ -28,6 +33,9 @@ export interface CliOptions {
   consentPolicy?: ConsentPolicy;
   /** Unset means `auto`. */
   keychain?: KeychainMode;
+  /** What to do instead of serving: check the database, or back it up to `backupFile`. */
+  action?: 'check-database' | 'backup';
+  backupFile?: string;
 }
 
 /** Parses and validates the flags; throws a one-line message on bad input. */
@@ -42,6 +50,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'data-dir': { type: 'string' },
         consent: { type: 'string' },
         keychain: { type: 'string' },
+        'check-database': { type: 'boolean' },
+        backup: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -65,11 +75,16 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const dataDir = values['data-dir'];
   if (dataDir !== undefined && dataDir.trim() === '') throw new StartupError('--data-dir must not be empty');
+  const backup = values.backup;
+  if (backup !== undefined && backup.trim() === '') throw new StartupError('--backup must name the file to write');
+  if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
   return {
     port: Number(portText),
     host,
     dataDir: resolve(dataDir ?? defaultDataDir(env)),
     ...(consent ? { consentPolicy: consent as ConsentPolicy } : {}),
     ...(keychain ? { keychain: keychain as KeychainMode } : {}),
+    ...(values['check-database'] ? { action: 'check-database' as const } : {}),
+    ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(backup) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { parseCliArgs, USAGE } from './cli-args';
+import { backupDatabaseCommand, checkDatabase } from './database-commands';
 import { SelectedMasterKeyStore } from './secrets/master-key-selection';
 import { StartupError, startServer } from './server/server';
 
@@ -8,9 +9,27 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const { keychain, ...options } = parsed;
+  const { keychain, action, backupFile, ...options } = parsed;
+  if (action === 'check-database') {
+    const verdict = await checkDatabase(options.dataDir);
+    (verdict.ok ? console.log : console.error)(verdict.ok ? verdict.line : `oauth-console: ${verdict.line}`);
+    process.exit(verdict.ok ? 0 : 1);
+  }
+  if (action === 'backup' && backupFile) {
+    console.log(await backupDatabaseCommand(options.dataDir, backupFile));
+    return;
+  }
   const masterKeyStore = new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
-  const server = await startServer({ ...options, masterKeyStore, log: (line) => console.log(line) });
+  const server = await startServer({
+    ...options,
+    masterKeyStore,
+    log: (line) => console.log(line),
+    alert: (line) => console.error(line),
+    onFatal: (err) => {
+      console.error(`oauth-console: ${err.message}`);
+      process.exit(1);
+    },
+  });
   console.log(`${server.masterKey.level === 'warning' ? 'warning: ' : ''}master key: ${server.masterKey.message}`);
   console.log(`issuer: ${server.issuer}`);
   console.log(`discovery: ${server.issuer}/.well-known/openid-configuration`);

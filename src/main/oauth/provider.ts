@@ -1,4 +1,4 @@
-import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Adapter, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import { PREFIX } from '../../shared/prefixes';
 import { redirectUriProblem } from '../../shared/redirect-uris';
 import { ACTOR_MODES, SCOPE_NAMES, claimsByScope } from '../../shared/scopes';
@@ -17,6 +17,7 @@ import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
 import { installRegistrationGate } from './registration-gate';
 import { ROUTES } from './routes';
+import { installStorageAnswers, storageAwareAdapters } from './storage-answers';
 
 
 /**
@@ -163,7 +164,9 @@ export function createEngine(options: EngineOptions): Provider {
     },
   };
 
-  const provider = new Provider(options.issuer, configuration);
+  const provider = new Provider(options.issuer, { ...configuration, adapter: storageAwareAdapters(configuration.adapter as (name: string) => Adapter) });
+  // First, so it is the outermost engine middleware and sees what escapes the others.
+  installStorageAnswers(provider);
   installHashedSecrets(provider);
   installTokenPrefixes(provider);
   installRegistrationGate(provider, settings);

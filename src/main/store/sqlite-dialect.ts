@@ -9,18 +9,20 @@ import {
   type Kysely,
   type QueryCompiler,
 } from 'kysely';
-import { SqliteDriver } from './sqlite-driver';
+import { SqliteDriver, type SqliteDriverOptions } from './sqlite-driver';
 
 /** Kysely dialect for a SQLite file opened with the `sqlite3` package. */
 export class Sqlite3Dialect implements Dialect {
   readonly #file: string;
+  readonly #options: SqliteDriverOptions;
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteDriverOptions = {}) {
     this.#file = file;
+    this.#options = options;
   }
 
   createDriver(): Driver {
-    return new SqliteDriver(this.#file);
+    return new SqliteDriver(this.#file, this.#options);
   }
 
   createQueryCompiler(): QueryCompiler {

@@ -10,17 +10,19 @@ import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult }
  */
 export class SqliteDriver implements Driver {
   readonly #file: string;
+  readonly #options: SqliteDriverOptions;
   #db: sqlite3.Database | undefined;
   #connection: SqliteConnection | undefined;
   readonly #mutex = new ConnectionMutex();
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteDriverOptions = {}) {
     this.#file = file;
+    this.#options = options;
   }
 
   async init(): Promise<void> {
-    this.#db = await openDatabase(this.#file);
-    this.#connection = new SqliteConnection(this.#db);
+    this.#db = await openDatabase(this.#file, this.#options.readOnly ?? false);
+    this.#connection = new SqliteConnection(this.#db, this.#options.onError);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -53,9 +55,17 @@ export class SqliteDriver implements Driver {
   }
 }
 
-function openDatabase(file: string): Promise<sqlite3.Database> {
+export interface SqliteDriverOptions {
+  /** Sees every failed statement (the storage-health tracker watches for a full disk). */
+  onError?: (err: Error) => void;
+  /** Opens an existing file for reading only (checks, backups): never creates or writes it. */
+  readOnly?: boolean;
+}
+
+function openDatabase(file: string, readOnly: boolean): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(db)));
+    const mode = readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(db)));
   });
 }
 
@@ -65,10 +75,12 @@ const CACHEABLE_SQL_LENGTH = 4000;
 
 class SqliteConnection implements DatabaseConnection {
   readonly #db: sqlite3.Database;
+  readonly #onError: ((err: Error) => void) | undefined;
   readonly #statements = new Map<string, sqlite3.Statement>();
 
-  constructor(db: sqlite3.Database) {
+  constructor(db: sqlite3.Database, onError?: (err: Error) => void) {
     this.#db = db;
+    this.#onError = onError;
   }
 
   /**
@@ -84,7 +96,11 @@ class SqliteConnection implements DatabaseConnection {
       return cached;
     }
     const statement = await new Promise<sqlite3.Statement>((resolve, reject) => {
-      const prepared: sqlite3.Statement = this.#db.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(prepared)));
+      const prepared: sqlite3.Statement = this.#db.prepare(sql, (err: Error | null) => {
+        if (!err) return resolve(prepared);
+        this.#onError?.(err);
+        reject(err);
+      });
     });
     if (sql.length <= CACHEABLE_SQL_LENGTH) {
       this.#statements.set(sql, statement);
@@ -123,6 +139,7 @@ class SqliteConnection implements DatabaseConnection {
     const settle = (err: Error | null) => {
       // A failed statement may be unusable (a prepare error); an uncached one is done.
       if (err || !cached) this.#forget(sql, statement);
+      if (err) this.#onError?.(err);
     };
     // Statements that return rows go through `all`; the rest through `run`,
     // which reports the changes and the last inserted row id.
