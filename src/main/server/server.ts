@@ -245,7 +245,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // seconds); the full one runs now on a read-only connection of its own, so the server answers
       // meanwhile, and damage stops the server before it writes more to the file.
       void checkFileIntegrity(databaseFile, 'quick_check')
-        .catch((err: NodeJS.ErrnoException) => (err.code === 'SQLITE_CORRUPT' || err.code === 'SQLITE_NOTADB' ? `integrity check failed (${err.message})` : null))
+        .catch((err: NodeJS.ErrnoException) =>
+          err.code === 'SQLITE_CORRUPT' || err.code === 'SQLITE_NOTADB' ? `integrity check failed (the check itself stopped at damage: ${err.message.replace(/^SQLITE_\w+: /, '')})` : null,
+        )
         .then(async (damage) => {
           if (!damage || closing) return;
           const fatal = new StartupError(new StoreDamagedError(databaseFile, damage).message);
