@@ -39,7 +39,13 @@ export class SqliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } catch (err) {
+      // SQLite rolls back by itself after some errors (a full disk, for one); the error that
+      // caused it is the one to report, not this rollback's "no transaction is active".
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
   }
 
   async releaseConnection(): Promise<void> {
