@@ -129,6 +129,21 @@ describe('storage failures at start tell the truth', () => {
     });
   });
 
+  it.skipIf(!mounts.available)('refuses an immutable database file (root: chattr +i) that its mode says is writable', async () => {
+    const dir = await seededDataDir();
+    execFileSync('chattr', ['+i', join(dir, DB)]);
+    try {
+      const run = await serveOnce(['--data-dir', dir]);
+      expect(run.stdout).not.toMatch(/^issuer: /m);
+      expect(run.code).toBe(1);
+      expect(errorLines(run)).toEqual([
+        `oauth-console: cannot open database ${join(dir, DB)}: the file cannot be written (a read-only file system, an immutable file or another user's file): make it writable (chmod u+w), or choose another --data-dir`,
+      ]);
+    } finally {
+      execFileSync('chattr', ['-i', join(dir, DB)]);
+    }
+  });
+
   it.runIf(mounts.mustFail)('can mount a tmpfs in CI', () => {
     throw new Error(`CI=true: ${mounts.reason}`);
   });
