@@ -71,6 +71,24 @@ describe('storage failures at start tell the truth', () => {
     ]);
   });
 
+  it('serves a sound big database past its late integrity check', async () => {
+    const dir = await bigDataDir();
+    let answered = 0;
+    let handled = false;
+    const run = await serve(['--port', '0', '--keychain', 'off', '--data-dir', dir], /^issuer: /, (line, kill) => {
+      if (handled) return;
+      handled = true;
+      const issuer = line.slice('issuer: '.length).trim();
+      void new Promise((r) => setTimeout(r, 3000))
+        .then(() => fetch(`${issuer}/.well-known/openid-configuration`))
+        .then((res) => (answered = res.status))
+        .finally(kill);
+    });
+    expect(answered).toBe(200);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+  }, 60_000);
+
   it('refuses a big database cut short before start, in one line that says how to recover', async () => {
     const dir = await bigDataDir();
     await truncate(join(dir, DB), 40 * 1024 * 1024);
