@@ -85,6 +85,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(consent ? { consentPolicy: consent as ConsentPolicy } : {}),
     ...(keychain ? { keychain: keychain as KeychainMode } : {}),
     ...(values['check-database'] ? { action: 'check-database' as const } : {}),
-    ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(backup) } : {}),
+    // `npm run serve` runs in the project folder; a relative FILE means the user's own folder.
+    ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(env.INIT_CWD ?? process.cwd(), backup) } : {}),
   };
 }

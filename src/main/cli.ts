@@ -3,6 +3,11 @@ import { backupDatabaseCommand, checkDatabase } from './database-commands';
 import { SelectedMasterKeyStore } from './secrets/master-key-selection';
 import { StartupError, startServer } from './server/server';
 
+/** Every message the CLI prints about a failure is one line, whatever the error text held. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
 async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
   if (parsed === 'help') {
@@ -12,7 +17,8 @@ async function main(): Promise<void> {
   const { keychain, action, backupFile, ...options } = parsed;
   if (action === 'check-database') {
     const verdict = await checkDatabase(options.dataDir);
-    (verdict.ok ? console.log : console.error)(verdict.ok ? verdict.line : `oauth-console: ${verdict.line}`);
+    if (verdict.ok) console.log(verdict.line);
+    else console.error(`oauth-console: ${oneLine(verdict.line)}`);
     process.exit(verdict.ok ? 0 : 1);
   }
   if (action === 'backup' && backupFile) {
@@ -24,9 +30,9 @@ async function main(): Promise<void> {
     ...options,
     masterKeyStore,
     log: (line) => console.log(line),
-    alert: (line) => console.error(line),
+    alert: (line) => console.error(oneLine(line)),
     onFatal: (err) => {
-      console.error(`oauth-console: ${err.message}`);
+      console.error(`oauth-console: ${oneLine(err.message)}`);
       process.exit(1);
     },
   });
@@ -55,6 +61,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const message = err instanceof StartupError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
-  console.error(`oauth-console: ${message}`);
+  console.error(`oauth-console: ${oneLine(message)}`);
   process.exit(1);
 });
