@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, copyFile, open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,9 +22,15 @@ async function seededDataDir(): Promise<string> {
   return dir;
 }
 
-/** A seeded database grown past 64 MB with activity rows, the way a busy server's file grows. */
+const bigDirs: string[] = [];
+afterAll(async () => {
+  for (const dir of bigDirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** A seeded database grown past 64 MB with activity rows, the way a busy server's file grows (removed after the tests). */
 async function bigDataDir(): Promise<string> {
   const dir = await makeTempDir();
+  bigDirs.push(dir);
   const db = await openStore(join(dir, DB));
   await seedDemoData(db);
   await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 9000)

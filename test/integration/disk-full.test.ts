@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminClient } from '../../src/shared/contract';
 import { createHttpTransport } from '../../src/shared/contract/http-transport';
 import { DEMO_REDIRECT, demoApp, demoConfig } from '../helpers/flows';
+import { FormAgent, formAction, hiddenValue, radioValues } from '../helpers/form-agent';
 import { mountStatus, mountTmpfs, type Tmpfs } from '../helpers/mounts';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -63,6 +64,12 @@ describe.skipIf(!mounts.available)('a full disk at run time (a small tmpfs mount
     const config = await demoConfig(server);
     const issued = await client.clientCredentialsGrant(config, { scope: 'write:organization' });
     const workspace = (await server.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
+    // A sign-in page opened before the disk fills, submitted after.
+    const agent = new FormAgent();
+    const origin = new URL(server.issuer).origin;
+    const signIn = await agent.follow(client.buildAuthorizationUrl(config, { redirect_uri: DEMO_REDIRECT, scope: 'openid', state: 's0' }).toString(), origin);
+    const signInHtml = await signIn.res!.text();
+    const signInAction = new URL(formAction(signInHtml), signIn.url).toString();
     // Every write from here needs fresh space: the write-ahead log starts empty.
     await sql`pragma wal_checkpoint(truncate)`.execute(server.db);
     await fillDisk(filler());
@@ -83,6 +90,15 @@ describe.skipIf(!mounts.available)('a full disk at run time (a small tmpfs mount
     expect(`${location.origin}${location.pathname}`).toBe(DEMO_REDIRECT);
     expect(location.searchParams.get('error')).toBe('temporarily_unavailable');
     expect(location.searchParams.get('state')).toBe('s1');
+    // Our sign-in page: the same error, as a page.
+    const page = await agent.request(signInAction, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      body: new URLSearchParams({ csrf: hiddenValue(signInHtml, 'csrf'), user_id: radioValues(signInHtml, 'user_id')[0]! }).toString(),
+    });
+    expect(page.status).toBe(503);
+    expect(page.headers.get('retry-after')).toBe('30');
+    expect(await page.text()).toContain('temporarily_unavailable');
     // Registration (RFC 7591).
     const registration = await fetch(`${server.issuer}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:8765/cb'] }) });
     expect(registration.status, await registration.clone().text()).toBe(503);
