@@ -27,6 +27,11 @@ Options:
   --allow-http-public-url
                     accept a plain-http --public-url for a host that is not loopback
   --no-rate-limit   turn the rate limits off for this run
+  --check-database  run SQLite's full integrity check on the data folder's
+                    database, print one verdict line and exit (0: sound, 1: not);
+                    the server does not start
+  --backup FILE     write a consistent copy of the database to FILE (SQLite's
+                    online backup; safe while the server runs) and exit
   -h, --help        show this help`;
 
 export interface CliOptions {
@@ -40,6 +45,9 @@ export interface CliOptions {
   allowHttpPublicUrl?: boolean;
   /** `false` with `--no-rate-limit`. */
   rateLimits?: boolean;
+  /** What to do instead of serving: check the database, or back it up to `backupFile`. */
+  action?: 'check-database' | 'backup';
+  backupFile?: string;
 }
 
 /** Parses and validates the flags; throws a one-line message on bad input. */
@@ -57,6 +65,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'public-url': { type: 'string' },
         'allow-http-public-url': { type: 'boolean' },
         'no-rate-limit': { type: 'boolean' },
+        'check-database': { type: 'boolean' },
+        backup: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -89,6 +99,9 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const dataDir = values['data-dir'];
   if (dataDir !== undefined && dataDir.trim() === '') throw new StartupError('--data-dir must not be empty');
+  const backup = values.backup;
+  if (backup !== undefined && backup.trim() === '') throw new StartupError('--backup must name the file to write');
+  if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
   return {
     port: Number(portText),
     host,
@@ -97,5 +110,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(keychain ? { keychain: keychain as KeychainMode } : {}),
     ...(publicUrl !== undefined ? { publicUrl, allowHttpPublicUrl } : {}),
     ...(values['no-rate-limit'] ? { rateLimits: false } : {}),
+    ...(values['check-database'] ? { action: 'check-database' as const } : {}),
+    // `npm run serve` runs in the project folder; a relative FILE means the user's own folder.
+    ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(env.INIT_CWD ?? process.cwd(), backup) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCliArgs, USAGE } from './cli-args';
+import { backupDatabaseCommand, checkDatabase } from './database-commands';
 import { SelectedMasterKeyStore } from './secrets/master-key-selection';
 import { createConsoleBuilder, type ConsoleBuilder } from './server/console-build';
 import { StartupError, startServer } from './server/server';
@@ -18,17 +19,42 @@ function repositoryConsoleBuilder(log: (line: string) => void): ConsoleBuilder |
   return createConsoleBuilder({ root: ROOT, outDir, log });
 }
 
+/** Every message the CLI prints about a failure is one line, whatever the error text held. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
 async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
   if (parsed === 'help') {
     console.log(USAGE);
     return;
   }
-  const { keychain, ...options } = parsed;
+  const { keychain, action, backupFile, ...options } = parsed;
+  if (action === 'check-database') {
+    const verdict = await checkDatabase(options.dataDir);
+    if (verdict.ok) console.log(verdict.line);
+    else console.error(`oauth-console: ${oneLine(verdict.line)}`);
+    process.exit(verdict.ok ? 0 : 1);
+  }
+  if (action === 'backup' && backupFile) {
+    console.log(await backupDatabaseCommand(options.dataDir, backupFile));
+    return;
+  }
   const masterKeyStore = new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
   const log = (line: string) => console.log(line);
   const build = repositoryConsoleBuilder(log);
-  const server = await startServer({ ...options, masterKeyStore, log, console: build ? { build } : undefined });
+  const server = await startServer({
+    ...options,
+    masterKeyStore,
+    log,
+    console: build ? { build } : undefined,
+    alert: (line) => console.error(oneLine(line)),
+    onFatal: (err) => {
+      console.error(`oauth-console: ${oneLine(err.message)}`);
+      process.exit(1);
+    },
+  });
   console.log(`${server.masterKey.level === 'warning' ? 'warning: ' : ''}master key: ${server.masterKey.message}`);
   console.log(`issuer: ${server.issuer}`);
   console.log(`discovery: ${server.issuer}/.well-known/openid-configuration`);
@@ -54,6 +80,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const message = err instanceof StartupError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
-  console.error(`oauth-console: ${message}`);
+  console.error(`oauth-console: ${oneLine(message)}`);
   process.exit(1);
 });

@@ -157,3 +157,22 @@ describe('free ports', () => {
     }
   });
 });
+
+describe('a server that stops itself after start', () => {
+  it('becomes the failed state with its one-line reason, and the handle is closed', async () => {
+    let closed = 0;
+    const lifecycle = new ServerLifecycle({
+      start: async (port: number) => ({ issuer: `http://127.0.0.1:${port}`, port, close: async () => void closed++ }),
+      suggestPort: async () => null,
+    });
+    const states: ServerState[] = [];
+    lifecycle.subscribe((state) => states.push(state));
+    await lifecycle.start(9999);
+    await lifecycle.stoppedByItself('database /x is damaged, integrity check failed (…): keep the file');
+    expect(lifecycle.state).toEqual({ status: 'failed', port: 9999, message: 'database /x is damaged, integrity check failed (…): keep the file' });
+    expect(lifecycle.server).toBeNull();
+    expect(closed).toBe(1);
+    expect(states.map((s) => s.status)).toEqual(['starting', 'running', 'failed']);
+    await lifecycle.stop();
+  });
+});

@@ -1,39 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { serve } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/server';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm run serve`'s command with flags, like a user would. */
-function serve(args: string[], untilLine?: RegExp, onLine?: (line: string, kill: () => void) => void): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(TSX, ['--tsconfig', 'tsconfig.node.json', 'src/main/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, OAUTH_CONSOLE_DATA_DIR: '' } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (untilLine && onLine) {
-        for (const line of stdout.split('\n')) if (untilLine.test(line)) onLine(line, () => child.kill('SIGTERM'));
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr: stderr.replace(/oidc-provider WARNING: Unsupported runtime.*\n/, '') });
-    });
-  });
-}
 
 describe('npm run serve', () => {
   it('prints the issuer, answers, and shuts down cleanly on SIGTERM', async () => {

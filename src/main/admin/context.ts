@@ -16,6 +16,7 @@ export type AdminServer = Pick<
   | 'activity'
   | 'clientCache'
   | 'masterKey'
+  | 'storage'
   | 'rotateSigningKeys'
 >;
 

@@ -1,6 +1,7 @@
 import { adminContract, isProcedureName, type AdminHandlers } from '../../shared/contract/procedures';
 import { AdminError, describeFieldErrors, fieldErrorsFrom, type AdminResult } from '../../shared/contract/errors';
 import type { ActivityLog } from '../store/events-store';
+import { isStorageFull } from '../store/storage-health';
 
 /** Runs one admin call from any transport: `(procedure, rawInput) → AdminResult`. Never throws. */
 export type AdminDispatch = (procedure: unknown, rawInput: unknown) => Promise<AdminResult>;
@@ -35,6 +36,7 @@ export function createAdminDispatcher(handlers: AdminHandlers, activity: Pick<Ac
       output = await (handlers[procedure] as (input: unknown) => Promise<unknown>)(parsed.data);
     } catch (err) {
       if (err instanceof AdminError) return { ok: false, error: err.toBody() };
+      if (isStorageFull(err)) return { ok: false, error: { code: 'unavailable', message: 'The disk holding the database is full: nothing can be saved until space is freed' } };
       return internal(procedure, (err as Error)?.message ?? String(err));
     }
     const checked = definition.output.safeParse(output);

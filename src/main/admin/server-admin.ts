@@ -53,6 +53,7 @@ export async function serverStatus(server: AdminServer): Promise<ProcedureOutput
       events: await count(db, 'events'),
     },
     signingKeys: await signingKeys(db),
+    storage: server.storage.status,
   };
 }
 

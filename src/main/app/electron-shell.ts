@@ -74,6 +74,8 @@ async function start(location: RendererLocation, options: DesktopAppOptions): Pr
         host: DESKTOP_HOST,
         masterKeyStore: new SelectedMasterKeyStore({ dataDir, mode: keychain }),
         log: (line) => console.log(line),
+        alert: (line) => console.error(line),
+        onFatal: (err) => void lifecycle.stoppedByItself(err.message),
       }),
     suggestPort: suggestFreePort,
   });

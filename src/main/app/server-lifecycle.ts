@@ -83,6 +83,19 @@ export class ServerLifecycle<S extends ServerHandle> {
     });
   }
 
+  /**
+   * The running server stopped itself (damage found by the integrity check of a big database
+   * file, after start): show why, as a failed start would. A later `start` tries again.
+   */
+  stoppedByItself(message: string): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#state.status !== 'running') return;
+      const port = this.#state.port;
+      await this.#closeServer();
+      this.#set({ status: 'failed', port, message });
+    });
+  }
+
   async #closeServer(): Promise<void> {
     const server = this.#server;
     this.#server = null;

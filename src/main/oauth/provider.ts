@@ -25,6 +25,7 @@ import { installSerializedRequests } from './serialized-requests';
 import { ROUTES } from './routes';
 import { errorPage, logoutDonePage, logoutPage } from '../server/html';
 import { allowFormTarget, securityHeaders } from '../server/security-headers';
+import { installStorageAnswers, storageAwareAdapters } from './storage-answers';
 
 
 /**
@@ -193,7 +194,9 @@ export function createEngine(options: EngineOptions): Provider {
     },
   };
 
-  const provider = new Provider(options.issuer, configuration);
+  const provider = new Provider(options.issuer, { ...configuration, adapter: storageAwareAdapters(configuration.adapter as (name: string) => Adapter) });
+  // First, so it is the outermost engine middleware and sees what escapes the others.
+  installStorageAnswers(provider);
   installPageHeaders(provider);
   installSerializedRequests(provider, db);
   provider.use(managedPkce.persist);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
@@ -18,7 +18,9 @@ import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf, type MasterKeyStatus } from '../secrets/master-key-selection';
-import { integrityProblem, needsLateIntegrityCheck, openStore, schemaVersion, unitOfWork, type Db } from '../store/database';
+import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, unitOfWork, type Db } from '../store/database';
+import { checkFileIntegrity } from '../store/integrity';
+import { STORAGE_RETRY_AFTER_SECONDS, StorageHealth, isStorageFull, temporarilyUnavailableBody } from '../store/storage-health';
 import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
@@ -55,6 +57,16 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Where the web console comes from; `npm run serve` passes a builder. */
   console?: ConsoleAssetsOptions;
+  /** Where lines about trouble a person must see go (stderr in the CLI); `log` unless given. */
+  alert?: (line: string) => void;
+  /**
+   * Called when the server stopped itself after start (damage found by the
+   * integrity check of a big file), with the one-line reason; the server is
+   * already closed then. Without it the reason goes to `alert`.
+   */
+  onFatal?: (err: StartupError) => void;
+  /** How often a full disk is re-tried (ms); 2 s unless given. */
+  storageProbeIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -82,6 +94,8 @@ export interface RunningServer {
   /** The `Host` rule of every route. */
   hosts: HostPolicy;
   rateLimits: RateLimits;
+  /** Full-disk episodes of the database (`server.status` and the console show them). */
+  storage: StorageHealth;
   close(): Promise<void>;
 }
 
@@ -107,9 +121,26 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/**
+ * `mkdir -p`, with the true reason when it fails: a recursive mkdir under a
+ * read-only mount reports ENOENT (the missing parent) where the parent's own
+ * mkdir says EROFS, so the missing part is made one level at a time.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const missing: string[] = [];
+    let existing = dir;
+    for (; !(await stat(existing).then(() => true, () => false)) && dirname(existing) !== existing; existing = dirname(existing)) missing.unshift(existing);
+    for (const part of missing) await mkdir(part, { mode: 0o700 });
+  }
+}
+
 async function prepareDataDir(dataDir: string): Promise<void> {
   try {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await makeDirs(dataDir);
     await access(dataDir, constants.W_OK | constants.R_OK);
   } catch (err) {
     throw new StartupError(`data folder ${dataDir} is not usable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (choose another with --data-dir)`);
@@ -144,15 +175,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (err) {
     throw new StartupError((err as Error).message);
   }
+  const alert = options.alert ?? log;
   await prepareDataDir(options.dataDir);
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   let db: Db;
+  const storage = new StorageHealth({
+    file: databaseFile,
+    alert,
+    probe: () => probeWrite(db),
+    ...(options.storageProbeIntervalMs ? { probeIntervalMs: options.storageProbeIntervalMs } : {}),
+  });
   try {
-    db = await openStore(databaseFile);
+    db = await openStore(databaseFile, { onError: (err) => storage.observe(err) });
   } catch (err) {
     throw new StartupError((err as Error).message);
   }
-  const cleanup: Array<() => Promise<unknown>> = [() => db.destroy()];
+  const cleanup: Array<() => Promise<unknown>> = [() => db.destroy(), async () => storage.stop()];
   try {
     const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
     const masterKey = await masterKeyStore.load().catch((err: Error) => {
@@ -201,20 +239,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, clientCache, issuer, log, csrfKey, rateLimits }).callback() };
     };
     let current = build(signingKeys);
-    if (await needsLateIntegrityCheck(databaseFile)) {
-      // A large file is checked after start so the server answers at once; damage is reported loudly.
-      void integrityProblem(db)
-        .then((problem) => {
-          if (!problem) return;
-          log(`warning: ${databaseFile}: ${problem}`);
-          activity.record({ type: 'store.corrupt', level: 'error', detail: { file: databaseFile, problem } });
-        })
-        .catch(() => undefined);
-    }
+    const lateCheck = await needsLateIntegrityCheck(databaseFile);
     const stopSweeper = startSweeper(db);
     cleanup.unshift(async () => stopSweeper());
     const version = await schemaVersion(db);
     log(`data folder: ${options.dataDir}`);
+    let closing: Promise<void> | undefined;
     const running: RunningServer = {
       issuer,
       port,
@@ -240,11 +270,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       masterKey: masterKeyStatusOf(masterKeyStore),
       hosts,
       rateLimits,
-      async close() {
-        await activity.flush();
-        for (const step of cleanup) await step().catch(() => undefined);
+      storage,
+      close() {
+        closing ??= (async () => {
+          await activity.flush();
+          for (const step of cleanup) await step().catch(() => undefined);
+        })();
+        return closing;
       },
     };
+    if (lateCheck) {
+      // A big file had only a cheap check before start (milliseconds, where the full check takes
+      // seconds); the full one runs now on a read-only connection of its own, so the server answers
+      // meanwhile, and damage stops the server before it writes more to the file.
+      void checkFileIntegrity(databaseFile, 'quick_check')
+        .catch((err: NodeJS.ErrnoException) =>
+          err.code === 'SQLITE_CORRUPT' || err.code === 'SQLITE_NOTADB' ? `integrity check failed (the check itself stopped at damage: ${err.message.replace(/^SQLITE_\w+: /, '')})` : null,
+        )
+        .then(async (damage) => {
+          if (!damage || closing) return;
+          const fatal = new StartupError(new StoreDamagedError(databaseFile, damage).message);
+          await running.close();
+          if (options.onFatal) options.onFatal(fatal);
+          else alert(`error: ${fatal.message}`);
+        });
+    }
     const serveConsole = withHeaders(createConsoleAssets(options.console));
     const adminRoutes = createAdminHttpApp({ server: running, log }).callback();
     handler = (req, res) => {
@@ -304,6 +354,19 @@ function createHttpApp(deps: HttpAppDeps): Koa {
         ctx.body = { error: 'not_found', error_description: `No route for ${ctx.method} ${ctx.path}` };
       }
     } catch (raw) {
+      if (isStorageFull(raw)) {
+        // The storage tracker logs the episode once; each request only gets the honest answer.
+        const body = temporarilyUnavailableBody();
+        ctx.status = 503;
+        ctx.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+        if (ctx.path.startsWith('/interaction/')) {
+          ctx.type = 'html';
+          ctx.body = errorPage(body.error, body.error_description);
+        } else {
+          ctx.body = body;
+        }
+        return;
+      }
       const err = raw as { status?: number; statusCode?: number; expose?: boolean; message?: string; error?: string; error_description?: string };
       const status = err.status ?? err.statusCode ?? 500;
       const internal = status >= 500;

@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Kysely, Migrator, sql } from 'kysely';
+import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
+import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
 import { Sqlite3Dialect } from './sqlite-dialect';
 import type { SqliteDriver } from './sqlite-driver';
 import type { UnitOfWork } from './unit-of-work';
@@ -16,12 +18,21 @@ export class StoreOpenError extends Error {
   }
 }
 
+export interface OpenStoreOptions {
+  /** Sees every failed statement (the storage-health tracker watches for a full disk). */
+  onError?: (err: Error) => void;
+}
+
+/** The two tables that grow without bound; a big file is mostly them. */
+const BIG_TABLES = ['oidc_models', 'events'] as const;
+
 /**
- * Opens (creating if needed) the SQLite file, applies pragmas and every
- * pending migration, and returns the Kysely handle.
+ * Opens (creating if needed) the SQLite file, applies pragmas, refuses a
+ * read-only, damaged or newer file, backs the file up before a pending
+ * migration, applies every pending migration, and returns the Kysely handle.
  */
-export async function openStore(file: string): Promise<Db> {
-  const dialect = new Sqlite3Dialect(file);
+export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Db> {
+  const dialect = new Sqlite3Dialect(file, options.onError ? { onError: options.onError } : {});
   const db = new Kysely<Database>({ dialect });
   drivers.set(db, dialect.driver);
   try {
@@ -29,18 +40,15 @@ export async function openStore(file: string): Promise<Db> {
     await sql`pragma foreign_keys = on`.execute(db);
     await sql`pragma busy_timeout = 5000`.execute(db);
     await sql`pragma synchronous = normal`.execute(db);
-    if (await isSmall(file)) {
-      const verdict = await integrityProblem(db);
-      if (verdict) throw new Error(verdict);
-    }
-    const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === 'Error');
-      throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${errorText(error)}`);
-    }
+    await refuseReadOnly(db, file);
+    const bytes = await fileBytes(file);
+    const damage = bytes < CHECK_BEFORE_START_BYTES ? await checkIntegrity(db) : await checkIntegrityBeforeStart(db, bytes, BIG_TABLES);
+    if (damage) throw new StoreDamagedError(file, damage);
+    await refuseNewerSchema(db, file);
+    await migrate(db, file);
   } catch (err) {
     await db.destroy().catch(() => undefined);
+    if (err instanceof StoreOpenError) throw err;
     throw new StoreOpenError(`cannot open database ${file}: ${errorText(err)}`, { cause: err });
   }
   return db;
@@ -72,30 +80,102 @@ export function currentUnit(db: Db): UnitOfWork | undefined {
   return drivers.get(db)?.currentUnit();
 }
 
-/** Below this size the integrity check runs before start; above it, after (it reads the whole file). */
-const CHECK_BEFORE_START_BYTES = 64 * 1024 * 1024;
-
-async function isSmall(file: string): Promise<boolean> {
-  try {
-    return (await stat(file)).size < CHECK_BEFORE_START_BYTES;
-  } catch {
-    return true;
+/** The file is damaged: the message says how to recover, in one line. */
+export class StoreDamagedError extends StoreOpenError {
+  constructor(file: string, damage: string) {
+    super(`database ${file} is damaged, ${damage}: ${DAMAGE_ADVICE}`);
+    this.name = 'StoreDamagedError';
   }
 }
 
 /**
- * Runs SQLite's quick integrity check; returns a description of the damage,
- * or null when the file is sound.
+ * SQLite opens a file it may not write read-only without a word, and as
+ * root it writes through a file's missing write bits. A write probe finds
+ * the first (read-only mount, immutable file, another user's file); the mode
+ * finds the second: a file marked read-only stays untouched.
  */
-export async function integrityProblem(db: Db): Promise<string | null> {
-  const check = await sql<{ quick_check: string }>`pragma quick_check`.execute(db);
-  const verdict = check.rows[0]?.quick_check;
-  return verdict === 'ok' ? null : `integrity check failed: ${verdict ?? 'no answer'}`;
+async function refuseReadOnly(db: Db, file: string): Promise<void> {
+  const mode = await stat(file).then(
+    (s) => s.mode & 0o777,
+    () => undefined,
+  );
+  const advice = 'make it writable (chmod u+w), or choose another --data-dir';
+  if (mode !== undefined && (mode & 0o200) === 0) {
+    throw new StoreOpenError(`cannot open database ${file}: the file is read-only (mode ${mode.toString(8).padStart(4, '0')}): ${advice}`);
+  }
+  try {
+    await probeWrite(db);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_READONLY') throw err;
+    throw new StoreOpenError(`cannot open database ${file}: the file cannot be written (a read-only file system, an immutable file or another user's file): ${advice}`, { cause: err });
+  }
 }
 
-/** True when the store was opened without its integrity check (a large file): run it after start. */
+/** Writes the file's header page without changing it: fails while the file is read-only or the disk full. */
+export async function probeWrite(db: Db): Promise<void> {
+  const row = await sql<{ user_version: number }>`pragma user_version`.execute(db);
+  await sql.raw(`pragma user_version = ${Math.trunc(Number(row.rows[0]?.user_version ?? 0))}`).execute(db);
+}
+
+/** Below this size the full integrity check runs before start; above it, a cheap one, and the full one after. */
+const CHECK_BEFORE_START_BYTES = 64 * 1024 * 1024;
+
+/** The database's bytes on disk, its write-ahead log included (0 for a new file). */
+async function fileBytes(file: string): Promise<number> {
+  const size = (path: string) =>
+    stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
+  return (await size(file)) + (await size(`${file}-wal`));
+}
+
+/** True when the store was opened without its full integrity check (a large file): run it after start. */
 export async function needsLateIntegrityCheck(file: string): Promise<boolean> {
-  return !(await isSmall(file));
+  return (await fileBytes(file)) >= CHECK_BEFORE_START_BYTES;
+}
+
+async function executedMigrations(db: Db): Promise<string[]> {
+  const table = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  if (table.rows.length === 0) return [];
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+/** A file migrated by a newer build has migrations this one does not know: say so, and what to do. */
+async function refuseNewerSchema(db: Db, file: string): Promise<void> {
+  const unknown = (await executedMigrations(db)).filter((name) => !(name in migrations));
+  if (unknown.length === 0) return;
+  const backup = migrationBackupFile(file, unknown[0]!);
+  const hasBackup = await stat(backup).then(
+    () => true,
+    () => false,
+  );
+  throw new StoreOpenError(
+    `cannot open database ${file}: it was written by a newer OAuth Console (schema ${unknown.at(-1)}; this build knows up to ${latestSchemaVersion}): ` +
+      `run that newer OAuth Console, or put ${hasBackup ? backup : 'the backup taken before that upgrade'} in its place`,
+  );
+}
+
+/** Applies pending migrations; an existing database is backed up first, next to it. */
+async function migrate(db: Db, file: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  const executed = await executedMigrations(db);
+  const pending = Object.keys(migrations)
+    .sort()
+    .filter((name) => !executed.includes(name));
+  if (executed.length > 0 && pending.length > 0) {
+    const backup = migrationBackupFile(file, pending[0]!);
+    await backupDatabase(file, backup).catch((err: Error) => {
+      throw new StoreOpenError(`cannot open database ${file}: the backup before migration ${pending[0]} failed, so the migration did not run: ${errorText(err)}`, { cause: err });
+    });
+    await pruneMigrationBackups(file);
+  }
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${errorText(error)}`);
+  }
 }
 
 /** The name of the newest applied migration: the schema version. */
@@ -106,12 +186,14 @@ export async function schemaVersion(db: Db): Promise<string> {
 
 export const latestSchemaVersion = Object.keys(migrations).sort().at(-1)!;
 
-function errorText(err: unknown): string {
+/** The reason, in words, for a SQLite or file-system error. */
+export function errorText(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_NOTADB') return 'the file is not a SQLite database (corrupt or foreign file)';
     if (code === 'SQLITE_CANTOPEN') return 'the file cannot be opened (check the folder exists and is writable)';
-    if (code === 'SQLITE_CORRUPT') return 'the database file is corrupt';
+    if (code === 'SQLITE_CORRUPT') return `the database file is damaged: ${DAMAGE_ADVICE}`;
+    if (code === 'SQLITE_FULL') return 'the disk is full';
     if (code === 'SQLITE_READONLY') return 'the database file is read-only';
     return err.message;
   }

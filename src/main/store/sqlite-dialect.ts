@@ -9,7 +9,7 @@ import {
   type Kysely,
   type QueryCompiler,
 } from 'kysely';
-import { SqliteDriver } from './sqlite-driver';
+import { SqliteDriver, type SqliteDriverOptions } from './sqlite-driver';
 
 /** Kysely dialect for a SQLite file opened with the `sqlite3` package. */
 export class Sqlite3Dialect implements Dialect {
@@ -17,9 +17,9 @@ export class Sqlite3Dialect implements Dialect {
   /** The driver Kysely asked for (one per dialect): units of work run through it. */
   readonly driver: SqliteDriver;
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteDriverOptions = {}) {
     this.#file = file;
-    this.driver = new SqliteDriver(this.#file);
+    this.driver = new SqliteDriver(this.#file, options);
   }
 
   createDriver(): Driver {

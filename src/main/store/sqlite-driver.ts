@@ -17,18 +17,20 @@ import { UnitOfWork } from './unit-of-work';
  */
 export class SqliteDriver implements Driver {
   readonly #file: string;
+  readonly #options: SqliteDriverOptions;
   #db: sqlite3.Database | undefined;
   #connection: SqliteConnection | undefined;
   readonly #mutex = new ConnectionMutex();
   readonly #units = new AsyncLocalStorage<UnitOfWork>();
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteDriverOptions = {}) {
     this.#file = file;
+    this.#options = options;
   }
 
   async init(): Promise<void> {
-    this.#db = await openDatabase(this.#file);
-    this.#connection = new SqliteConnection(this.#db);
+    this.#db = await openDatabase(this.#file, this.#options.readOnly ?? false);
+    this.#connection = new SqliteConnection(this.#db, this.#options.onError);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -50,7 +52,13 @@ export class SqliteDriver implements Driver {
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     if (connection instanceof UnitConnection) return connection.rollbackSavepoint();
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } catch (err) {
+      // SQLite rolls back by itself after some errors (a full disk, for one); the error that
+      // caused it is the one to report, not this rollback's "no transaction is active".
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -94,9 +102,17 @@ export class SqliteDriver implements Driver {
   }
 }
 
-function openDatabase(file: string): Promise<sqlite3.Database> {
+export interface SqliteDriverOptions {
+  /** Sees every failed statement (the storage-health tracker watches for a full disk). */
+  onError?: (err: Error) => void;
+  /** Opens an existing file for reading only (checks, backups): never creates or writes it. */
+  readOnly?: boolean;
+}
+
+function openDatabase(file: string, readOnly: boolean): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(db)));
+    const mode = readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(db)));
   });
 }
 
@@ -106,10 +122,12 @@ const CACHEABLE_SQL_LENGTH = 4000;
 
 class SqliteConnection implements DatabaseConnection {
   readonly #db: sqlite3.Database;
+  readonly #onError: ((err: Error) => void) | undefined;
   readonly #statements = new Map<string, sqlite3.Statement>();
 
-  constructor(db: sqlite3.Database) {
+  constructor(db: sqlite3.Database, onError?: (err: Error) => void) {
     this.#db = db;
+    this.#onError = onError;
   }
 
   /**
@@ -125,7 +143,11 @@ class SqliteConnection implements DatabaseConnection {
       return cached;
     }
     const statement = await new Promise<sqlite3.Statement>((resolve, reject) => {
-      const prepared: sqlite3.Statement = this.#db.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(prepared)));
+      const prepared: sqlite3.Statement = this.#db.prepare(sql, (err: Error | null) => {
+        if (!err) return resolve(prepared);
+        this.#onError?.(err);
+        reject(err);
+      });
     });
     if (sql.length <= CACHEABLE_SQL_LENGTH) {
       this.#statements.set(sql, statement);
@@ -164,6 +186,7 @@ class SqliteConnection implements DatabaseConnection {
     const settle = (err: Error | null) => {
       // A failed statement may be unusable (a prepare error); an uncached one is done.
       if (err || !cached) this.#forget(sql, statement);
+      if (err) this.#onError?.(err);
     };
     // Statements that return rows go through `all`; the rest through `run`,
     // which reports the changes and the last inserted row id.
@@ -212,11 +235,21 @@ function returnsRows(sql: string): boolean {
  * savepoints, and the unit knows how many queries are still running before
  * it commits.
  */
+const NO_TRANSACTION = /no transaction is active/;
+/** Result codes after which SQLite may have rolled the transaction back (sqlite.org/lang_transaction.html). */
+const ABORTING = /^SQLITE_(FULL|IOERR|NOMEM|CORRUPT)/;
+
 export class UnitConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
   #running = 0;
   #idle: (() => void) | undefined;
   #savepoints = 0;
+  /**
+   * A statement failed in a way after which SQLite may roll the whole
+   * transaction back by itself (a full disk, an I/O error): the unit can
+   * only end in a rollback, and the failure has shaped the request's answer.
+   */
+  aborted = false;
 
   constructor(inner: DatabaseConnection) {
     this.#inner = inner;
@@ -226,6 +259,9 @@ export class UnitConnection implements DatabaseConnection {
     this.#running++;
     try {
       return await this.#inner.executeQuery<R>(query);
+    } catch (err) {
+      if (ABORTING.test((err as { code?: string }).code ?? '')) this.aborted = true;
+      throw err;
     } finally {
       if (--this.#running === 0) this.#idle?.();
     }
@@ -252,13 +288,23 @@ export class UnitConnection implements DatabaseConnection {
 
   async rollbackSavepoint(): Promise<void> {
     const name = `unit_${this.#savepoints--}`;
-    await this.#inner.executeQuery(CompiledQuery.raw(`rollback to ${name}`));
-    await this.#inner.executeQuery(CompiledQuery.raw(`release ${name}`));
+    try {
+      await this.#inner.executeQuery(CompiledQuery.raw(`rollback to ${name}`));
+      await this.#inner.executeQuery(CompiledQuery.raw(`release ${name}`));
+    } catch (err) {
+      // SQLite dropped the whole transaction (and the savepoint with it) after the error being handled.
+      if (!/no such savepoint|no transaction is active/.test((err as Error).message)) throw err;
+    }
   }
 
   /** Ends the unit's transaction. */
+  /** Ends the unit's transaction; a rollback of one SQLite already rolled back is no error. */
   async end(commit: boolean): Promise<void> {
-    await this.#inner.executeQuery(CompiledQuery.raw(commit ? 'commit' : 'rollback'));
+    try {
+      await this.#inner.executeQuery(CompiledQuery.raw(commit ? 'commit' : 'rollback'));
+    } catch (err) {
+      if (commit || !NO_TRANSACTION.test((err as Error).message)) throw err;
+    }
   }
 
   // eslint-disable-next-line require-yield

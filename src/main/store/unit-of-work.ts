@@ -4,6 +4,8 @@ import type { DatabaseConnection } from 'kysely';
 export interface UnitConnectionHandle extends DatabaseConnection {
   settled(): Promise<void>;
   end(commit: boolean): Promise<void>;
+  /** A statement failed so that the transaction can only be rolled back (see UnitConnection). */
+  readonly aborted: boolean;
 }
 
 /** Work to do on the unit's connection just before it commits (the activity log's rows). */
@@ -83,6 +85,9 @@ export class UnitOfWork {
     }
     try {
       await connection.settled();
+      // The statement that aborted the transaction has already shaped the answer (a 503, an error
+      // redirect): what is left is to roll back, not to report the same failure twice.
+      if (connection.aborted) commit = false;
       if (commit) {
         for (const hook of this.#beforeCommit) await hook(connection);
         await connection.end(true);

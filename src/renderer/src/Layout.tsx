@@ -5,6 +5,7 @@ import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useAdmin, useAdminQuery } from './admin/hooks';
 import type { LiveStatus } from './admin/connection';
 import { CopyIconButton } from './components/copy';
+import { StorageBanner } from './components/StorageBanner';
 import {
   IconActivity,
   IconApps,
@@ -125,6 +126,7 @@ export function Layout() {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main id="main" ref={main} tabIndex={-1} style={{ outline: 'none' }}>
+        <StorageBanner />
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -36,6 +36,8 @@ export const serverStatusOutput = z.object({
     events: z.number().int(),
   }),
   signingKeys: z.array(signingKeySchema),
+  /** `full`: the disk holding the database is full since `since`; writes fail and clients get 503 until space returns. */
+  storage: z.object({ state: z.enum(['ok', 'full']), since: timestampSchema.nullable(), message: z.string().nullable() }),
 });
 
 export const settingsSchema = serverSettingsSchema.extend({
