@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import { appShapeProblems, defaultPkcePolicy, type App } from '../../shared/contract/apps';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
@@ -132,7 +133,7 @@ export async function updateApp(ctx: Ctx, input: ParsedInput<'apps.update'>, act
   const next = { ...app, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as AppRecord;
   const problems = appShapeProblems(next);
   if (problems.length) throw invalid(problems);
-  const changed = Object.keys(patch).filter((key) => JSON.stringify((patch as Record<string, unknown>)[key]) !== JSON.stringify((app as unknown as Record<string, unknown>)[key]));
+  const changed = Object.keys(patch).filter((key) => !isDeepStrictEqual((patch as Record<string, unknown>)[key], (app as unknown as Record<string, unknown>)[key]));
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('apps')

@@ -1,8 +1,9 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defaultDataDir } from '../paths';
 import { KEYCHAIN_MODES, type KeychainMode } from '../secrets/master-key-selection';
+import { writeJsonAtomically } from '../fs/write-json-atomically';
 
 /** The desktop app's own choices, kept in the data folder (the port picked on the "port busy" page). */
 export const DESKTOP_SETTINGS_FILE = 'desktop.json';
@@ -25,10 +26,7 @@ export async function loadDesktopSettings(dataDir: string): Promise<DesktopSetti
 }
 
 export async function saveDesktopSettings(dataDir: string, settings: DesktopSettings): Promise<void> {
-  const file = join(dataDir, DESKTOP_SETTINGS_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(desktopSettingsSchema.parse(settings))}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeJsonAtomically(join(dataDir, DESKTOP_SETTINGS_FILE), desktopSettingsSchema.parse(settings));
 }
 
 /** True for a port the desktop server may be told to use (1-65535; 0 would change the issuer on every start). */

@@ -3,6 +3,7 @@ import { startupPageContentSecurityPolicy } from './content-security-policy';
 import { isUsablePort } from './desktop-settings';
 import { APP_ORIGIN, STARTUP_PATH } from './renderer-location';
 import type { ServerState } from './server-lifecycle';
+import { escapeHtml } from '../../shared/html-escape';
 
 /** What the user can ask for on the start-up page. */
 export type StartupAction = { kind: 'use-port'; port: number } | { kind: 'retry' };
@@ -22,9 +23,6 @@ export function parseStartupAction(url: URL): StartupAction | null {
   return isUsablePort(port) ? { kind: 'use-port', port } : null;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center;background:#f8f9fa;color:#212529}

@@ -1,6 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeJsonAtomically } from '../fs/write-json-atomically';
 
 /** The window's last size and position, kept in the data folder. */
 export const WINDOW_STATE_FILE = 'window-state.json';
@@ -36,10 +37,7 @@ export async function loadWindowState(dataDir: string): Promise<WindowState> {
 /** Writes the state through a temp file, so a crash mid-write never leaves half a file. */
 export async function saveWindowState(dataDir: string, state: WindowState): Promise<void> {
   const valid = windowStateSchema.parse(state);
-  const file = join(dataDir, WINDOW_STATE_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(valid)}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeJsonAtomically(join(dataDir, WINDOW_STATE_FILE), valid);
 }
 
 function overlap(a: Rectangle, b: Rectangle): { width: number; height: number } {

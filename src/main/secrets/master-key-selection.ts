@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KeychainMasterKeyStore, KeychainUnavailableError, type Keychain } from './keychain';
 import { FileMasterKeyStore, type MasterKeyStore } from './master-key';
+import { writeJsonAtomically } from '../fs/write-json-atomically';
 
 /** `auto`: keychain when one answers, else the 0600 file. `on`: keychain or fail. `off`: file only. */
 export const KEYCHAIN_MODES = ['auto', 'on', 'off'] as const;
@@ -210,9 +211,7 @@ export class SelectedMasterKeyStore implements MasterKeyStore {
 
   async #writeLocation(key: Buffer): Promise<void> {
     const location: KeyLocation = { store: 'keychain', service: this.keychain.service, account: this.keychain.account, fingerprint: keyFingerprint(key) };
-    const temp = `${this.#locationPath}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(location, null, 2)}\n`, { mode: 0o600 });
-    await rename(temp, this.#locationPath);
+    await writeJsonAtomically(this.#locationPath, location, 2);
   }
 }
 

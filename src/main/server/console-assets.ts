@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsoleBuilder } from './console-build';
+import { escapeHtml } from '../../shared/html-escape';
 
 /** Where the web console lives on the server. */
 export const CONSOLE_PATH = '/console';
@@ -43,9 +44,6 @@ const RELOAD_SCRIPT_PATH = `${CONSOLE_PATH}/.build/reload.js`;
 /** `location.reload()` keeps the `#token=…` fragment; a Refresh header would only move to it, not reload. */
 const RELOAD_SCRIPT = 'setTimeout(() => location.reload(), 1500);\n';
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function statusPage(title: string, text: string, reload: boolean): string {
   return (

@@ -1,14 +1,13 @@
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { escapeHtml } from '../../shared/html-escape';
 
 export function renderPage(title: string, element: ReactElement): string {
   const body = renderToStaticMarkup(element);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title><style>body{margin:0}</style></head><body>${body}</body></html>`;
 }
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml };
 
 /** The look shared by the server's small pages (errors, sign-out): system fonts, nothing remote. */
 const SIMPLE_STYLE =
