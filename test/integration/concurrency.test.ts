@@ -5,6 +5,7 @@ import { FormAgent, formAction, hiddenValue, radioValues } from '../helpers/form
 import { startTestServer, type TestServer } from '../helpers/server';
 import { httpClient } from '../admin/admin-clients';
 import { secretHint } from '../../src/main/secrets/crypto';
+import { currentUnit } from '../../src/main/store/database';
 
 /**
  * Single use under concurrency: the same code, refresh token, device code or
@@ -120,6 +121,21 @@ describe('single use under concurrency', () => {
         expect(refreshed.body.error).toBe('invalid_grant');
       }
     }
+  });
+
+  it('a token path spelled in another case (the engine matches paths case-insensitively) is a unit of work too', async () => {
+    const inUnit: boolean[] = [];
+    const listener = () => inUnit.push(currentUnit(server.db) !== undefined);
+    server.provider.on('grant.success', listener);
+    try {
+      for (const path of ['/oauth/token', '/OAUTH/TOKEN', '/oauth/Token']) {
+        const res = await post(path, { grant_type: 'client_credentials', scope: 'read:user' });
+        expect(res.status).toBe(200);
+      }
+    } finally {
+      server.provider.off('grant.success', listener);
+    }
+    expect(inUnit).toEqual([true, true, true]);
   });
 
   it('the same consent form submitted 5 times at once stores one grant', async () => {

@@ -86,6 +86,20 @@ describe('the engine adapter', () => {
     expect(await codes.find('oc_code_1')).toBeDefined();
   });
 
+  it('consumes once: a second consume (two writers met) is invalid_grant and revokes what the grant issued, and the grant', async () => {
+    const codes = new ModelAdapter(db, 'AuthorizationCode');
+    const tokens = new ModelAdapter(db, 'AccessToken');
+    const grants = new ModelAdapter(db, 'Grant');
+    await grants.upsert('g9', { jti: 'g9', kind: 'Grant' }, 300);
+    await codes.upsert('oc_code_9', { jti: 'oc_code_9', grantId: 'g9', kind: 'AuthorizationCode' }, 300);
+    await tokens.upsert('oc_at_9', { jti: 'oc_at_9', grantId: 'g9', kind: 'AccessToken' }, 300);
+    const [first, second] = await Promise.allSettled([codes.consume('oc_code_9'), codes.consume('oc_code_9')]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { error: 'invalid_grant' } });
+    expect(await tokens.find('oc_at_9')).toBeUndefined();
+    expect(await grants.find('g9')).toBeUndefined();
+  });
+
   it('deletes transient models (sessions, interactions) on destroy', async () => {
     const sessions = new ModelAdapter(db, 'Session');
     await sessions.upsert('sess1', { jti: 'sess1', uid: 'uid1', kind: 'Session' }, 60);

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, unitOfWork, type Db } from '../../src/main/store/database';
 import { ActivityLog } from '../../src/main/store/events-store';
+import { SettingsStore } from '../../src/main/store/settings-store';
 import { makeTempDir } from '../helpers/server';
 
 describe('units of work', () => {
@@ -92,12 +94,94 @@ describe('units of work', () => {
     expect(types).toEqual(['u.committed', 'u.why']);
   });
 
-  it('opens nothing for a unit that makes no query', async () => {
-    let other = false;
-    const slow = unitOfWork(db, () => new Promise((r) => setTimeout(r, 50)));
-    // The lock is taken at the first query, so a plain query meanwhile does not wait for the unit.
-    await db.selectFrom('settings').select('key').execute().then(() => (other = true));
-    expect(other).toBe(true);
+  it('opens nothing for a unit that makes no query: a plain query meanwhile does not wait for it', async () => {
+    const slow = unitOfWork(db, () => new Promise<string>((r) => setTimeout(() => r('unit'), 200)));
+    const first = await Promise.race([db.selectFrom('settings').select('key').execute().then(() => 'query'), slow]);
+    expect(first).toBe('query');
     await slow;
+  });
+
+  it('after a statement aborts the transaction (a full database), later statements of the unit fail too, and nothing lands', async () => {
+    const file = join(await makeTempDir(), 'small.sqlite');
+    const small = await openStore(file);
+    try {
+      const pages = Number((await sql<{ page_count: number }>`pragma page_count`.execute(small)).rows[0]!.page_count);
+      await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(small);
+      const big = 'x'.repeat(64 * 1024);
+      await expect(
+        unitOfWork(small, async () => {
+          await small.insertInto('settings').values({ key: 'u_a', value: '1' }).execute();
+          await small.insertInto('settings').values({ key: 'u_big', value: big }).execute().catch(() => undefined);
+          await small.insertInto('settings').values({ key: 'u_b', value: '1' }).execute();
+        }),
+      ).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+      const keys = (await small.selectFrom('settings').select('key').where('key', 'like', 'u_%').execute()).map((r) => r.key);
+      expect(keys).toEqual([]);
+    } finally {
+      await small.destroy();
+    }
+  });
+
+  it('a query the unit left in flight runs on its own after the unit, never inside the next unit', async () => {
+    let stray: Promise<unknown> = Promise.resolve();
+    await unitOfWork(db, async () => {
+      await db.selectFrom('settings').select('key').execute();
+      // Handed the unit's connection now, executed after the unit ended (as the engine's
+      // Promise.all of a rejected branch can leave one).
+      stray = db.connection().execute(async (conn) => {
+        await new Promise((r) => setTimeout(r, 20));
+        await conn.insertInto('settings').values({ key: 'u_stray', value: '1' }).execute();
+      });
+    });
+    // The next unit holds the connection, in its transaction, while the stray query arrives; it rolls back.
+    await unitOfWork(
+      db,
+      async () => {
+        await db.insertInto('settings').values({ key: 'u_next', value: '1' }).execute();
+        await new Promise((r) => setTimeout(r, 60));
+      },
+      () => false,
+    );
+    await stray;
+    expect(await value('u_stray')).toBe('1');
+    expect(await value('u_next')).toBeUndefined();
+  });
+
+  it('keeps a settings change out of memory until its unit commits, and forgets it on rollback', async () => {
+    const settings = new SettingsStore(db);
+    await settings.load();
+    const before = settings.current.accessTokenTtl;
+    await unitOfWork(
+      db,
+      async () => {
+        await settings.update({ accessTokenTtl: before + 1 });
+        expect(settings.current.accessTokenTtl).toBe(before + 1); // its own unit sees it
+      },
+      () => false,
+    );
+    expect(settings.current.accessTokenTtl).toBe(before);
+    expect((await new SettingsStore(db).load()).accessTokenTtl).toBe(before);
+    await unitOfWork(db, () => settings.update({ accessTokenTtl: before + 2 }));
+    expect(settings.current.accessTokenTtl).toBe(before + 2);
+  });
+
+  it('refuses a second transaction while one is open in the unit, rather than crossing savepoints', async () => {
+    await expect(
+      unitOfWork(db, async () => {
+        let release: () => void = () => undefined;
+        const held = new Promise<void>((r) => (release = r));
+        const first = db.transaction().execute(async (trx) => {
+          await trx.insertInto('settings').values({ key: 'u_t1', value: '1' }).execute();
+          await held;
+        });
+        await new Promise((r) => setTimeout(r, 10));
+        const second = db.transaction().execute((trx) => trx.insertInto('settings').values({ key: 'u_t2', value: '1' }).execute());
+        await expect(second).rejects.toThrow(/one transaction at a time/);
+        release();
+        await first;
+      }),
+    ).resolves.toBeUndefined();
+    expect(await value('u_t1')).toBe('1');
+    expect(await value('u_t2')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { appShapeProblems, defaultPkcePolicy, type App } from '../../shared/contract/apps';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { hashSecret, secretHint } from '../secrets/crypto';
-import { findApp, findSecretHash, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
+import { findApp, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
 import { unitOfWork } from '../store/database';
 import type { SettingsStore } from '../store/settings-store';
 import { revokeRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
@@ -185,17 +185,14 @@ export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateS
   return unitOfWork(ctx.db, async () => {
     const app = await requireApp(ctx, input.id);
     if (app.clientType !== 'confidential') throw conflict('id', 'public apps have no client secret to rotate');
-    const previous = await findSecretHash(ctx.db, app.id);
     const clientSecret = newClientSecret();
     const now = Date.now();
-    const { numUpdatedRows } = await ctx.db
+    await ctx.db
       .updateTable('apps')
       .set({ secret_hash: hashSecret(clientSecret), secret_hint: secretHint(clientSecret), secret_rotated_at: now, updated_at: now })
       .where('id', '=', app.id)
-      .where((eb) => (previous === null ? eb('secret_hash', 'is', null) : eb('secret_hash', '=', previous)))
-      .executeTakeFirst();
+      .execute();
     ctx.clientCache.invalidate(app.id);
-    if (numUpdatedRows === 0n) throw conflict('id', 'the secret was rotated by another request at the same moment; use the secret shown there, or rotate again');
     ctx.activity.record({ type: 'app.secret_rotated', clientId: app.id, workspaceId: app.workspaceId, detail: by(actor) });
     return { app: toApp((await findApp(ctx.db, app.id))!, ctx.settings), clientSecret };
   });

@@ -24,8 +24,10 @@ const SERIALIZED_PREFIXES = [
   ROUTES.code_verification,
 ];
 
+/** The engine's router matches paths case-insensitively, so this does too (`/OAUTH/TOKEN` is the token endpoint). */
 export function isSerializedPath(path: string): boolean {
-  return SERIALIZED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  const lower = path.toLowerCase();
+  return SERIALIZED_PREFIXES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
 }
 
 /** Wraps the engine's state-changing endpoints in a unit of work; a 5xx answer rolls its writes back. */

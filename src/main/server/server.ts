@@ -18,7 +18,7 @@ import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf, type MasterKeyStatus } from '../secrets/master-key-selection';
-import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, unitOfWork, type Db } from '../store/database';
+import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, unitOfWork, whenCommitted, type Db } from '../store/database';
 import { checkFileIntegrity } from '../store/integrity';
 import { STORAGE_RETRY_AFTER_SECONDS, StorageHealth, isStorageFull, temporarilyUnavailableBody } from '../store/storage-health';
 import { ActivityLog } from '../store/events-store';
@@ -264,7 +264,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       adminToken: mintAdminToken(),
       async rotateSigningKeys() {
         const kids = await rotateSigningKeyRows(db, masterKey);
-        current = build(await loadSigningKeys(db, masterKey));
+        const next = build(await loadSigningKeys(db, masterKey));
+        // The engine signs with the new keys only once they are stored for good.
+        whenCommitted(db, () => (current = next));
         return kids;
       },
       masterKey: masterKeyStatusOf(masterKeyStore),

@@ -80,6 +80,18 @@ export function currentUnit(db: Db): UnitOfWork | undefined {
   return drivers.get(db)?.currentUnit();
 }
 
+/**
+ * Runs `apply` once what the caller wrote is durable: after its unit of
+ * work commits (never, if it rolls back), or at once outside a unit. For
+ * state held in memory beside the store (the settings, the engine's keys),
+ * which must not run ahead of the database.
+ */
+export function whenCommitted(db: Db, apply: () => void): void {
+  const unit = currentUnit(db);
+  if (unit) unit.afterCommit(apply);
+  else apply();
+}
+
 /** The file is damaged: the message says how to recover, in one line. */
 export class StoreDamagedError extends StoreOpenError {
   constructor(file: string, damage: string) {

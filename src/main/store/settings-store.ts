@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, serverSettingsSchema, type ServerSettings } from '../../shared/settings';
-import type { Db } from './database';
+import { currentUnit, whenCommitted, type Db } from './database';
+import type { UnitOfWork } from './unit-of-work';
 
 const KEY = 'server';
 
@@ -9,6 +10,8 @@ const KEY = 'server';
  */
 export class SettingsStore {
   #current: ServerSettings = DEFAULT_SETTINGS;
+  /** A change not yet committed: seen by its own unit of work, by nobody else. */
+  readonly #pending = new WeakMap<UnitOfWork, ServerSettings>();
   readonly #db: Db;
 
   constructor(db: Db) {
@@ -16,7 +19,8 @@ export class SettingsStore {
   }
 
   get current(): ServerSettings {
-    return this.#current;
+    const unit = currentUnit(this.#db);
+    return (unit && this.#pending.get(unit)) ?? this.#current;
   }
 
   async load(): Promise<ServerSettings> {
@@ -28,13 +32,15 @@ export class SettingsStore {
   }
 
   async update(patch: Partial<ServerSettings>): Promise<ServerSettings> {
-    const next = serverSettingsSchema.parse({ ...this.#current, ...patch });
+    const next = serverSettingsSchema.parse({ ...this.current, ...patch });
     await this.#db
       .insertInto('settings')
       .values({ key: KEY, value: JSON.stringify(next) })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) }))
       .execute();
-    this.#current = next;
+    const unit = currentUnit(this.#db);
+    if (unit) this.#pending.set(unit, next);
+    whenCommitted(this.#db, () => (this.#current = next));
     return next;
   }
 }

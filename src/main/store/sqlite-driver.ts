@@ -82,9 +82,18 @@ export class SqliteDriver implements Driver {
         this.#mutex.unlock();
         throw err;
       }
-      return new UnitConnection(connection);
+      return new UnitConnection(connection, (fn) => this.#locked(fn));
     }, () => this.#mutex.unlock());
     return unit.run((body) => this.#units.run(unit, body), fn, keep);
+  }
+
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+    await this.#mutex.lock();
+    try {
+      return await fn();
+    } finally {
+      this.#mutex.unlock();
+    }
   }
 
   /** The unit of work the caller runs in, if any (the activity log writes its events with it). */
@@ -241,26 +250,43 @@ const ABORTING = /^SQLITE_(FULL|IOERR|NOMEM|CORRUPT)/;
 
 export class UnitConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
+  /** Runs a query holding the driver's lock: for queries that arrive after the unit ended. */
+  readonly #runLocked: <T>(fn: () => Promise<T>) => Promise<T>;
   #running = 0;
   #idle: (() => void) | undefined;
-  #savepoints = 0;
+  #nextSavepoint = 0;
+  /** The open savepoint (a transaction inside the unit), if any. */
+  #savepoint: string | undefined;
+  /** The error after which SQLite may have dropped the transaction (see `aborted`). */
+  #abort: unknown;
+  #ended = false;
+
+  constructor(inner: DatabaseConnection, runLocked: <T>(fn: () => Promise<T>) => Promise<T>) {
+    this.#inner = inner;
+    this.#runLocked = runLocked;
+  }
+
   /**
    * A statement failed in a way after which SQLite may roll the whole
    * transaction back by itself (a full disk, an I/O error): the unit can
    * only end in a rollback, and the failure has shaped the request's answer.
+   * Later statements of the unit fail with the same error, so none of them
+   * runs outside the transaction.
    */
-  aborted = false;
-
-  constructor(inner: DatabaseConnection) {
-    this.#inner = inner;
+  get aborted(): boolean {
+    return this.#abort !== undefined;
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // Handed out while the unit was open, run after it ended (a query the engine left in flight):
+    // it is an ordinary query now, and waits for the lock like one.
+    if (this.#ended) return this.#runLocked(() => this.#inner.executeQuery<R>(query));
+    if (this.#abort !== undefined) throw this.#abort;
     this.#running++;
     try {
       return await this.#inner.executeQuery<R>(query);
     } catch (err) {
-      if (ABORTING.test((err as { code?: string }).code ?? '')) this.aborted = true;
+      if (ABORTING.test((err as { code?: string }).code ?? '')) this.#abort ??= err;
       throw err;
     } finally {
       if (--this.#running === 0) this.#idle?.();
@@ -278,32 +304,47 @@ export class UnitConnection implements DatabaseConnection {
     });
   }
 
+  /**
+   * A transaction inside the unit becomes a savepoint. One at a time: Kysely
+   * does not say which transaction ends, so two open at once (nested, or two
+   * async branches) could end each other's savepoints and lose a write; the
+   * second is refused instead.
+   */
   async savepoint(): Promise<void> {
-    await this.#inner.executeQuery(CompiledQuery.raw(`savepoint unit_${++this.#savepoints}`));
-  }
-
-  async releaseSavepoint(): Promise<void> {
-    await this.#inner.executeQuery(CompiledQuery.raw(`release unit_${this.#savepoints--}`));
-  }
-
-  async rollbackSavepoint(): Promise<void> {
-    const name = `unit_${this.#savepoints--}`;
+    if (this.#savepoint) throw new Error('a unit of work runs one transaction at a time: finish the open one first');
+    const name = `unit_${++this.#nextSavepoint}`;
+    this.#savepoint = name;
     try {
-      await this.#inner.executeQuery(CompiledQuery.raw(`rollback to ${name}`));
-      await this.#inner.executeQuery(CompiledQuery.raw(`release ${name}`));
+      await this.executeQuery(CompiledQuery.raw(`savepoint ${name}`));
     } catch (err) {
-      // SQLite dropped the whole transaction (and the savepoint with it) after the error being handled.
-      if (!/no such savepoint|no transaction is active/.test((err as Error).message)) throw err;
+      this.#savepoint = undefined;
+      throw err;
     }
   }
 
-  /** Ends the unit's transaction. */
+  async releaseSavepoint(): Promise<void> {
+    const name = this.#savepoint;
+    this.#savepoint = undefined;
+    if (name) await this.executeQuery(CompiledQuery.raw(`release ${name}`));
+  }
+
+  async rollbackSavepoint(): Promise<void> {
+    const name = this.#savepoint;
+    this.#savepoint = undefined;
+    // After an aborting error SQLite dropped the whole transaction, the savepoint with it.
+    if (!name || this.#abort !== undefined) return;
+    await this.executeQuery(CompiledQuery.raw(`rollback to ${name}`));
+    await this.executeQuery(CompiledQuery.raw(`release ${name}`));
+  }
+
   /** Ends the unit's transaction; a rollback of one SQLite already rolled back is no error. */
   async end(commit: boolean): Promise<void> {
     try {
       await this.#inner.executeQuery(CompiledQuery.raw(commit ? 'commit' : 'rollback'));
     } catch (err) {
       if (commit || !NO_TRANSACTION.test((err as Error).message)) throw err;
+    } finally {
+      this.#ended = true;
     }
   }
 
