@@ -4,6 +4,7 @@ import { ROUTES } from '../oauth/routes';
 import { createInitialAccessToken } from '../oauth/registration-gate';
 import { latestSchemaVersion, type Db } from '../store/database';
 import { getRawSetting, setRawSetting } from '../store/settings-store';
+import { listSigningKeys } from '../store/signing-keys-store';
 import { TOKEN_KIND_MODELS } from '../store/tokens-store';
 import { by, type Actor, type AdminServer } from './context';
 import { notFound } from './errors';
@@ -25,7 +26,7 @@ async function count(db: Db, table: 'workspaces' | 'users' | 'apps' | 'events'):
 }
 
 async function signingKeys(db: Db) {
-  const rows = await db.selectFrom('signing_keys').select(['kid', 'alg', 'status', 'created_at']).orderBy('status').orderBy('created_at', 'desc').execute();
+  const rows = await listSigningKeys(db);
   return rows.map((r) => ({ kid: r.kid, alg: r.alg, status: r.status, createdAt: r.created_at }));
 }
 

@@ -3,6 +3,7 @@ import type { TokenInspection } from '../../shared/contract/tokens';
 import { PREFIX } from '../../shared/prefixes';
 import { findScope } from '../../shared/scopes';
 import type { Db } from '../store/database';
+import { listSigningKeys } from '../store/signing-keys-store';
 
 type JwtInspection = NonNullable<TokenInspection['jwt']>;
 
@@ -114,7 +115,7 @@ export async function inspectJwt(db: Db, value: string, issuer: string, now = Da
   } catch {
     notes.push('The payload is not JSON claims (an encrypted or malformed token).');
   }
-  const keys = await db.selectFrom('signing_keys').select(['kid', 'public_jwk', 'status']).execute();
+  const keys = await listSigningKeys(db);
   const kid = typeof header.kid === 'string' ? header.kid : null;
   const alg = typeof header.alg === 'string' ? header.alg : null;
   const ours = kid ? keys.find((k) => k.kid === kid) : undefined;

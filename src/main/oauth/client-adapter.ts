@@ -5,7 +5,7 @@ import { parseScope } from '../../shared/scopes';
 import type { ActorMode } from '../../shared/scopes';
 import type { Db } from '../store/database';
 import type { ClientCache } from './client-cache';
-import { findApp, findSecretHash, insertApp, writeUris, type AppRecord } from '../store/apps-store';
+import { deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
 
 /** Scopes a dynamically registered client gets when it asks for none. */
 export const DEFAULT_DYNAMIC_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read:user', 'read:organization'];
@@ -118,23 +118,17 @@ export class ClientAdapter implements Adapter {
     const grantTypes = (p.grant_types as string[] | undefined) ?? ['authorization_code'];
     const authMethod = str('token_endpoint_auth_method') ?? 'client_secret_basic';
     if (existing) {
-      await this.#db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('apps')
-          .set({
-            name: (str('client_name') ?? existing.name).slice(0, 100),
-            homepage_url: str('client_uri'),
-            logo_url: str('logo_uri'),
-            privacy_url: str('policy_uri'),
-            terms_url: str('tos_uri'),
-            grant_types: JSON.stringify(grantTypes),
-            scopes: JSON.stringify(scopes),
-            metadata: JSON.stringify(metadata),
-            updated_at: Date.now(),
-          })
-          .where('id', '=', id)
-          .execute();
-        await writeUris(trx, id, (p.redirect_uris as string[]) ?? [], (p.post_logout_redirect_uris as string[]) ?? []);
+      await updateRegisteredApp(this.#db, id, {
+        name: (str('client_name') ?? existing.name).slice(0, 100),
+        homepageUrl: str('client_uri'),
+        logoUrl: str('logo_uri'),
+        privacyUrl: str('policy_uri'),
+        termsUrl: str('tos_uri'),
+        grantTypes,
+        scopes,
+        metadata,
+        redirectUris: (p.redirect_uris as string[]) ?? [],
+        postLogoutRedirectUris: (p.post_logout_redirect_uris as string[]) ?? [],
       });
       return;
     }
@@ -163,7 +157,7 @@ export class ClientAdapter implements Adapter {
 
   async destroy(id: string): Promise<void> {
     this.#cache.invalidate(id);
-    await this.#db.deleteFrom('apps').where('id', '=', id).execute();
+    await deleteAppRow(this.#db, id);
   }
 
   async findByUid(): Promise<undefined> {

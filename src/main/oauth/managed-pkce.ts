@@ -3,6 +3,7 @@ import Provider, { type Adapter, type AdapterPayload, type KoaContextWithOIDC } 
 import type { Middleware } from 'koa';
 import { PKCE_POLICIES, type PkcePolicy } from '../../shared/contract/apps';
 import type { Db } from '../store/database';
+import { insertManagedPkce, managedPkceNonce } from '../store/managed-pkce-store';
 
 /** What `pkce.required` and the token endpoint need to know of a client. */
 interface PkceClient {
@@ -79,11 +80,7 @@ export class ManagedPkce {
     const made = this.#pending.get(ctx);
     if (!made) return;
     this.#pending.delete(ctx);
-    const now = Date.now();
-    await this.#db
-      .insertInto('managed_pkce')
-      .values({ challenge: made.challenge, client_id: made.clientId, nonce: made.nonce, created_at: now, expires_at: now + this.#ttlSeconds() * 1000 })
-      .execute();
+    await insertManagedPkce(this.#db, { challenge: made.challenge, clientId: made.clientId, nonce: made.nonce, expiresAt: Date.now() + this.#ttlSeconds() * 1000 });
   };
 
   /** The AuthorizationCode adapter, supplying the verifier of managed codes at the token endpoint. */
@@ -110,13 +107,7 @@ export class ManagedPkce {
     const client = ctx?.oidc?.client as PkceClient | undefined;
     if (!params || params.grant_type !== 'authorization_code' || params.code !== id || params.code_verifier !== undefined) return;
     if (typeof code.codeChallenge !== 'string' || !client || client.clientId !== code.clientId || pkcePolicyOf(client) !== 'managed') return;
-    const made = await this.#db
-      .selectFrom('managed_pkce')
-      .select('nonce')
-      .where('challenge', '=', code.codeChallenge)
-      .where('client_id', '=', client.clientId)
-      .where('expires_at', '>', Date.now())
-      .executeTakeFirst();
-    if (made) params.code_verifier = this.#verifier(client.clientId, made.nonce);
+    const nonce = await managedPkceNonce(this.#db, code.codeChallenge, client.clientId);
+    if (nonce) params.code_verifier = this.#verifier(client.clientId, nonce);
   }
 }

@@ -1,9 +1,19 @@
 import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { CompiledQuery } from 'kysely';
 import { PREFIX } from '../../shared/prefixes';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { grantContext } from '../store/grants-store';
+import {
+  consumeModel,
+  destroyModel,
+  findModel,
+  findModelByUid,
+  findModelByUserCode,
+  revokeFamilyOf,
+  revokeModelsByGrant,
+  upsertModel,
+  type StoredModel,
+} from '../store/oidc-models-store';
 
 /** Models whose ids are bearer values: kept as revoked rows rather than deleted. */
 const KEEP_ON_DESTROY = new Set([
@@ -31,25 +41,6 @@ const PREFIX_OF_KIND: Record<string, string> = {
   RegistrationAccessToken: PREFIX.registrationAccessToken,
   InitialAccessToken: PREFIX.initialAccessToken,
 };
-
-/**
- * The two statements on every token's path, written out once: building them
- * through the query builder on each call cost more than running them.
- */
-const UPSERT_SQL = `insert into "oidc_models"
-  ("kind", "id", "payload", "grant_id", "client_id", "account_id", "workspace_id", "actor", "scope", "uid", "user_code", "created_at", "expires_at", "consumed_at", "revoked_at", "last_used_at")
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)
-  on conflict ("kind", "id") do update set
-    "payload" = excluded."payload", "expires_at" = excluded."expires_at", "scope" = excluded."scope", "account_id" = excluded."account_id"`;
-const FIND_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "id" = ?`;
-/** Only a live, unused row can be consumed. */
-const CONSUME_SQL = `update "oidc_models" set "consumed_at" = ?, "payload" = json_set("payload", '$.consumed', ?)
-  where "kind" = ? and "id" = ? and "consumed_at" is null and "revoked_at" is null`;
-/** Everything issued under the grant of one row, and the grant itself. */
-const REVOKE_FAMILY_OF_SQL = `update "oidc_models" set "revoked_at" = ?
-  where "revoked_at" is null and (
-    "grant_id" = (select "grant_id" from "oidc_models" where "kind" = ? and "id" = ?)
-    or ("kind" = 'Grant' and "id" = (select "grant_id" from "oidc_models" where "kind" = ? and "id" = ?)))`;
 
 /** Prefix of a jti that is already the stored hash (see findByUserCode); base64url ids never contain '#'. */
 const STORED_ID_MARK = '#stored:';
@@ -90,24 +81,22 @@ export class ModelAdapter implements Adapter {
     const context = needsContext ? await grantContext(this.#db, payload.grantId as string) : undefined;
     const workspaceId = (extra?.workspace_id as string | undefined) ?? context?.workspaceId ?? null;
     const actor = (extra?.actor as string | undefined) ?? context?.actor ?? null;
-    await this.#db.executeQuery(
-      CompiledQuery.raw(UPSERT_SQL, [
-        this.#kind,
-        storedId(id),
-        stored,
-        grantId,
-        payload.clientId ?? null,
-        payload.accountId ?? null,
-        workspaceId,
-        actor,
-        payload.scope ?? null,
-        payload.uid ?? null,
-        payload.userCode ? sha256Hex(payload.userCode) : null,
-        now,
-        expiresAt,
-        payload.consumed ? now : null,
-      ]),
-    );
+    await upsertModel(this.#db, {
+      kind: this.#kind,
+      id: storedId(id),
+      payload: stored,
+      grantId,
+      clientId: payload.clientId ?? null,
+      accountId: payload.accountId ?? null,
+      workspaceId,
+      actor,
+      scope: payload.scope ?? null,
+      uid: payload.uid ?? null,
+      userCode: payload.userCode ? sha256Hex(payload.userCode) : null,
+      createdAt: now,
+      expiresAt,
+      consumedAt: payload.consumed ? now : null,
+    });
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -115,19 +104,12 @@ export class ModelAdapter implements Adapter {
     if (id.startsWith(STORED_ID_MARK)) return this.#findMarked(id);
     const prefix = PREFIX_OF_KIND[this.#kind];
     if (prefix && !id.startsWith(prefix)) return undefined;
-    const { rows } = await this.#db.executeQuery<{ payload: string; revoked_at: number | null }>(CompiledQuery.raw(FIND_SQL, [this.#kind, sha256Hex(id)]));
-    const row = rows[0];
-    return this.#restore(row, id);
+    return this.#restore(await findModel(this.#db, this.#kind, sha256Hex(id)), id);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     if (typeof uid !== 'string' || uid.length > MAX_ID_LENGTH) return undefined;
-    const row = await this.#db
-      .selectFrom('oidc_models')
-      .select(['payload', 'revoked_at'])
-      .where('kind', '=', this.#kind)
-      .where('uid', '=', uid)
-      .executeTakeFirst();
+    const row = await findModelByUid(this.#db, this.#kind, uid);
     // The plaintext id is not stored, so the payload comes back without its
     // jti; the engine re-saves sessions only through the jti it reads from the cookie.
     return this.#restore(row, undefined);
@@ -140,12 +122,7 @@ export class ModelAdapter implements Adapter {
    */
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
     if (typeof userCode !== 'string' || userCode.length > MAX_ID_LENGTH) return undefined;
-    const row = await this.#db
-      .selectFrom('oidc_models')
-      .select(['id', 'payload', 'revoked_at'])
-      .where('kind', '=', this.#kind)
-      .where('user_code', '=', sha256Hex(userCode))
-      .executeTakeFirst();
+    const row = await findModelByUserCode(this.#db, this.#kind, sha256Hex(userCode));
     return this.#restore(row, row && `${STORED_ID_MARK}${row.id}`);
   }
 
@@ -159,29 +136,17 @@ export class ModelAdapter implements Adapter {
   async consume(id: string): Promise<void> {
     const now = Date.now();
     const hashed = storedId(id);
-    const { numAffectedRows } = await this.#db.executeQuery(CompiledQuery.raw(CONSUME_SQL, [now, Math.floor(now / 1000), this.#kind, hashed]));
-    if (numAffectedRows === 1n) return;
-    await this.#db.executeQuery(CompiledQuery.raw(REVOKE_FAMILY_OF_SQL, [now, this.#kind, hashed, this.#kind, hashed]));
+    if (await consumeModel(this.#db, this.#kind, hashed, now)) return;
+    await revokeFamilyOf(this.#db, this.#kind, hashed, now);
     throw new errors.InvalidGrant('the grant was already used');
   }
 
   async destroy(id: string): Promise<void> {
-    const where = this.#db.updateTable('oidc_models').where('kind', '=', this.#kind).where('id', '=', storedId(id));
-    if (KEEP_ON_DESTROY.has(this.#kind)) {
-      await where.set({ revoked_at: Date.now() }).where('revoked_at', 'is', null).execute();
-      return;
-    }
-    await this.#db.deleteFrom('oidc_models').where('kind', '=', this.#kind).where('id', '=', storedId(id)).execute();
+    await destroyModel(this.#db, this.#kind, storedId(id), KEEP_ON_DESTROY.has(this.#kind), Date.now());
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.#db
-      .updateTable('oidc_models')
-      .set({ revoked_at: Date.now() })
-      .where('grant_id', '=', sha256Hex(grantId))
-      .where('kind', '=', this.#kind)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await revokeModelsByGrant(this.#db, this.#kind, sha256Hex(grantId), Date.now());
   }
 
   /**
@@ -192,11 +157,10 @@ export class ModelAdapter implements Adapter {
    */
   async #findMarked(id: string): Promise<AdapterPayload | undefined> {
     if (this.#kind !== 'DeviceCode' || Provider.ctx?.oidc?.route === 'token') return undefined;
-    const { rows } = await this.#db.executeQuery<{ payload: string; revoked_at: number | null }>(CompiledQuery.raw(FIND_SQL, [this.#kind, storedId(id)]));
-    return this.#restore(rows[0], id);
+    return this.#restore(await findModel(this.#db, this.#kind, storedId(id)), id);
   }
 
-  #restore(row: { payload: string; revoked_at: number | null } | undefined, id: string | undefined): AdapterPayload | undefined {
+  #restore(row: StoredModel | undefined, id: string | undefined): AdapterPayload | undefined {
     if (!row || row.revoked_at !== null) return undefined;
     const payload = JSON.parse(row.payload) as AdapterPayload;
     return id === undefined ? payload : { ...payload, jti: id };

@@ -26,6 +26,7 @@ import { ROUTES } from './routes';
 import { errorPage, logoutDonePage, logoutPage } from '../server/html';
 import { allowFormTarget, securityHeaders } from '../server/security-headers';
 import { installStorageAnswers, storageAwareAdapters } from './storage-answers';
+import { firstWorkspaceId } from '../store/identity-store';
 
 
 /**
@@ -57,9 +58,9 @@ export function createEngine(options: EngineOptions): Provider {
   const clientAdapter = new ClientAdapter(db, async () => {
     const ws = await getRawSetting(db, 'registration_workspace');
     if (ws) return ws;
-    const first = await db.selectFrom('workspaces').select('id').orderBy('created_at').executeTakeFirst();
+    const first = await firstWorkspaceId(db);
     if (!first) throw new errors.InvalidClientMetadata('no workspace exists to register the client in');
-    return first.id;
+    return first;
   }, options.clientCache);
   const adapters = new Map<string, Adapter>();
   // A challenge the server made stays redeemable through sign-in and consent (interaction), a pushed request and the code's life.

@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { decrypt, encrypt } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { getRawSetting, setRawSetting } from '../store/settings-store';
+import { hasActiveSigningKey, insertSigningKey, listSigningKeys } from '../store/signing-keys-store';
 
 export const SIGNING_ALGS = ['RS256', 'ES256'] as const;
 
@@ -12,17 +13,12 @@ export async function createSigningKey(db: Db, masterKey: Buffer, alg: (typeof S
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
-  await db
-    .insertInto('signing_keys')
-    .values({
-      kid,
-      alg,
-      public_jwk: JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }),
-      private_jwk_enc: encrypt(masterKey, JSON.stringify(privateJwk)),
-      status: 'active',
-      created_at: Date.now(),
-    })
-    .execute();
+  await insertSigningKey(db, {
+    kid,
+    alg,
+    public_jwk: JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }),
+    private_jwk_enc: encrypt(masterKey, JSON.stringify(privateJwk)),
+  });
   return kid;
 }
 
@@ -33,10 +29,9 @@ export async function createSigningKey(db: Db, masterKey: Buffer, alg: (typeof S
  */
 export async function loadSigningKeys(db: Db, masterKey: Buffer): Promise<JWK[]> {
   for (const alg of SIGNING_ALGS) {
-    const active = await db.selectFrom('signing_keys').select('kid').where('alg', '=', alg).where('status', '=', 'active').executeTakeFirst();
-    if (!active) await createSigningKey(db, masterKey, alg);
+    if (!(await hasActiveSigningKey(db, alg))) await createSigningKey(db, masterKey, alg);
   }
-  const rows = await db.selectFrom('signing_keys').selectAll().orderBy('status', 'asc').orderBy('created_at', 'desc').execute();
+  const rows = await listSigningKeys(db);
   return rows.map((row) => {
     try {
       return JSON.parse(decrypt(masterKey, row.private_jwk_enc)) as JWK;

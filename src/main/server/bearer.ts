@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
+import { touchModelLastUse } from '../store/oidc-models-store';
 
 export interface BearerPrincipal {
   kind: 'AccessToken' | 'ClientCredentials';
@@ -57,13 +58,7 @@ async function noteUse(db: Db, kind: string, idHash: string): Promise<void> {
   if (now - (writes.get(idHash) ?? 0) < USE_RESOLUTION_MS) return;
   writes.set(idHash, now);
   if (writes.size > MAX_REMEMBERED_USES) writes.delete(writes.keys().next().value as string);
-  await db
-    .updateTable('oidc_models')
-    .set({ last_used_at: now })
-    .where('kind', '=', kind)
-    .where('id', '=', idHash)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - USE_RESOLUTION_MS)]))
-    .execute();
+  await touchModelLastUse(db, kind, idHash, now, USE_RESOLUTION_MS);
 }
 
 /**

@@ -10,6 +10,7 @@ import { findApp } from '../store/apps-store';
 import type { ActivityLog } from '../store/events-store';
 import { findUser, findWorkspace, membershipRole, workspaceMembers } from '../store/identity-store';
 import { BearerError, authenticateAccessToken, bearerValue, sendBearerError, type BearerPrincipal } from './bearer';
+import { insertComment } from '../store/comments-store';
 
 export interface ResourceApiDeps {
   provider: Provider;
@@ -109,7 +110,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
       body: parsed.data.body,
       created_at: Date.now(),
     };
-    await db.insertInto('comments').values(comment).execute();
+    await insertComment(db, comment);
     activity.record({ type: 'api.comment_created', clientId: p.clientId, accountId: p.accountId, workspaceId: comment.workspace_id, detail: { commentId: comment.id, actor: p.actor } });
     ctx.status = 201;
     ctx.body = { id: comment.id, workspaceId: comment.workspace_id, authorId: comment.author_id, appId: comment.app_id, body: comment.body, createdAt: new Date(comment.created_at).toISOString() };

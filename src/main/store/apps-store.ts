@@ -167,3 +167,43 @@ export function toRecord(row: AppTable, uris: Array<{ kind: string; uri: string 
     updatedAt: row.updated_at,
   };
 }
+
+/** What dynamic registration may change of an app it registered (RFC 7592 style updates). */
+export interface RegisteredAppUpdate {
+  name: string;
+  homepageUrl: string | null;
+  logoUrl: string | null;
+  privacyUrl: string | null;
+  termsUrl: string | null;
+  grantTypes: string[];
+  scopes: string[];
+  metadata: Record<string, unknown>;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+}
+
+export async function updateRegisteredApp(db: Db, id: string, update: RegisteredAppUpdate): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('apps')
+      .set({
+        name: update.name,
+        homepage_url: update.homepageUrl,
+        logo_url: update.logoUrl,
+        privacy_url: update.privacyUrl,
+        terms_url: update.termsUrl,
+        grant_types: JSON.stringify(update.grantTypes),
+        scopes: JSON.stringify(update.scopes),
+        metadata: JSON.stringify(update.metadata),
+        updated_at: Date.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+    await writeUris(trx, id, update.redirectUris, update.postLogoutRedirectUris);
+  });
+}
+
+/** Deletes an app row (its URIs go with it; callers revoke its tokens first where that matters). */
+export async function deleteAppRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('apps').where('id', '=', id).execute();
+}

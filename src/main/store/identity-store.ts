@@ -119,3 +119,8 @@ function toUser(row: {
     createdAt: row.created_at,
   };
 }
+
+/** The oldest workspace's id (where dynamically registered clients go unless a setting names one). */
+export async function firstWorkspaceId(db: Db): Promise<string | undefined> {
+  return (await db.selectFrom('workspaces').select('id').orderBy('created_at').executeTakeFirst())?.id;
+}

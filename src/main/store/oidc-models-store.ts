@@ -1,0 +1,120 @@
+import { CompiledQuery } from 'kysely';
+import type { Db } from './database';
+
+/**
+ * The engine's models in `oidc_models`: every read and write the adapter
+ * makes. Ids, grant ids and user codes arrive here already hashed (the
+ * adapter hashes them); the payload is the engine's JSON without its jti.
+ * The statements on every token's path are written out once: building them
+ * through the query builder on each call cost more than running them.
+ */
+export interface StoredModel {
+  payload: string;
+  revoked_at: number | null;
+}
+
+/** One row as the adapter writes it. */
+export interface ModelRow {
+  kind: string;
+  id: string;
+  payload: string;
+  grantId: string | null;
+  clientId: string | null;
+  accountId: string | null;
+  workspaceId: string | null;
+  actor: string | null;
+  scope: string | null;
+  uid: string | null;
+  userCode: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  consumedAt: number | null;
+}
+
+const UPSERT_SQL = `insert into "oidc_models"
+  ("kind", "id", "payload", "grant_id", "client_id", "account_id", "workspace_id", "actor", "scope", "uid", "user_code", "created_at", "expires_at", "consumed_at", "revoked_at", "last_used_at")
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)
+  on conflict ("kind", "id") do update set
+    "payload" = excluded."payload", "expires_at" = excluded."expires_at", "scope" = excluded."scope", "account_id" = excluded."account_id"`;
+const FIND_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "id" = ?`;
+const FIND_BY_UID_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "uid" = ? limit 1`;
+const FIND_BY_USER_CODE_SQL = `select "id", "payload", "revoked_at" from "oidc_models" where "kind" = ? and "user_code" = ? limit 1`;
+/** Only a live, unused row can be consumed. */
+const CONSUME_SQL = `update "oidc_models" set "consumed_at" = ?, "payload" = json_set("payload", '$.consumed', ?)
+  where "kind" = ? and "id" = ? and "consumed_at" is null and "revoked_at" is null`;
+/** Everything issued under the grant of one row, and the grant itself. */
+const REVOKE_FAMILY_OF_SQL = `update "oidc_models" set "revoked_at" = ?
+  where "revoked_at" is null and (
+    "grant_id" = (select "grant_id" from "oidc_models" where "kind" = ? and "id" = ?)
+    or ("kind" = 'Grant' and "id" = (select "grant_id" from "oidc_models" where "kind" = ? and "id" = ?)))`;
+const REVOKE_SQL = `update "oidc_models" set "revoked_at" = ? where "kind" = ? and "id" = ? and "revoked_at" is null`;
+const DELETE_SQL = `delete from "oidc_models" where "kind" = ? and "id" = ?`;
+const REVOKE_BY_GRANT_SQL = `update "oidc_models" set "revoked_at" = ? where "grant_id" = ? and "kind" = ? and "revoked_at" is null`;
+
+export async function upsertModel(db: Db, row: ModelRow): Promise<void> {
+  await db.executeQuery(
+    CompiledQuery.raw(UPSERT_SQL, [
+      row.kind,
+      row.id,
+      row.payload,
+      row.grantId,
+      row.clientId,
+      row.accountId,
+      row.workspaceId,
+      row.actor,
+      row.scope,
+      row.uid,
+      row.userCode,
+      row.createdAt,
+      row.expiresAt,
+      row.consumedAt,
+    ]),
+  );
+}
+
+export async function findModel(db: Db, kind: string, id: string): Promise<StoredModel | undefined> {
+  const { rows } = await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_SQL, [kind, id]));
+  return rows[0];
+}
+
+export async function findModelByUid(db: Db, kind: string, uid: string): Promise<StoredModel | undefined> {
+  const { rows } = await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_BY_UID_SQL, [kind, uid]));
+  return rows[0];
+}
+
+/** The row behind a (hashed) user code, with its stored id. */
+export async function findModelByUserCode(db: Db, kind: string, userCode: string): Promise<(StoredModel & { id: string }) | undefined> {
+  const { rows } = await db.executeQuery<StoredModel & { id: string }>(CompiledQuery.raw(FIND_BY_USER_CODE_SQL, [kind, userCode]));
+  return rows[0];
+}
+
+/** Marks a live, unused row consumed; false when another caller did first (or it is revoked). */
+export async function consumeModel(db: Db, kind: string, id: string, now: number): Promise<boolean> {
+  const { numAffectedRows } = await db.executeQuery(CompiledQuery.raw(CONSUME_SQL, [now, Math.floor(now / 1000), kind, id]));
+  return numAffectedRows === 1n;
+}
+
+/** Revokes everything issued under the grant of one row, and that grant (reuse detection). */
+export async function revokeFamilyOf(db: Db, kind: string, id: string, now: number): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(REVOKE_FAMILY_OF_SQL, [now, kind, id, kind, id]));
+}
+
+/** Marks one row revoked (it stays, for the console), or deletes it when `keep` is false. */
+export async function destroyModel(db: Db, kind: string, id: string, keep: boolean, now: number): Promise<void> {
+  await db.executeQuery(keep ? CompiledQuery.raw(REVOKE_SQL, [now, kind, id]) : CompiledQuery.raw(DELETE_SQL, [kind, id]));
+}
+
+export async function revokeModelsByGrant(db: Db, kind: string, grantId: string, now: number): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(REVOKE_BY_GRANT_SQL, [now, grantId, kind]));
+}
+
+/** Records that a token was used, unless that was recorded less than `resolutionMs` ago. */
+export async function touchModelLastUse(db: Db, kind: string, id: string, now: number, resolutionMs: number): Promise<void> {
+  await db
+    .updateTable('oidc_models')
+    .set({ last_used_at: now })
+    .where('kind', '=', kind)
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - resolutionMs)]))
+    .execute();
+}
