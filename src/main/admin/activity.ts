@@ -4,7 +4,7 @@ import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedu
 import type { Db } from '../store/database';
 import type { EventTable } from '../store/schema';
 import type { AdminServer } from './context';
-import { containsPattern } from './cursor';
+import { containsText } from '../store/text-search';
 
 type Ctx = Pick<AdminServer, 'db'>;
 
@@ -42,8 +42,8 @@ export async function listActivity(ctx: Ctx, input: ParsedInput<'activity.list'>
   if (input.userId) query = query.where('account_id', '=', input.userId);
   if (input.workspaceId) query = query.where('workspace_id', '=', input.workspaceId);
   if (input.search) {
-    const pattern = containsPattern(input.search);
-    query = query.where((eb) => sql<boolean>`(lower(${eb.ref('type')}) like ${pattern} escape '\\' or lower(${eb.ref('detail')}) like ${pattern} escape '\\')`);
+    const search = input.search;
+    query = query.where((eb) => containsText([eb.ref('type'), eb.ref('detail')], search));
   }
   const following = input.afterId !== undefined;
   if (following) query = query.where('id', '>', input.afterId!);

@@ -6,15 +6,15 @@ import { hashSecret, secretHint } from '../secrets/crypto';
 import { findApp, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
 import { unitOfWork } from '../store/database';
 import type { SettingsStore } from '../store/settings-store';
-import { revokeRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
+import { APP_BOUND_MODELS, revokeRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
 import { by, type Actor, type AdminServer } from './context';
-import { containsPattern, decodeListCursor, encodeListCursor } from './cursor';
+import { decodeListCursor, encodeListCursor } from './cursor';
 import { conflict, invalid, notFound } from './errors';
+import { containsText } from '../store/text-search';
 
 type Ctx = Pick<AdminServer, 'db' | 'settings' | 'activity' | 'clientCache'>;
 
 /** Engine models that belong to an app and are revoked (not deleted) with it. */
-export const APP_BOUND_MODELS = [...Object.values(TOKEN_KIND_MODELS), 'Grant', 'RegistrationAccessToken'];
 
 /** The contract's view of an app: its record plus the consent policy in force. */
 export function toApp(record: AppRecord, settings: SettingsStore): App {
@@ -34,10 +34,8 @@ export async function listApps(ctx: Ctx, input: ParsedInput<'apps.list'>): Promi
   if (input.origin) query = query.where('origin', '=', input.origin);
   if (input.environment) query = query.where('environment', '=', input.environment);
   if (input.search) {
-    const pattern = containsPattern(input.search);
-    query = query.where(
-      (eb) => sql<boolean>`(lower(${eb.ref('name')}) like ${pattern} escape '\\' or lower(${eb.ref('id')}) like ${pattern} escape '\\' or lower(coalesce(${eb.ref('description')}, '')) like ${pattern} escape '\\')`,
-    );
+    const search = input.search;
+    query = query.where((eb) => containsText([eb.ref('name'), eb.ref('id'), sql`coalesce(${eb.ref('description')}, '')`], search));
   }
   if (input.cursor) {
     const after = decodeListCursor(input.cursor);

@@ -11,8 +11,3 @@ export function decodeListCursor(cursor: string): { createdAt: number; id: strin
   if (!match) throw invalid([{ field: 'cursor', message: 'not a cursor from this list; start again without one' }]);
   return { createdAt: Number(match[1]), id: match[2]! };
 }
-
-/** `LIKE` pattern matching `text` anywhere, with the wildcards in it escaped (use `escape '\'`). */
-export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}

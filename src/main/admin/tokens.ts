@@ -2,8 +2,7 @@ import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedu
 import type { Token } from '../../shared/contract/tokens';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
-import { findTokenRow, InvalidCursorError, listTokens as listTokenRows, revokeRows, TOKEN_KIND_MODELS, type TokenRow } from '../store/tokens-store';
-import { APP_BOUND_MODELS } from './apps';
+import { APP_BOUND_MODELS, findTokenRow, InvalidCursorError, listTokens as listTokenRows, revokeRows, TOKEN_KIND_MODELS, type TokenRow } from '../store/tokens-store';
 import { by, type Actor, type AdminServer } from './context';
 import { invalid, notFound } from './errors';
 import { inspectJwt, looksLikeJwt, prefixKind, relativeTime } from './token-inspection';

@@ -13,6 +13,9 @@ export type TokenKindName = keyof typeof TOKEN_KIND_MODELS;
 export type TokenModel = (typeof TOKEN_KIND_MODELS)[TokenKindName];
 export type TokenStatusName = 'active' | 'expired' | 'revoked' | 'consumed';
 
+/** Models bound to an app (and to a user, through its grants): revoked together when either goes. */
+export const APP_BOUND_MODELS = [...Object.values(TOKEN_KIND_MODELS), 'Grant', 'RegistrationAccessToken'];
+
 const MODEL_KINDS = Object.fromEntries(Object.entries(TOKEN_KIND_MODELS).map(([kind, model]) => [model, kind])) as Record<TokenModel, TokenKindName>;
 const TOKEN_MODELS = Object.values(TOKEN_KIND_MODELS);
 
