@@ -1,5 +1,6 @@
 import type { User } from '../../shared/contract/identity';
 import type { Db } from './database';
+import type { UserRecord } from './identity-store';
 import { containsText } from './text-search';
 import { APP_BOUND_MODELS, revokeRows } from './tokens-store';
 
@@ -35,14 +36,8 @@ export async function userViews(db: Db, where: { ids?: string[]; search?: string
   }));
 }
 
-export interface UserFields {
-  email: string;
-  name: string;
-  givenName: string | null;
-  familyName: string | null;
-  picture: string | null;
-  groups: string[];
-}
+/** What an admin sets on a user. */
+export type UserFields = Omit<UserRecord, 'id' | 'createdAt'>;
 
 function columns(fields: UserFields) {
   return { email: fields.email, name: fields.name, given_name: fields.givenName, family_name: fields.familyName, picture: fields.picture, groups: JSON.stringify(fields.groups) };
