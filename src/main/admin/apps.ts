@@ -1,20 +1,28 @@
 import { isDeepStrictEqual } from 'node:util';
-import { sql } from 'kysely';
 import { appShapeProblems, defaultPkcePolicy, type App } from '../../shared/contract/apps';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { hashSecret, secretHint } from '../secrets/crypto';
-import { findApp, insertApp, newClientSecret, toRecord, writeUris, type AppOrigin, type AppRecord } from '../store/apps-store';
+import {
+  deleteAppCascade,
+  findApp,
+  insertApp,
+  listAppRecords,
+  newClientSecret,
+  setAppConsentPolicyRow,
+  setAppSecret,
+  updateAppRecord,
+  type AppOrigin,
+  type AppRecord,
+} from '../store/apps-store';
 import { unitOfWork } from '../store/database';
 import type { SettingsStore } from '../store/settings-store';
-import { APP_BOUND_MODELS, revokeRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
+import { appTokenStats } from '../store/tokens-store';
+import { workspaceExists } from '../store/workspaces-store';
 import { by, type Actor, type AdminServer } from './context';
 import { decodeListCursor, encodeListCursor } from './cursor';
 import { conflict, invalid, notFound } from './errors';
-import { containsText } from '../store/text-search';
 
 type Ctx = Pick<AdminServer, 'db' | 'settings' | 'activity' | 'clientCache'>;
-
-/** Engine models that belong to an app and are revoked (not deleted) with it. */
 
 /** The contract's view of an app: its record plus the consent policy in force. */
 export function toApp(record: AppRecord, settings: SettingsStore): App {
@@ -28,56 +36,20 @@ async function requireApp(ctx: Ctx, id: string, field = 'id'): Promise<AppRecord
 }
 
 export async function listApps(ctx: Ctx, input: ParsedInput<'apps.list'>): Promise<ProcedureOutput<'apps.list'>> {
-  let query = ctx.db.selectFrom('apps').selectAll();
-  if (input.workspaceId) query = query.where('workspace_id', '=', input.workspaceId);
-  if (input.clientType) query = query.where('client_type', '=', input.clientType);
-  if (input.origin) query = query.where('origin', '=', input.origin);
-  if (input.environment) query = query.where('environment', '=', input.environment);
-  if (input.search) {
-    const search = input.search;
-    query = query.where((eb) => containsText([eb.ref('name'), eb.ref('id'), sql`coalesce(${eb.ref('description')}, '')`], search));
-  }
-  if (input.cursor) {
-    const after = decodeListCursor(input.cursor);
-    query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
-  }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.limit + 1).execute();
-  const page = rows.slice(0, input.limit);
-  const uris = page.length
-    ? await ctx.db.selectFrom('app_redirect_uris').selectAll().where('app_id', 'in', page.map((r) => r.id)).orderBy('position').execute()
-    : [];
-  const last = page.at(-1);
+  const { workspaceId, clientType, origin, environment, search } = input;
+  const filters = Object.fromEntries(Object.entries({ workspaceId, clientType, origin, environment, search }).filter(([, v]) => v !== undefined));
+  const after = input.cursor ? decodeListCursor(input.cursor) : undefined;
+  const { records, more } = await listAppRecords(ctx.db, filters, after, input.limit);
+  const last = records.at(-1);
   return {
-    items: page.map((row) => toApp(toRecord(row, uris.filter((u) => u.app_id === row.id)), ctx.settings)),
-    nextCursor: rows.length > input.limit && last ? encodeListCursor(last.created_at, last.id) : null,
+    items: records.map((record) => toApp(record, ctx.settings)),
+    nextCursor: more && last ? encodeListCursor(last.createdAt, last.id) : null,
   };
 }
 
 export async function getApp(ctx: Ctx, input: ParsedInput<'apps.get'>): Promise<ProcedureOutput<'apps.get'>> {
   const app = await requireApp(ctx, input.id);
-  const now = Date.now();
-  const active = (kinds: string[]) =>
-    ctx.db
-      .selectFrom('oidc_models')
-      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('created_at').as('latest')])
-      .where('client_id', '=', app.id)
-      .where('kind', 'in', kinds)
-      .where('revoked_at', 'is', null)
-      .where('consumed_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .executeTakeFirstOrThrow();
-  const tokens = await active(['AccessToken', 'RefreshToken', 'ClientCredentials']);
-  const grants = await active(['Grant']);
-  const latest = await ctx.db
-    .selectFrom('oidc_models')
-    .select((eb) => eb.fn.max('created_at').as('latest'))
-    .where('client_id', '=', app.id)
-    .where('kind', 'in', Object.values(TOKEN_KIND_MODELS))
-    .executeTakeFirstOrThrow();
-  return {
-    ...toApp(app, ctx.settings),
-    stats: { activeTokens: Number(tokens.count), activeConnections: Number(grants.count), lastUsedAt: latest.latest === null ? null : Number(latest.latest) },
-  };
+  return { ...toApp(app, ctx.settings), stats: await appTokenStats(ctx.db, app.id) };
 }
 
 export interface CreateAppOptions {
@@ -86,8 +58,7 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(ctx: Ctx, input: ParsedInput<'apps.create'>, options: CreateAppOptions): Promise<ProcedureOutput<'apps.create'>> {
-  const workspace = await ctx.db.selectFrom('workspaces').select('id').where('id', '=', input.workspaceId).executeTakeFirst();
-  if (!workspace) throw notFound('workspaceId', 'workspace');
+  if (!(await workspaceExists(ctx.db, input.workspaceId))) throw notFound('workspaceId', 'workspace');
   const { app, clientSecret } = await insertApp(ctx.db, {
     workspaceId: input.workspaceId,
     name: input.name,
@@ -132,31 +103,7 @@ export async function updateApp(ctx: Ctx, input: ParsedInput<'apps.update'>, act
   const problems = appShapeProblems(next);
   if (problems.length) throw invalid(problems);
   const changed = Object.keys(patch).filter((key) => !isDeepStrictEqual((patch as Record<string, unknown>)[key], (app as unknown as Record<string, unknown>)[key]));
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('apps')
-      .set({
-        name: next.name,
-        description: next.description,
-        homepage_url: next.homepageUrl,
-        logo_url: next.logoUrl,
-        privacy_url: next.privacyUrl,
-        terms_url: next.termsUrl,
-        grant_types: JSON.stringify(next.grantTypes),
-        scopes: JSON.stringify(next.scopes),
-        actor_modes: JSON.stringify(next.actorModes),
-        environment: next.environment,
-        consent_policy: next.consentPolicy,
-        pkce_policy: next.pkcePolicy,
-        single_live_token: next.singleLiveToken ? 1 : 0,
-        updated_at: Date.now(),
-      })
-      .where('id', '=', id)
-      .execute();
-    if (patch.redirectUris !== undefined || patch.postLogoutRedirectUris !== undefined) {
-      await writeUris(trx, id, next.redirectUris, next.postLogoutRedirectUris);
-    }
-  });
+  await updateAppRecord(ctx.db, next, patch.redirectUris !== undefined || patch.postLogoutRedirectUris !== undefined);
   ctx.clientCache.invalidate(id);
   ctx.activity.record({ type: 'app.updated', clientId: id, workspaceId: app.workspaceId, detail: { ...by(actor), changed } });
   return toApp((await findApp(ctx.db, id))!, ctx.settings);
@@ -164,11 +111,7 @@ export async function updateApp(ctx: Ctx, input: ParsedInput<'apps.update'>, act
 
 export async function deleteApp(ctx: Ctx, input: ParsedInput<'apps.delete'>, actor: Actor): Promise<ProcedureOutput<'apps.delete'>> {
   const app = await requireApp(ctx, input.id);
-  const revokedTokens = await ctx.db.transaction().execute(async (trx) => {
-    const revoked = await revokeRows(trx, (eb) => eb.and([eb('client_id', '=', app.id), eb('kind', 'in', APP_BOUND_MODELS)]));
-    await trx.deleteFrom('apps').where('id', '=', app.id).execute();
-    return revoked;
-  });
+  const revokedTokens = await deleteAppCascade(ctx.db, app.id);
   ctx.clientCache.invalidate(app.id);
   ctx.activity.record({ type: 'app.deleted', clientId: app.id, workspaceId: app.workspaceId, detail: { ...by(actor), name: app.name, revokedTokens } });
   return { deleted: true, revokedTokens };
@@ -184,12 +127,7 @@ export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateS
     const app = await requireApp(ctx, input.id);
     if (app.clientType !== 'confidential') throw conflict('id', 'public apps have no client secret to rotate');
     const clientSecret = newClientSecret();
-    const now = Date.now();
-    await ctx.db
-      .updateTable('apps')
-      .set({ secret_hash: hashSecret(clientSecret), secret_hint: secretHint(clientSecret), secret_rotated_at: now, updated_at: now })
-      .where('id', '=', app.id)
-      .execute();
+    await setAppSecret(ctx.db, app.id, { hash: hashSecret(clientSecret), hint: secretHint(clientSecret) });
     ctx.clientCache.invalidate(app.id);
     ctx.activity.record({ type: 'app.secret_rotated', clientId: app.id, workspaceId: app.workspaceId, detail: by(actor) });
     return { app: toApp((await findApp(ctx.db, app.id))!, ctx.settings), clientSecret };
@@ -198,7 +136,7 @@ export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateS
 
 export async function setAppConsentPolicy(ctx: Ctx, input: ParsedInput<'apps.setConsentPolicy'>, actor: Actor): Promise<ProcedureOutput<'apps.setConsentPolicy'>> {
   const app = await requireApp(ctx, input.id);
-  await ctx.db.updateTable('apps').set({ consent_policy: input.consentPolicy, updated_at: Date.now() }).where('id', '=', app.id).execute();
+  await setAppConsentPolicyRow(ctx.db, app.id, input.consentPolicy);
   ctx.clientCache.invalidate(app.id);
   ctx.activity.record({ type: 'app.consent_policy_set', clientId: app.id, workspaceId: app.workspaceId, detail: { ...by(actor), consentPolicy: input.consentPolicy } });
   return toApp((await findApp(ctx.db, app.id))!, ctx.settings);

@@ -4,8 +4,12 @@ import type { ActorMode } from '../../shared/scopes';
 import type { ConsentPolicy } from '../../shared/settings';
 import { PREFIX } from '../../shared/prefixes';
 import { hashSecret, randomSecret, secretHint } from '../secrets/crypto';
+import { sql } from 'kysely';
 import type { Db } from './database';
+import { olderThan, type KeysetPosition } from './keyset';
 import type { AppTable } from './schema';
+import { containsText } from './text-search';
+import { APP_BOUND_MODELS, revokeRows } from './tokens-store';
 
 export type ClientType = 'public' | 'confidential';
 export type AppOrigin = AppTable['origin'];
@@ -206,4 +210,85 @@ export async function updateRegisteredApp(db: Db, id: string, update: Registered
 /** Deletes an app row (its URIs go with it; callers revoke its tokens first where that matters). */
 export async function deleteAppRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('apps').where('id', '=', id).execute();
+}
+
+export interface AppFilters {
+  workspaceId?: string;
+  clientType?: ClientType;
+  origin?: AppOrigin;
+  environment?: string;
+  /** Matched in the name, the client id and the description. */
+  search?: string;
+}
+
+/** Apps newest first with keyset paging on (created_at, id); `more` says whether a next page exists. */
+export async function listAppRecords(db: Db, filters: AppFilters, after: KeysetPosition | undefined, limit: number): Promise<{ records: AppRecord[]; more: boolean }> {
+  let query = db.selectFrom('apps').selectAll();
+  if (filters.workspaceId) query = query.where('workspace_id', '=', filters.workspaceId);
+  if (filters.clientType) query = query.where('client_type', '=', filters.clientType);
+  if (filters.origin) query = query.where('origin', '=', filters.origin);
+  if (filters.environment) query = query.where('environment', '=', filters.environment);
+  const search = filters.search;
+  if (search) query = query.where((eb) => containsText([eb.ref('name'), eb.ref('id'), sql`coalesce(${eb.ref('description')}, '')`], search));
+  if (after) query = query.where(olderThan(after));
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const uris = page.length ? await db.selectFrom('app_redirect_uris').selectAll().where('app_id', 'in', page.map((r) => r.id)).orderBy('position').execute() : [];
+  return { records: page.map((row) => toRecord(row, uris.filter((u) => u.app_id === row.id))), more: rows.length > limit };
+}
+
+export async function appExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('apps').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** App names by id, for labelling rows that carry only ids. */
+export async function appNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  return new Map((await db.selectFrom('apps').select(['id', 'name']).where('id', 'in', ids).execute()).map((a) => [a.id, a.name]));
+}
+
+/** Writes an app's editable fields (and its URIs when `withUris`). */
+export async function updateAppRecord(db: Db, next: AppRecord, withUris: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('apps')
+      .set({
+        name: next.name,
+        description: next.description,
+        homepage_url: next.homepageUrl,
+        logo_url: next.logoUrl,
+        privacy_url: next.privacyUrl,
+        terms_url: next.termsUrl,
+        grant_types: JSON.stringify(next.grantTypes),
+        scopes: JSON.stringify(next.scopes),
+        actor_modes: JSON.stringify(next.actorModes),
+        environment: next.environment,
+        consent_policy: next.consentPolicy,
+        pkce_policy: next.pkcePolicy,
+        single_live_token: next.singleLiveToken ? 1 : 0,
+        updated_at: Date.now(),
+      })
+      .where('id', '=', next.id)
+      .execute();
+    if (withUris) await writeUris(trx, next.id, next.redirectUris, next.postLogoutRedirectUris);
+  });
+}
+
+/** Deletes an app after revoking every live token and grant it holds; returns how many were live. */
+export async function deleteAppCascade(db: Db, id: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const revoked = await revokeRows(trx, (eb) => eb.and([eb('client_id', '=', id), eb('kind', 'in', APP_BOUND_MODELS)]));
+    await deleteAppRow(trx, id);
+    return revoked;
+  });
+}
+
+/** Replaces an app's secret (stored as its hash and last characters). */
+export async function setAppSecret(db: Db, id: string, secret: { hash: string; hint: string }): Promise<void> {
+  const now = Date.now();
+  await db.updateTable('apps').set({ secret_hash: secret.hash, secret_hint: secret.hint, secret_rotated_at: now, updated_at: now }).where('id', '=', id).execute();
+}
+
+export async function setAppConsentPolicyRow(db: Db, id: string, policy: ConsentPolicy | null): Promise<void> {
+  await db.updateTable('apps').set({ consent_policy: policy, updated_at: Date.now() }).where('id', '=', id).execute();
 }

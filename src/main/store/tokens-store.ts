@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from './database';
+import { olderThan, type KeysetPosition } from './keyset';
 import type { Database } from './schema';
 
 /** Token kinds as the console names them, and the engine's model names behind them. */
@@ -150,7 +151,7 @@ const COLUMNS = [
   'last_used_at',
 ] as const;
 
-type Cursor = { createdAt: number; id: string };
+type Cursor = KeysetPosition;
 
 /** The newest `take` rows of one kind matching the filters, after the cursor. */
 async function newestOfKind(db: Db, model: TokenModel, filters: TokenFilters, after: Cursor | undefined, take: number, now: number): Promise<StoredTokenColumns[]> {
@@ -167,7 +168,7 @@ async function newestOfKind(db: Db, model: TokenModel, filters: TokenFilters, af
   if (filters.grantId) query = query.where('grant_id', '=', filters.grantId);
   if (status) query = query.where((eb) => statusCondition(eb, status, now));
   if (after) {
-    query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+    query = query.where(olderThan(after));
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(take).execute();
 }
@@ -183,7 +184,7 @@ const FEW = 200;
  */
 async function fewByExpiry(db: Db, model: TokenModel, status: 'active' | 'expired', after: Cursor | undefined, now: number): Promise<StoredTokenColumns[] | undefined> {
   const columns = sql.join(COLUMNS.map((c) => sql.ref(c)));
-  const cursor = after ? sql`and (created_at < ${after.createdAt} or (created_at = ${after.createdAt} and id < ${after.id}))` : sql``;
+  const cursor = after ? sql`and ${olderThan(after)}` : sql``;
   const ranges = status === 'active' ? [sql`expires_at > ${now}`, sql`expires_at is null`] : [sql`expires_at <= ${now}`];
   const rows: StoredTokenColumns[] = [];
   for (const range of ranges) {
@@ -246,4 +247,25 @@ export async function revokeRows(db: Db, where: (eb: ModelsEb) => Expression<Sql
     .where((eb) => statusCondition(eb, 'active', at))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** An app's live tokens and connections (grants), and when it last got a token. */
+export async function appTokenStats(db: Db, appId: string, now = Date.now()): Promise<{ activeTokens: number; activeConnections: number; lastUsedAt: number | null }> {
+  const live = (kinds: string[]) =>
+    db
+      .selectFrom('oidc_models')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('client_id', '=', appId)
+      .where('kind', 'in', kinds)
+      .where((eb) => statusCondition(eb, 'active', now))
+      .executeTakeFirstOrThrow();
+  const tokens = await live(['AccessToken', 'RefreshToken', 'ClientCredentials']);
+  const grants = await live(['Grant']);
+  const latest = await db
+    .selectFrom('oidc_models')
+    .select((eb) => eb.fn.max('created_at').as('latest'))
+    .where('client_id', '=', appId)
+    .where('kind', 'in', TOKEN_MODELS)
+    .executeTakeFirstOrThrow();
+  return { activeTokens: Number(tokens.count), activeConnections: Number(grants.count), lastUsedAt: latest.latest === null ? null : Number(latest.latest) };
 }

@@ -21,6 +21,10 @@ export async function workspaceViews(db: Db, where: { id?: string; search?: stri
   return rows.map((r) => ({ id: r.id, name: r.name, slug: r.slug, createdAt: r.created_at, memberCount: Number(r.memberCount), appCount: Number(r.appCount) }));
 }
 
+export async function workspaceExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('workspaces').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
 export async function slugTaken(db: Db, slug: string): Promise<boolean> {
   return (await db.selectFrom('workspaces').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
 }
