@@ -2,7 +2,18 @@ import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedu
 import type { Token } from '../../shared/contract/tokens';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
-import { APP_BOUND_MODELS, findTokenRow, InvalidCursorError, listTokens as listTokenRows, revokeRows, TOKEN_KIND_MODELS, type TokenRow } from '../store/tokens-store';
+import { appExists, appNames } from '../store/apps-store';
+import {
+  findTokenRow,
+  grantExists,
+  InvalidCursorError,
+  listTokens as listTokenRows,
+  revokeTokenRow,
+  revokeTokensAndGrants,
+  type RevocationScope,
+  type TokenRow,
+} from '../store/tokens-store';
+import { userExists, usersById } from '../store/users-store';
 import { by, type Actor, type AdminServer } from './context';
 import { invalid, notFound } from './errors';
 import { inspectJwt, looksLikeJwt, prefixKind, relativeTime } from './token-inspection';
@@ -13,9 +24,9 @@ type Ctx = Pick<AdminServer, 'db' | 'activity' | 'issuer'>;
 export async function withNames(db: Db, rows: TokenRow[]): Promise<Token[]> {
   const appIds = [...new Set(rows.map((r) => r.appId).filter((id): id is string => id !== null))];
   const userIds = [...new Set(rows.map((r) => r.userId).filter((id): id is string => id !== null))];
-  const apps = new Map(appIds.length ? (await db.selectFrom('apps').select(['id', 'name']).where('id', 'in', appIds).execute()).map((a) => [a.id, a.name]) : []);
-  const users = new Map(userIds.length ? (await db.selectFrom('users').select(['id', 'email']).where('id', 'in', userIds).execute()).map((u) => [u.id, u.email]) : []);
-  return rows.map((row) => ({ ...row, appName: row.appId ? (apps.get(row.appId) ?? null) : null, userEmail: row.userId ? (users.get(row.userId) ?? null) : null }));
+  const apps = await appNames(db, appIds);
+  const users = await usersById(db, userIds);
+  return rows.map((row) => ({ ...row, appName: row.appId ? (apps.get(row.appId) ?? null) : null, userEmail: row.userId ? (users.get(row.userId)?.email ?? null) : null }));
 }
 
 export async function listTokens(ctx: Ctx, input: ParsedInput<'tokens.list'>): Promise<ProcedureOutput<'tokens.list'>> {
@@ -70,7 +81,7 @@ export async function inspectToken(ctx: Ctx, input: ParsedInput<'tokens.inspect'
 export async function revokeToken(ctx: Ctx, input: ParsedInput<'tokens.revoke'>, actor: Actor): Promise<ProcedureOutput<'tokens.revoke'>> {
   const row = await findTokenRow(ctx.db, input.id);
   if (!row) throw notFound('id', 'token');
-  const revoked = await revokeRows(ctx.db, (eb) => eb.and([eb('kind', '=', TOKEN_KIND_MODELS[row.kind]), eb('id', '=', row.id)]));
+  const revoked = await revokeTokenRow(ctx.db, row);
   if (revoked) {
     ctx.activity.record({
       type: 'token.revoked',
@@ -85,27 +96,18 @@ export async function revokeToken(ctx: Ctx, input: ParsedInput<'tokens.revoke'>,
 
 /** Revokes every live token and grant of an app, a user or a grant; their next use fails at once. */
 export async function revokeAllTokens(ctx: Ctx, input: ParsedInput<'tokens.revokeAll'>, actor: Actor): Promise<ProcedureOutput<'tokens.revokeAll'>> {
-  const tokenModels = APP_BOUND_MODELS.filter((m) => m !== 'Grant');
-  let scope: { column: 'client_id' | 'account_id' | 'grant_id'; value: string; field: string };
+  let scope: RevocationScope & { field: string };
   if (input.appId !== undefined) {
-    if (!(await ctx.db.selectFrom('apps').select('id').where('id', '=', input.appId).executeTakeFirst())) throw notFound('appId', 'app');
+    if (!(await appExists(ctx.db, input.appId))) throw notFound('appId', 'app');
     scope = { column: 'client_id', value: input.appId, field: 'appId' };
   } else if (input.userId !== undefined) {
-    if (!(await ctx.db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst())) throw notFound('userId', 'user');
+    if (!(await userExists(ctx.db, input.userId))) throw notFound('userId', 'user');
     scope = { column: 'account_id', value: input.userId, field: 'userId' };
   } else {
-    const grant = await ctx.db.selectFrom('oidc_models').select('id').where('kind', '=', 'Grant').where('id', '=', input.grantId!).executeTakeFirst();
-    if (!grant) throw notFound('grantId', 'grant');
+    if (!(await grantExists(ctx.db, input.grantId!))) throw notFound('grantId', 'grant');
     scope = { column: 'grant_id', value: input.grantId!, field: 'grantId' };
   }
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const revokedTokens = await revokeRows(trx, (eb) => eb.and([eb(scope.column, '=', scope.value), eb('kind', 'in', tokenModels)]));
-    const revokedGrants =
-      scope.column === 'grant_id'
-        ? await revokeRows(trx, (eb) => eb.and([eb('kind', '=', 'Grant'), eb('id', '=', scope.value)]))
-        : await revokeRows(trx, (eb) => eb.and([eb(scope.column, '=', scope.value), eb('kind', '=', 'Grant')]));
-    return { revokedTokens, revokedGrants };
-  });
+  const result = await revokeTokensAndGrants(ctx.db, scope);
   ctx.activity.record({
     type: 'token.revoked_all',
     clientId: scope.column === 'client_id' ? scope.value : null,

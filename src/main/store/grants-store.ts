@@ -1,5 +1,7 @@
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from './database';
+import { olderThan, type KeysetPosition } from './keyset';
+import { revokeRows, statusCondition, TOKEN_KIND_MODELS } from './tokens-store';
 
 export interface GrantContext {
   workspaceId: string | null;
@@ -51,4 +53,79 @@ export async function grantContext(db: Db, grantId: string): Promise<GrantContex
   // Only a complete context is final; a grant saved a moment before its consent has none yet.
   if (context.workspaceId && context.actor) remember(db, grantId, context);
   return context;
+}
+
+/** One stored grant (a connection), as the console lists it. */
+export interface GrantRow {
+  id: string;
+  payload: string;
+  client_id: string | null;
+  account_id: string | null;
+  workspace_id: string | null;
+  actor: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface GrantFilters {
+  userId?: string;
+  appId?: string;
+  workspaceId?: string;
+  status?: 'active' | 'revoked';
+}
+
+/** Grants newest first with keyset paging; with each, its tokens' last use and how many are live. */
+export async function listGrantRows(
+  db: Db,
+  filters: GrantFilters,
+  after: KeysetPosition | undefined,
+  limit: number,
+  now = Date.now(),
+): Promise<{ rows: Array<GrantRow & { lastUsedAt: number | null; activeTokens: number }>; more: boolean }> {
+  let query = db
+    .selectFrom('oidc_models')
+    .select(['id', 'payload', 'client_id', 'account_id', 'workspace_id', 'actor', 'created_at', 'expires_at', 'revoked_at'])
+    .where('kind', '=', 'Grant');
+  if (filters.userId) query = query.where('account_id', '=', filters.userId);
+  if (filters.appId) query = query.where('client_id', '=', filters.appId);
+  if (filters.workspaceId) query = query.where('workspace_id', '=', filters.workspaceId);
+  if (filters.status === 'active') query = query.where((eb) => statusCondition(eb, 'active', now));
+  if (filters.status === 'revoked') query = query.where('revoked_at', 'is not', null);
+  if (after) query = query.where(olderThan(after));
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const ids = page.map((r) => r.id);
+  const usage = ids.length
+    ? await db
+        .selectFrom('oidc_models')
+        .select((eb) => [
+          'grant_id',
+          eb.fn.max(eb.fn.coalesce('last_used_at', 'created_at')).as('lastUsedAt'),
+          eb.fn.sum<number>(eb.case().when(statusCondition(eb, 'active', now)).then(1).else(0).end()).as('active'),
+        ])
+        .where('grant_id', 'in', ids)
+        .where('kind', 'in', Object.values(TOKEN_KIND_MODELS))
+        .groupBy('grant_id')
+        .execute()
+    : [];
+  return {
+    rows: page.map((row) => {
+      const use = usage.find((u) => u.grant_id === row.id);
+      return { ...row, lastUsedAt: use?.lastUsedAt == null ? null : Number(use.lastUsedAt), activeTokens: Number(use?.active ?? 0) };
+    }),
+    more: rows.length > limit,
+  };
+}
+
+export async function findGrantRow(db: Db, id: string): Promise<Pick<GrantRow, 'id' | 'client_id' | 'account_id' | 'workspace_id'> | undefined> {
+  return db.selectFrom('oidc_models').select(['id', 'client_id', 'account_id', 'workspace_id']).where('kind', '=', 'Grant').where('id', '=', id).executeTakeFirst();
+}
+
+/** Revokes a grant and every live token issued under it; returns how many tokens were live. */
+export async function revokeGrantFamily(db: Db, id: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await revokeRows(trx, (eb) => eb.and([eb('kind', '=', 'Grant'), eb('id', '=', id)]));
+    return revokeRows(trx, (eb) => eb.and([eb('grant_id', '=', id), eb('kind', 'in', Object.values(TOKEN_KIND_MODELS))]));
+  });
 }

@@ -269,3 +269,29 @@ export async function appTokenStats(db: Db, appId: string, now = Date.now()): Pr
     .executeTakeFirstOrThrow();
   return { activeTokens: Number(tokens.count), activeConnections: Number(grants.count), lastUsedAt: latest.latest === null ? null : Number(latest.latest) };
 }
+
+/** True when a grant with this stored id exists (live or not). */
+export async function grantExists(db: Db, grantId: string): Promise<boolean> {
+  return (await db.selectFrom('oidc_models').select('id').where('kind', '=', 'Grant').where('id', '=', grantId).executeTakeFirst()) !== undefined;
+}
+
+/** Everything of one app, one user or one grant that `revokeAll` ends. */
+export type RevocationScope = { column: 'client_id' | 'account_id'; value: string } | { column: 'grant_id'; value: string };
+
+/** Revokes the live tokens and grants of an app, a user or a grant (by its stored id), in one transaction. */
+export async function revokeTokensAndGrants(db: Db, scope: RevocationScope, at = Date.now()): Promise<{ revokedTokens: number; revokedGrants: number }> {
+  const tokenModels = APP_BOUND_MODELS.filter((m) => m !== 'Grant');
+  return db.transaction().execute(async (trx) => {
+    const revokedTokens = await revokeRows(trx, (eb) => eb.and([eb(scope.column, '=', scope.value), eb('kind', 'in', tokenModels)]), at);
+    const revokedGrants =
+      scope.column === 'grant_id'
+        ? await revokeRows(trx, (eb) => eb.and([eb('kind', '=', 'Grant'), eb('id', '=', scope.value)]), at)
+        : await revokeRows(trx, (eb) => eb.and([eb(scope.column, '=', scope.value), eb('kind', '=', 'Grant')]), at);
+    return { revokedTokens, revokedGrants };
+  });
+}
+
+/** Revokes one stored code or token if it is live; 1 when it was, 0 when it was already dead. */
+export function revokeTokenRow(db: Db, row: Pick<TokenRow, 'kind' | 'id'>, at = Date.now()): Promise<number> {
+  return revokeRows(db, (eb) => eb.and([eb('kind', '=', TOKEN_KIND_MODELS[row.kind]), eb('id', '=', row.id)]), at);
+}

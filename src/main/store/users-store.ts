@@ -63,3 +63,13 @@ export async function removeUserCascade(db: Db, id: string): Promise<number> {
     return revoked;
   });
 }
+
+export async function userExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** Users' emails and names by id, for labelling rows that carry only ids. */
+export async function usersById(db: Db, ids: string[]): Promise<Map<string, { email: string; name: string }>> {
+  if (!ids.length) return new Map();
+  return new Map((await db.selectFrom('users').select(['id', 'email', 'name']).where('id', 'in', ids).execute()).map((u) => [u.id, { email: u.email, name: u.name }]));
+}

@@ -25,6 +25,12 @@ export async function workspaceExists(db: Db, id: string): Promise<boolean> {
   return (await db.selectFrom('workspaces').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
+/** Workspace names by id, for labelling rows that carry only ids. */
+export async function workspaceNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  return new Map((await db.selectFrom('workspaces').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => [r.id, r.name]));
+}
+
 export async function slugTaken(db: Db, slug: string): Promise<boolean> {
   return (await db.selectFrom('workspaces').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
 }
