@@ -29,10 +29,30 @@ export default tseslint.config(
     },
   },
   {
-    // Only the Electron shell imports electron; everything else runs in plain Node.
+    // Only the Electron shell imports electron; everything else runs in plain Node. Only the store
+    // writes SQL: Kysely is imported nowhere else, so no query (and no dialect) leaks above it.
     files: ['src/main/**/*.ts'],
-    ignores: ['src/main/app/**', 'src/main/index.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+    ignores: ['src/main/app/**', 'src/main/index.ts', 'src/main/store/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', { name: 'kysely', message: 'SQL lives in src/main/store: add a function to the store for this query.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The shell may import electron, but not Kysely either.
+    files: ['src/main/app/**/*.ts', 'src/main/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'kysely', message: 'SQL lives in src/main/store.' }] }] },
+  },
+  {
+    // The store is the bottom layer: it imports nothing above it.
+    files: ['src/main/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['../admin/*', '../server/*', '../oauth/*', '../app/*', '../../admin/*', '../../server/*', '../../oauth/*'] }],
+    },
   },
   {
     // The renderer sees only shared code and its own files.

@@ -1,5 +1,7 @@
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { findApiKey, insertApiKey, listApiKeys as listKeys, revokeApiKey as revokeKey } from '../store/api-keys-store';
+import { userExists } from '../store/users-store';
+import { workspaceExists } from '../store/workspaces-store';
 import { by, type Actor, type AdminServer } from './context';
 import { notFound } from './errors';
 
@@ -10,9 +12,8 @@ export async function listApiKeys(ctx: Ctx, input: ParsedInput<'apiKeys.list'>):
 }
 
 export async function createApiKey(ctx: Ctx, input: ParsedInput<'apiKeys.create'>, actor: Actor): Promise<ProcedureOutput<'apiKeys.create'>> {
-  const workspace = await ctx.db.selectFrom('workspaces').select('id').where('id', '=', input.workspaceId).executeTakeFirst();
-  if (!workspace) throw notFound('workspaceId', 'workspace');
-  if (input.createdBy && !(await ctx.db.selectFrom('users').select('id').where('id', '=', input.createdBy).executeTakeFirst())) {
+  if (!(await workspaceExists(ctx.db, input.workspaceId))) throw notFound('workspaceId', 'workspace');
+  if (input.createdBy && !(await userExists(ctx.db, input.createdBy))) {
     throw notFound('createdBy', 'user');
   }
   const created = await insertApiKey(ctx.db, { workspaceId: input.workspaceId, name: input.name, createdBy: input.createdBy ?? null });

@@ -1,29 +1,14 @@
-import { sql } from 'kysely';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { ROUTES } from '../oauth/routes';
 import { createInitialAccessToken } from '../oauth/registration-gate';
 import { latestSchemaVersion, type Db } from '../store/database';
-import { getRawSetting, setRawSetting } from '../store/settings-store';
+import { countRows } from '../store/database';
+import { deleteRawSetting, getRawSetting, setRawSetting } from '../store/settings-store';
 import { listSigningKeys } from '../store/signing-keys-store';
-import { TOKEN_KIND_MODELS } from '../store/tokens-store';
+import { countLiveRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
+import { workspaceExists } from '../store/workspaces-store';
 import { by, type Actor, type AdminServer } from './context';
 import { notFound } from './errors';
-
-/** Live rows of some kinds, counted on the expiry index (no row is read). */
-async function countLive(db: Db, kinds: readonly string[], now: number): Promise<number> {
-  let total = 0;
-  for (const kind of kinds) {
-    const row = await sql<{ c: number }>`select count(*) as c from oidc_models indexed by oidc_models_expiry
-      where kind = ${kind} and (expires_at > ${now} or expires_at is null) and revoked_at is null and consumed_at is null`.execute(db);
-    total += Number(row.rows[0]?.c ?? 0);
-  }
-  return total;
-}
-
-async function count(db: Db, table: 'workspaces' | 'users' | 'apps' | 'events'): Promise<number> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('c')).executeTakeFirstOrThrow();
-  return Number(row.c);
-}
 
 async function signingKeys(db: Db) {
   const rows = await listSigningKeys(db);
@@ -46,12 +31,12 @@ export async function serverStatus(server: AdminServer): Promise<ProcedureOutput
     masterKeyKind: server.masterKey.store,
     masterKey: { store: server.masterKey.store, level: server.masterKey.level, message: server.masterKey.message },
     counts: {
-      workspaces: await count(db, 'workspaces'),
-      users: await count(db, 'users'),
-      apps: await count(db, 'apps'),
-      activeTokens: await countLive(db, [TOKEN_KIND_MODELS.access, TOKEN_KIND_MODELS.refresh, TOKEN_KIND_MODELS.client_credentials], now),
-      activeConnections: await countLive(db, ['Grant'], now),
-      events: await count(db, 'events'),
+      workspaces: await countRows(db, 'workspaces'),
+      users: await countRows(db, 'users'),
+      apps: await countRows(db, 'apps'),
+      activeTokens: await countLiveRows(db, [TOKEN_KIND_MODELS.access, TOKEN_KIND_MODELS.refresh, TOKEN_KIND_MODELS.client_credentials], now),
+      activeConnections: await countLiveRows(db, ['Grant'], now),
+      events: await countRows(db, 'events'),
     },
     signingKeys: await signingKeys(db),
     storage: server.storage.status,
@@ -65,13 +50,12 @@ export async function getSettings(server: Pick<AdminServer, 'db' | 'settings'>):
 export async function updateSettings(server: Pick<AdminServer, 'db' | 'settings' | 'activity'>, input: ParsedInput<'settings.update'>, actor: Actor): Promise<ProcedureOutput<'settings.update'>> {
   const { registrationWorkspaceId, ...patch } = input;
   if (registrationWorkspaceId) {
-    const workspace = await server.db.selectFrom('workspaces').select('id').where('id', '=', registrationWorkspaceId).executeTakeFirst();
-    if (!workspace) throw notFound('registrationWorkspaceId', 'workspace');
+    if (!(await workspaceExists(server.db, registrationWorkspaceId))) throw notFound('registrationWorkspaceId', 'workspace');
   }
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   await server.settings.update(defined);
   if (registrationWorkspaceId) await setRawSetting(server.db, 'registration_workspace', registrationWorkspaceId);
-  if (registrationWorkspaceId === null) await server.db.deleteFrom('settings').where('key', '=', 'registration_workspace').execute();
+  if (registrationWorkspaceId === null) await deleteRawSetting(server.db, 'registration_workspace');
   server.activity.record({ type: 'settings.updated', detail: { ...by(actor), ...input } });
   return getSettings(server);
 }

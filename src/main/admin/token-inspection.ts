@@ -3,7 +3,9 @@ import type { TokenInspection } from '../../shared/contract/tokens';
 import { PREFIX } from '../../shared/prefixes';
 import { findScope } from '../../shared/scopes';
 import type { Db } from '../store/database';
+import { appNames } from '../store/apps-store';
 import { listSigningKeys } from '../store/signing-keys-store';
+import { usersById } from '../store/users-store';
 
 type JwtInspection = NonNullable<TokenInspection['jwt']>;
 
@@ -132,12 +134,9 @@ export async function inspectJwt(db: Db, value: string, issuer: string, now = Da
       problem = `the signature does not verify: ${(err as Error).message}`;
     }
   }
-  const users = new Map<string, string>();
-  const apps = new Map<string, string>();
   const ids = (v: unknown) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x.length < 200);
-  const appIds = [...ids(payload.aud), ...ids(payload.azp), ...ids(payload.client_id)];
-  if (appIds.length) for (const a of await db.selectFrom('apps').select(['id', 'name']).where('id', 'in', appIds).execute()) apps.set(a.id, a.name);
-  if (typeof payload.sub === 'string') for (const u of await db.selectFrom('users').select(['id', 'email']).where('id', '=', payload.sub).execute()) users.set(u.id, u.email);
+  const apps = await appNames(db, [...new Set([...ids(payload.aud), ...ids(payload.azp), ...ids(payload.client_id)])]);
+  const users = new Map([...(await usersById(db, ids(payload.sub)))].map(([id, u]) => [id, u.email]));
   const ctx: ExplainContext = { issuer, now, names: { apps, users } };
   const claims = Object.entries(payload).map(([name, claim]) => ({ name, value: claim, explanation: CLAIMS[name]?.(claim, ctx) ?? 'A claim this server does not define (custom or from another issuer).' }));
   if (payload.iss !== undefined && payload.iss !== issuer) notes.push(`Issued by ${String(payload.iss)}, not by this server.`);

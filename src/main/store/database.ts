@@ -211,3 +211,9 @@ export function errorText(err: unknown): string {
   }
   return String(err);
 }
+
+/** How many rows a table holds (the console's status counts). */
+export async function countRows(db: Db, table: 'workspaces' | 'users' | 'apps' | 'events'): Promise<number> {
+  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('c')).executeTakeFirstOrThrow();
+  return Number(row.c);
+}

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { DatabaseConnection } from 'kysely';
+import { sql, type DatabaseConnection, type SqlBool } from 'kysely';
 import { currentUnit, type Db } from './database';
+import type { EventTable } from './schema';
+import { containsText } from './text-search';
 import type { UnitOfWork } from './unit-of-work';
 
 export type EventLevel = 'info' | 'warn' | 'error';
@@ -179,4 +181,50 @@ function toEvent(id: number, row: EventRow): ActivityEvent {
     workspaceId: row.workspace_id,
     detail: JSON.parse(row.detail) as Record<string, unknown>,
   };
+}
+
+/** A stored activity event, as the table holds it. */
+export type StoredEvent = Omit<EventTable, 'id'> & { id: number };
+
+export async function latestEventId(db: Db): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+  return Number(row.id ?? 0);
+}
+
+/** Events newer than `afterId`, oldest first: the backlog when following live. */
+export async function eventRowsAfter(db: Db, afterId: number, limit: number): Promise<StoredEvent[]> {
+  return db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+export interface EventFilters {
+  /** Exact types, or prefixes ending in a dot (`token.`). */
+  types?: string[];
+  level?: EventLevel;
+  appId?: string;
+  userId?: string;
+  workspaceId?: string;
+  /** Matched in the type and the detail. */
+  search?: string;
+  /** Newer than this id, oldest first (following); else newest first. */
+  afterId?: number;
+  beforeId?: number;
+  limit: number;
+}
+
+export async function listEventRows(db: Db, filters: EventFilters): Promise<StoredEvent[]> {
+  let query = db.selectFrom('events').selectAll();
+  const types = filters.types;
+  if (types?.length) {
+    query = query.where((eb) => eb.or(types.map((t) => (t.endsWith('.') ? sql<SqlBool>`${eb.ref('type')} like ${`${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'` : eb('type', '=', t)))));
+  }
+  if (filters.level) query = query.where('level', '=', filters.level);
+  if (filters.appId) query = query.where('client_id', '=', filters.appId);
+  if (filters.userId) query = query.where('account_id', '=', filters.userId);
+  if (filters.workspaceId) query = query.where('workspace_id', '=', filters.workspaceId);
+  const search = filters.search;
+  if (search) query = query.where((eb) => containsText([eb.ref('type'), eb.ref('detail')], search));
+  const following = filters.afterId !== undefined;
+  if (following) query = query.where('id', '>', filters.afterId!);
+  if (filters.beforeId !== undefined) query = query.where('id', '<', filters.beforeId);
+  return query.orderBy('id', following ? 'asc' : 'desc').limit(filters.limit).execute();
 }

@@ -66,3 +66,7 @@ function safeJson(text: string): unknown {
     return {};
   }
 }
+
+export async function deleteRawSetting(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
+}

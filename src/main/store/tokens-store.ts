@@ -295,3 +295,14 @@ export async function revokeTokensAndGrants(db: Db, scope: RevocationScope, at =
 export function revokeTokenRow(db: Db, row: Pick<TokenRow, 'kind' | 'id'>, at = Date.now()): Promise<number> {
   return revokeRows(db, (eb) => eb.and([eb('kind', '=', TOKEN_KIND_MODELS[row.kind]), eb('id', '=', row.id)]), at);
 }
+
+/** Live rows of some kinds, counted on the expiry index (no row is read). */
+export async function countLiveRows(db: Db, kinds: readonly string[], now = Date.now()): Promise<number> {
+  let total = 0;
+  for (const kind of kinds) {
+    const row = await sql<{ c: number }>`select count(*) as c from oidc_models indexed by oidc_models_expiry
+      where kind = ${kind} and (expires_at > ${now} or expires_at is null) and revoked_at is null and consumed_at is null`.execute(db);
+    total += Number(row.rows[0]?.c ?? 0);
+  }
+  return total;
+}
