@@ -1,5 +1,13 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
+/** A cursor that no list produced (or one tampered with). */
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+  constructor() {
+    super('the cursor is not valid; start again without one');
+  }
+}
+
 /** A position in a newest-first list ordered by (created_at, id). */
 export interface KeysetPosition {
   createdAt: number;
@@ -15,4 +23,16 @@ export function olderThan(after: KeysetPosition, prefix = ''): RawBuilder<SqlBoo
   const createdAt = sql.ref(`${prefix}created_at`);
   const id = sql.ref(`${prefix}id`);
   return sql<SqlBool>`(${createdAt} < ${after.createdAt} or (${createdAt} = ${after.createdAt} and ${id} < ${after.id}))`;
+}
+
+/** The position as an opaque string (`nextCursor`). */
+export function encodeKeyset(position: KeysetPosition): string {
+  return Buffer.from(`${position.createdAt}.${position.id}`, 'utf8').toString('base64url');
+}
+
+/** Reads a cursor from `encodeKeyset`; anything else is an {@link InvalidCursorError}. */
+export function decodeKeyset(cursor: string): KeysetPosition {
+  const match = /^(\d{1,16})\.([\w:-]{1,200})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new InvalidCursorError();
+  return { createdAt: Number(match[1]), id: match[2]! };
 }

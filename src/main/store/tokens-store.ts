@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from './database';
-import { olderThan, type KeysetPosition } from './keyset';
+import { decodeKeyset, encodeKeyset, InvalidCursorError, olderThan, type KeysetPosition } from './keyset';
 import type { Database } from './schema';
 
 /** Token kinds as the console names them, and the engine's model names behind them. */
@@ -57,24 +57,7 @@ export interface TokenPage {
   nextCursor: string | null;
 }
 
-/** A cursor that was not produced by `listTokens` (or was tampered with). */
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
-  constructor() {
-    super('the cursor is not valid; start again without one');
-  }
-}
-
-export function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(`${createdAt}.${id}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^(\d{1,16})\.([0-9a-f]{64})$/.exec(text);
-  if (!match) throw new InvalidCursorError();
-  return { createdAt: Number(match[1]), id: match[2]! };
-}
+export { InvalidCursorError };
 
 /** The status of one stored row; the first that applies wins: revoked, consumed, expired, active. */
 export function tokenStatus(row: { revoked_at: number | null; consumed_at: number | null; expires_at: number | null }, now: number): TokenStatusName {
@@ -118,7 +101,7 @@ export function statusCondition(eb: ModelsEb, status: TokenStatusName, now: numb
  */
 export async function listTokens(db: Db, filters: TokenFilters = {}, now = Date.now()): Promise<TokenPage> {
   const limit = Math.min(Math.max(Math.trunc(filters.limit ?? 50), 1), 500);
-  const after = filters.cursor ? decodeCursor(filters.cursor) : undefined;
+  const after = filters.cursor ? decodeKeyset(filters.cursor) : undefined;
   const models = filters.kind ? [TOKEN_KIND_MODELS[filters.kind]] : TOKEN_MODELS;
   // One query per kind walks its own index in order; merging the newest
   // `limit + 1` of each is cheaper than letting SQLite sort `kind IN (...)`.
@@ -131,7 +114,7 @@ export async function listTokens(db: Db, filters: TokenFilters = {}, now = Date.
   const last = page.at(-1);
   return {
     items: page.map((row) => toTokenRow(row, now)),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeKeyset({ createdAt: last.created_at, id: last.id }) : null,
   };
 }
 
