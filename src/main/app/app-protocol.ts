@@ -1,27 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { contentTypeOf } from '../fs/content-type';
 import { APP_HOST, APP_SCHEME, STARTUP_PATH, STARTUP_URL } from './renderer-location';
 import { parseStartupAction, STARTUP_PAGE_CSP, type StartupAction } from './startup-page';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export interface AppProtocolOptions {
   /** The bundled renderer (`out/renderer`); null under `npm start`, where the dev server serves it. */
@@ -80,7 +62,7 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
     // relatively, so every request names a real file; anything else is a 404.
     const file = resolve(root, `.${path === '/' ? '/index.html' : path}`);
     if (!file.startsWith(`${root}${sep}`) || !(await isFile(file))) return respond(404, 'Not found', { 'Content-Type': 'text/plain; charset=utf-8' });
-    const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(file);
     const body = request.method === 'HEAD' ? null : await readFile(file);
     return respond(200, body, { 'Content-Type': type, 'Content-Security-Policy': options.rendererCsp });
   };

@@ -5,21 +5,11 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsoleBuilder } from './console-build';
 import { escapeHtml } from '../../shared/html-escape';
+import { contentTypeOf } from '../fs/content-type';
 
 /** Where the web console lives on the server. */
 export const CONSOLE_PATH = '/console';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
 
 /**
  * The built renderer: `$OAUTH_CONSOLE_RENDERER_DIR` when set (tests build
@@ -84,11 +74,11 @@ export function createConsoleAssets(options: ConsoleAssetsOptions = {}): (req: I
     // `/console` → `/console/`, so relative asset URLs resolve; browsers keep the `#token=…` fragment.
     if (url.pathname === CONSOLE_PATH) return send(res, 308, { Location: `${CONSOLE_PATH}/${url.search}` });
     if (url.pathname === RELOAD_SCRIPT_PATH) {
-      return send(res, 200, { 'Content-Type': TYPES['.js']!, 'Cache-Control': 'no-cache' }, RELOAD_SCRIPT, head);
+      return send(res, 200, { 'Content-Type': contentTypeOf('.js'), 'Cache-Control': 'no-cache' }, RELOAD_SCRIPT, head);
     }
     if (options.build && !extname(url.pathname)) {
       const build = await options.build.ensure();
-      const page = { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' };
+      const page = { 'Content-Type': contentTypeOf('.html'), 'Cache-Control': 'no-store' };
       if (build.state === 'building') {
         return send(res, 503, { ...page, 'Retry-After': '2' }, statusPage('Building the web console…', 'This takes a few seconds on first use, or after its sources change. The page reloads itself when it is ready.', true), head);
       }
@@ -120,7 +110,7 @@ export function createConsoleAssets(options: ConsoleAssetsOptions = {}): (req: I
       res,
       200,
       {
-        'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(target),
         'Content-Length': String(body.length),
         'Cache-Control': isIndex ? 'no-store' : relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       },
