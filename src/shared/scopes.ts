@@ -1,6 +1,7 @@
-/** Roles ordered by power; a scope may require a minimum role for `self` actors. */
-export const ROLE_RANK = { MEMBER: 1, ADMIN: 2, OWNER: 3 } as const;
-export type RoleName = keyof typeof ROLE_RANK;
+import { roleReaches, type Role } from './roles';
+
+export { roleReaches };
+export type RoleName = Role;
 
 export interface ScopeDefinition {
   name: string;
@@ -72,10 +73,6 @@ export const ACTOR_MODES = ['self', 'app'] as const;
 export type ActorMode = (typeof ACTOR_MODES)[number];
 
 /** True when `role` is at least `needed` (no role reaches nothing). */
-export function roleReaches(role: RoleName | undefined, needed: RoleName): boolean {
-  return role !== undefined && ROLE_RANK[role] >= ROLE_RANK[needed];
-}
-
 /**
  * Whether consenting grants `scope`: an app acting as itself gets every
  * scope it asked for; acting as the user, only scopes the user's role

@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import type { z } from 'zod';
 import { AdminError, fieldErrorsFrom, type FieldError } from '../../shared/contract/errors';
 import { PREFIX } from '../../shared/prefixes';
-import { FULL_ACCESS_SCOPE, satisfyingScope } from '../../shared/scopes';
+import { FULL_ACCESS_SCOPE, roleReaches, satisfyingScope } from '../../shared/scopes';
 import { createApp, deleteApp, getApp, listApps, rotateAppSecret, updateApp } from '../admin/apps';
 import type { Actor } from '../admin/context';
 import { authenticateApiKey } from '../store/api-keys-store';
@@ -93,7 +93,7 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
     if (!role) throw new ForbiddenError('The user is not a member of the workspace of this token');
     // Seed 001: only OWNERS and ADMINS manage apps. An app's settings (redirect URIs, grants, the secret's
     // last characters) are management data, so a MEMBER's token neither changes nor reads them.
-    if (role !== 'OWNER' && role !== 'ADMIN') {
+    if (!roleReaches(role, 'ADMIN')) {
       throw new ForbiddenError(`Only OWNER and ADMIN members can ${need === 'write' ? 'create or change' : 'see'} OAuth applications; this user is ${role}`);
     }
     return { workspaceId: principal.workspaceId, actor };

@@ -1,7 +1,9 @@
 import type { Generated } from 'kysely';
 
 /** Roles a user can hold in a workspace. OWNER and ADMIN manage apps. */
-export type Role = 'OWNER' | 'ADMIN' | 'MEMBER';
+import type { Role } from '../../shared/roles';
+
+export type { Role };
 
 export interface WorkspaceTable {
   id: string;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../roles';
 import { idSchema, timestampSchema, webUrlSchema } from './common';
 
-export const ROLES = ['OWNER', 'ADMIN', 'MEMBER'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 const slugSchema = z
   .string()
