@@ -48,6 +48,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'kysely', message: 'SQL lives in src/main/store.' }] }] },
   },
   {
+    // The admin use cases are transport-free: they import neither the server (HTTP) nor the shell
+    // (IPC); the running server implements their context (AdminServer).
+    files: ['src/main/admin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['electron', { name: 'kysely', message: 'SQL lives in src/main/store.' }], patterns: ['../server/*', '../app/*'] },
+      ],
+    },
+  },
+  {
     // The store is the bottom layer: it imports nothing above it.
     files: ['src/main/store/**/*.ts'],
     rules: {

@@ -1,4 +1,4 @@
-import { registerAdminIpc } from './admin/ipc';
+import { registerAdminIpc } from './app/admin-ipc';
 import { runDesktopApp } from './app/electron-shell';
 
 runDesktopApp({

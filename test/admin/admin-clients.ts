@@ -1,6 +1,6 @@
 import { createCheckedIpc } from '../../src/main/app/ipc-router';
 import type { IpcSenderEvent } from '../../src/main/app/ipc-sender';
-import { registerAdminIpc } from '../../src/main/admin/ipc';
+import { registerAdminIpc } from '../../src/main/app/admin-ipc';
 import { createConsoleBridge } from '../../src/preload/bridge';
 import type { RunningServer } from '../../src/main/server/server';
 import { createAdminClient, createHttpTransport, unwrapAdminResult, type AdminClient } from '../../src/shared/contract';

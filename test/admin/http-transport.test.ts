@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackAddress } from '../../src/main/admin/http';
+import { isLoopbackAddress } from '../../src/main/server/admin-http';
 import { followChanges, PROCEDURE_NAMES, readServerSentEvents, type ChangeEvent } from '../../src/shared/contract';
 import { raw } from '../helpers/raw-http';
 import { startTestServer, type TestServer } from '../helpers/server';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckedIpc, UntrustedSenderError } from '../../src/main/app/ipc-router';
-import { registerAdminIpc } from '../../src/main/admin/ipc';
+import { registerAdminIpc } from '../../src/main/app/admin-ipc';
 import type { RunningServer } from '../../src/main/server/server';
 import { ADMIN_CHANGES_CHANNEL, ipcChannel, PROCEDURE_NAMES, type AdminResult, type ChangeEvent } from '../../src/shared/contract';
 import { startTestServer, type TestServer } from '../helpers/server';

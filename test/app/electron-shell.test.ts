@@ -175,7 +175,7 @@ describe('the Electron glue, against a fake electron module and the real server'
 
   it('before ready: takes the single-instance lock, turns on the sandbox, registers app:// as a secure scheme', async () => {
     const { runDesktopApp } = await import('../../src/main/app/electron-shell');
-    const { registerAdminIpc } = await import('../../src/main/admin/ipc');
+    const { registerAdminIpc } = await import('../../src/main/app/admin-ipc');
     const registered: unknown[] = [];
     runDesktopApp({
       registerAdminIpc: (ipc, server, notify, isTrustedSender) => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import { ROUTES } from '../oauth/routes';
-import { consentModel, consentPolicyFor } from '../server/interactions';
+import { consentModel, consentPolicyFor } from '../oauth/consent-model';
 import { findApp } from '../store/apps-store';
 import { findUser, userMemberships } from '../store/identity-store';
 import type { AdminServer } from './context';

@@ -1,24 +1,39 @@
-import type { RunningServer } from '../server/server';
+import type Provider from 'oidc-provider';
+import type { ClientCache } from '../oauth/client-cache';
+import type { MasterKeyStatus } from '../secrets/master-key-selection';
+import type { Db } from '../store/database';
+import type { ActivityLog } from '../store/events-store';
+import type { SettingsStore } from '../store/settings-store';
+import type { StorageHealth } from '../store/storage-health';
 
-/** What the admin use cases read from the running server: plain parts, no transport. */
-export type AdminServer = Pick<
-  RunningServer,
-  | 'issuer'
-  | 'host'
-  | 'port'
-  | 'dataDir'
-  | 'databaseFile'
-  | 'startedAt'
-  | 'schemaVersion'
-  | 'db'
-  | 'provider'
-  | 'settings'
-  | 'activity'
-  | 'clientCache'
-  | 'masterKey'
-  | 'storage'
-  | 'rotateSigningKeys'
->;
+/**
+ * The one service context of the admin use cases: what they read from the
+ * running server, as plain parts with no transport. The server implements
+ * it (`RunningServer extends AdminServer`); the admin layer never imports
+ * the server or the shell.
+ */
+export interface AdminServer {
+  issuer: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseFile: string;
+  startedAt: number;
+  schemaVersion: string;
+  db: Db;
+  /** The engine now in use (key rotation swaps it). */
+  readonly provider: Provider;
+  settings: SettingsStore;
+  activity: ActivityLog;
+  /** Client metadata remembered by the engine; writers of apps invalidate it. */
+  clientCache: ClientCache;
+  /** Where the master key lives; `level: 'warning'` when it sits in a file (the console shows it). */
+  masterKey: MasterKeyStatus;
+  /** Full-disk episodes of the database (`server.status` and the console show them). */
+  storage: StorageHealth;
+  /** Makes new signing keys active and swaps in an engine built with them; returns their key ids. */
+  rotateSigningKeys(): Promise<string[]>;
+}
 
 /** Who asked for a change, recorded with it in the activity log. */
 export interface Actor {

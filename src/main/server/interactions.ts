@@ -4,10 +4,9 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { createElement } from 'react';
-import { ConsentScreen, type ConsentViewModel } from '../../shared/consent/ConsentScreen';
+import { ConsentScreen } from '../../shared/consent/ConsentScreen';
 import { SignInScreen } from '../../shared/consent/SignInScreen';
-import { ACTOR_DESCRIPTIONS, findScope, scopeGrantable, type ActorMode } from '../../shared/scopes';
-import type { ConsentPolicy } from '../../shared/settings';
+import { scopeGrantable } from '../../shared/scopes';
 import type { Db } from '../store/database';
 import { findApp, type AppRecord } from '../store/apps-store';
 import type { ActivityLog } from '../store/events-store';
@@ -18,6 +17,7 @@ import { renderPage } from './html';
 import { isLoopbackAddress } from './host-policy';
 import { tooManyRequests, type RateLimits } from './rate-limits';
 import { allowFormTarget } from './security-headers';
+import { actorFor, consentModel, consentPolicyFor, preferredMembership } from '../oauth/consent-model';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -31,26 +31,9 @@ export interface InteractionDeps {
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-/** The effective consent policy: the app's own, else the server's. */
-export function consentPolicyFor(app: AppRecord, settings: SettingsStore): ConsentPolicy {
-  return app.consentPolicy ?? settings.current.consentPolicy;
-}
-
 /** The posted form fields (parsed by the body parser; empty when none). */
 function formBody(ctx: Context): Record<string, unknown> {
   return (ctx.request as { body?: Record<string, unknown> }).body ?? {};
-}
-
-/** The workspace offered first: the app's own when the user belongs to it, else the user's first. */
-function preferredMembership(memberships: MembershipRecord[], app: AppRecord): MembershipRecord | undefined {
-  return memberships.find((m) => m.workspace.id === app.workspaceId) ?? memberships[0];
-}
-
-/** The actor mode asked for (`actor` parameter), else the app's first allowed mode. */
-function actorFor(details: Details, app: AppRecord): ActorMode {
-  const asked = details.params.actor;
-  if (asked === 'self' || asked === 'app') return asked;
-  return app.actorModes[0] ?? 'self';
 }
 
 /**
@@ -251,43 +234,4 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   });
 
   return router;
-}
-
-/** The consent screen's data for a pending request: also what the console previews. */
-export async function consentModel(
-  details: { params: Record<string, unknown>; prompt: { details: Record<string, unknown> } },
-  app: AppRecord,
-  user: { name: string; email: string },
-  memberships: MembershipRecord[],
-): Promise<Omit<ConsentViewModel, 'action' | 'csrf'>> {
-  const actor = actorFor(details as Details, app);
-  const selected = preferredMembership(memberships, app);
-  const asked = String(details.params.scope ?? '')
-    .split(' ')
-    .filter(Boolean);
-  return {
-    app: {
-      name: app.name,
-      clientId: app.id,
-      logoUrl: app.logoUrl,
-      homepageUrl: app.homepageUrl,
-      privacyUrl: app.privacyUrl,
-      termsUrl: app.termsUrl,
-      environment: app.environment,
-    },
-    user,
-    workspaces: memberships.map((m) => ({ id: m.workspace.id, name: m.workspace.name, role: m.role })),
-    selectedWorkspaceId: selected?.workspace.id ?? null,
-    scopes: asked.map((name) => {
-      const def = findScope(name);
-      const grantable = scopeGrantable(name, actor, selected?.role);
-      return {
-        name,
-        description: def?.description ?? name,
-        grantable,
-        ...(grantable ? {} : { note: `Needs the ${def!.minRole} role; it will not be granted.` }),
-      };
-    }),
-    actor: { mode: actor, description: ACTOR_DESCRIPTIONS[actor] },
-  };
 }

@@ -8,7 +8,8 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import type { JWK } from 'oidc-provider';
 import type { ConsentPolicy } from '../../shared/settings';
-import { createAdminHttpApp } from '../admin/http';
+import type { AdminServer } from '../admin/context';
+import { createAdminHttpApp } from './admin-http';
 import { mintAdminToken } from '../admin/admin-token';
 import { rotateSigningKeyRows } from '../oauth/key-rotation';
 import { ClientCache } from '../oauth/client-cache';
@@ -17,7 +18,7 @@ import { createEngine } from '../oauth/provider';
 import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
-import { masterKeyStatusOf, type MasterKeyStatus } from '../secrets/master-key-selection';
+import { masterKeyStatusOf } from '../secrets/master-key-selection';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, unitOfWork, whenCommitted, type Db } from '../store/database';
 import { checkFileIntegrity } from '../store/integrity';
 import { STORAGE_RETRY_AFTER_SECONDS, StorageHealth, isStorageFull, temporarilyUnavailableBody } from '../store/storage-health';
@@ -69,33 +70,15 @@ export interface ServerOptions {
   storageProbeIntervalMs?: number;
 }
 
-export interface RunningServer {
-  issuer: string;
-  port: number;
-  host: string;
-  dataDir: string;
-  databaseFile: string;
-  startedAt: number;
-  db: Db;
-  provider: Provider;
-  settings: SettingsStore;
-  activity: ActivityLog;
-  /** Client metadata remembered by the engine; writers of apps invalidate it. */
-  clientCache: ClientCache;
+/** The running server: the admin service's context, plus what the transports and the shell need. */
+export interface RunningServer extends AdminServer {
   /** Set on the first run only: the seeded demo app and its one-time secret. */
   seed: SeedResult | undefined;
-  schemaVersion: string;
   /** Bearer token of the HTTP admin transport (`/admin/*`): minted at start, held in memory only. */
   adminToken: string;
-  /** Makes new signing keys active and swaps in an engine built with them; returns their key ids. */
-  rotateSigningKeys(): Promise<string[]>;
-  /** Where the master key lives; `level: 'warning'` when it sits in a file (the console shows it). */
-  masterKey: MasterKeyStatus;
   /** The `Host` rule of every route. */
   hosts: HostPolicy;
   rateLimits: RateLimits;
-  /** Full-disk episodes of the database (`server.status` and the console show them). */
-  storage: StorageHealth;
   close(): Promise<void>;
 }
 

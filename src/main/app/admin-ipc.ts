@@ -1,9 +1,9 @@
 import { ADMIN_CHANGES_CHANNEL, ipcChannel, PROCEDURE_NAMES } from '../../shared/contract/procedures';
 import type { AdminResult } from '../../shared/contract/errors';
-import type { RunningServer } from '../server/server';
-import { subscribeChanges } from './changes';
-import { createAdminDispatcher, type AdminDispatch } from './dispatch';
-import { createAdminHandlers } from './handlers';
+import type { AdminServer } from '../admin/context';
+import { subscribeChanges } from '../admin/changes';
+import { createAdminDispatcher, type AdminDispatch } from '../admin/dispatch';
+import { createAdminHandlers } from '../admin/handlers';
 
 /**
  * Where handlers are registered: the shell's checked IPC router
@@ -37,12 +37,12 @@ const UNTRUSTED: AdminResult = { ok: false, error: { code: 'forbidden', message:
  */
 export function registerAdminIpc(
   ipc: AdminIpcRegistrar,
-  server: () => RunningServer | null,
+  server: () => AdminServer | null,
   notify: (channel: string, payload: unknown) => void,
   options: AdminIpcOptions = {},
 ): () => void {
-  const dispatchers = new WeakMap<RunningServer, AdminDispatch>();
-  const dispatcherFor = (running: RunningServer): AdminDispatch => {
+  const dispatchers = new WeakMap<AdminServer, AdminDispatch>();
+  const dispatcherFor = (running: AdminServer): AdminDispatch => {
     let dispatch = dispatchers.get(running);
     if (!dispatch) dispatchers.set(running, (dispatch = createAdminDispatcher(createAdminHandlers(running), running.activity, options.log)));
     return dispatch;
@@ -58,7 +58,7 @@ export function registerAdminIpc(
     });
   }
 
-  let followed: RunningServer | null = null;
+  let followed: AdminServer | null = null;
   let stopped = false;
   let unsubscribe: () => void = () => undefined;
   const follow = () => {

@@ -5,17 +5,17 @@ import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity'
 import type { AdminErrorBody, AdminErrorCode } from '../../shared/contract/errors';
 import { ADMIN_CHANGES_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-transport';
 import { adminContract, PROCEDURE_NAMES } from '../../shared/contract/procedures';
-import { isLoopbackAddress } from '../server/host-policy';
-import { tooLargeBody } from '../server/body-limit';
-import { tooManyRequests } from '../server/rate-limits';
-import { securityHeaders } from '../server/security-headers';
-import type { RunningServer } from '../server/server';
+import { isLoopbackAddress } from './host-policy';
+import { tooLargeBody } from './body-limit';
+import { tooManyRequests } from './rate-limits';
+import { securityHeaders } from './security-headers';
+import type { RunningServer } from './server';
 import { latestEventId } from '../store/events-store';
-import { eventsAfter } from './activity';
-import { adminTokenMatches } from './admin-token';
-import { subscribeChanges } from './changes';
-import { createAdminDispatcher } from './dispatch';
-import { createAdminHandlers } from './handlers';
+import { eventsAfter } from '../admin/activity';
+import { adminTokenMatches } from '../admin/admin-token';
+import { subscribeChanges } from '../admin/changes';
+import { createAdminDispatcher } from '../admin/dispatch';
+import { createAdminHandlers } from '../admin/handlers';
 
 export interface AdminHttpOptions {
   server: RunningServer;

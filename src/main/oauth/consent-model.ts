@@ -1,0 +1,74 @@
+import type { ConsentViewModel } from '../../shared/consent/ConsentScreen';
+import { ACTOR_DESCRIPTIONS, findScope, scopeGrantable, type ActorMode } from '../../shared/scopes';
+import type { ConsentPolicy } from '../../shared/settings';
+import type { AppRecord } from '../store/apps-store';
+import type { MembershipRecord } from '../store/identity-store';
+import type { SettingsStore } from '../store/settings-store';
+
+/**
+ * The consent decision's inputs and the consent screen's data, in one place:
+ * the server's sign-in and consent pages and the console's consent preview
+ * both call these, so the preview shows what the real page will.
+ */
+
+/** What a pending authorization request says about itself (the engine's interaction details). */
+export interface ConsentRequest {
+  params: Record<string, unknown>;
+  prompt: { details: Record<string, unknown> };
+}
+
+/** The effective consent policy: the app's own, else the server's. */
+export function consentPolicyFor(app: AppRecord, settings: SettingsStore): ConsentPolicy {
+  return app.consentPolicy ?? settings.current.consentPolicy;
+}
+
+/** The workspace offered first: the app's own when the user belongs to it, else the user's first. */
+export function preferredMembership(memberships: MembershipRecord[], app: AppRecord): MembershipRecord | undefined {
+  return memberships.find((m) => m.workspace.id === app.workspaceId) ?? memberships[0];
+}
+
+/** The actor mode asked for (`actor` parameter), else the app's first allowed mode. */
+export function actorFor(details: ConsentRequest, app: AppRecord): ActorMode {
+  const asked = details.params.actor;
+  if (asked === 'self' || asked === 'app') return asked;
+  return app.actorModes[0] ?? 'self';
+}
+
+/** The consent screen's data for a pending request: also what the console previews. */
+export async function consentModel(
+  details: ConsentRequest,
+  app: AppRecord,
+  user: { name: string; email: string },
+  memberships: MembershipRecord[],
+): Promise<Omit<ConsentViewModel, 'action' | 'csrf'>> {
+  const actor = actorFor(details, app);
+  const selected = preferredMembership(memberships, app);
+  const asked = String(details.params.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
+  return {
+    app: {
+      name: app.name,
+      clientId: app.id,
+      logoUrl: app.logoUrl,
+      homepageUrl: app.homepageUrl,
+      privacyUrl: app.privacyUrl,
+      termsUrl: app.termsUrl,
+      environment: app.environment,
+    },
+    user,
+    workspaces: memberships.map((m) => ({ id: m.workspace.id, name: m.workspace.name, role: m.role })),
+    selectedWorkspaceId: selected?.workspace.id ?? null,
+    scopes: asked.map((name) => {
+      const def = findScope(name);
+      const grantable = scopeGrantable(name, actor, selected?.role);
+      return {
+        name,
+        description: def?.description ?? name,
+        grantable,
+        ...(grantable ? {} : { note: `Needs the ${def!.minRole} role; it will not be granted.` }),
+      };
+    }),
+    actor: { mode: actor, description: ACTOR_DESCRIPTIONS[actor] },
+  };
+}
