@@ -1,5 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { escapeHtml } from '../server/html';
+import { escapeHtml } from '../../shared/html-escape';
 
 /**
  * The device flow's pages (RFC 8628): enter the code shown on the device,
