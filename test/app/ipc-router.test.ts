@@ -42,6 +42,14 @@ describe('the checked IPC router', () => {
     expect(rejected).toHaveBeenCalledTimes(4);
   });
 
+  it('answers a refused sender with the given refusal instead of throwing, still before the handler', () => {
+    const ipc = new FakeIpcMain();
+    const handler = vi.fn();
+    createCheckedIpc(ipc, createIpcSenderCheck(location), undefined, (channel) => ({ ok: false, error: { code: 'forbidden', message: `no ${channel}` } })).handle('admin:apps.delete', handler);
+    expect(ipc.invoke('admin:apps.delete', 'https://evil.example/', { id: 'app_1' })).toEqual({ ok: false, error: { code: 'forbidden', message: 'no admin:apps.delete' } });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
   it('replaces a handler registered twice (a restarted server)', () => {
     const ipc = new FakeIpcMain();
     const router = createCheckedIpc(ipc, () => true);

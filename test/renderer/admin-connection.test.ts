@@ -48,15 +48,18 @@ describe('preload bridge transport', () => {
     expect((err as AdminError).fieldMessage('name')).toBe('must not be empty');
   });
 
-  it('turns a rejection that crossed contextBridge back into an AdminError', async () => {
-    const { client } = connectThroughBridge({
+  it('reads a refusal as the result it is, and a rejection of the bridge itself as unavailable, never by parsing its text', async () => {
+    const refused = connectThroughBridge({ call: async () => ({ ok: false, error: { code: 'forbidden', message: 'This window may not call the admin service' } }) });
+    const forbidden = (await refused.client.apps.get({ id: 'oc_app_x' }).catch((e: unknown) => e)) as AdminError;
+    expect(forbidden).toMatchObject({ code: 'forbidden', message: 'This window may not call the admin service' });
+    const broken = connectThroughBridge({
       call: async () => {
         throw new Error("Error invoking remote method 'admin:apps.get': {\"code\":\"not_found\",\"message\":\"No app oc_app_x\"}");
       },
     });
-    const err = (await client.apps.get({ id: 'oc_app_x' }).catch((e: unknown) => e)) as AdminError;
-    expect(err.code).toBe('not_found');
-    expect(err.message).toBe('No app oc_app_x');
+    const err = (await broken.client.apps.get({ id: 'oc_app_x' }).catch((e: unknown) => e)) as AdminError;
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toMatch(/^The admin service could not be reached: /);
   });
 
   it('delivers live changes that match the contract and drops others', () => {

@@ -23,7 +23,8 @@ export interface AdminIpcOptions {
 }
 
 const NOT_RUNNING: AdminResult = { ok: false, error: { code: 'unavailable', message: 'The authorization server is not running' } };
-const UNTRUSTED: AdminResult = { ok: false, error: { code: 'forbidden', message: 'This window may not call the admin service' } };
+/** The answer to a sender that may not call the admin service (the shell's router and the handlers give it). */
+export const UNTRUSTED: AdminResult = { ok: false, error: { code: 'forbidden', message: 'This window may not call the admin service' } };
 
 /**
  * Registers one channel per procedure (`admin:apps.list`, ...), no

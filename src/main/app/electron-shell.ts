@@ -18,6 +18,7 @@ import { claimSingleInstance, focusFirstInstance } from './single-instance';
 import { renderStartupPage, type StartupAction } from './startup-page';
 import { mainWindowOptions } from './window-options';
 import { fitToDisplays, loadWindowState, saveWindowState, windowStateFrom } from './window-state';
+import { UNTRUSTED } from './admin-ipc';
 
 export interface DesktopAppOptions {
   /**
@@ -101,8 +102,11 @@ async function start(location: RendererLocation, options: DesktopAppOptions): Pr
   );
 
   const isTrustedSender = createIpcSenderCheck(location);
-  const ipc = createCheckedIpc<IpcMainInvokeEvent>(ipcMain, isTrustedSender, (channel, event) =>
-    console.warn(`refused IPC on ${channel} from ${event.senderFrame?.url ?? 'a closed frame'}`),
+  const ipc = createCheckedIpc<IpcMainInvokeEvent>(
+    ipcMain,
+    isTrustedSender,
+    (channel, event) => console.warn(`refused IPC on ${channel} from ${event.senderFrame?.url ?? 'a closed frame'}`),
+    () => UNTRUSTED,
   );
   const stopAdminIpc = options.registerAdminIpc?.(
     ipc,

@@ -23,13 +23,21 @@ export class UntrustedSenderError extends Error {
  *
  * @example createCheckedIpc(ipcMain, createIpcSenderCheck(location)).handle('admin:apps.list', (input) => ...)
  */
-export function createCheckedIpc<E extends IpcSenderEvent>(ipc: IpcMainLike<E>, isTrusted: (event: E) => boolean, onRejected?: (channel: string, event: E) => void): CheckedIpc<E> {
+export function createCheckedIpc<E extends IpcSenderEvent>(
+  ipc: IpcMainLike<E>,
+  isTrusted: (event: E) => boolean,
+  onRejected?: (channel: string, event: E) => void,
+  refusal?: (channel: string) => unknown,
+): CheckedIpc<E> {
   return {
     handle(channel, handler) {
       ipc.removeHandler(channel);
       ipc.handle(channel, (event, input) => {
         if (!isTrusted(event)) {
           onRejected?.(channel, event);
+          // With `refusal`, the caller gets an answer it can read (errors lose their shape across
+          // contextBridge); without, an error.
+          if (refusal) return refusal(channel);
           throw new UntrustedSenderError(`IPC call on ${channel} refused: the sender is not the console`);
         }
         return handler(input, event);

@@ -44,16 +44,9 @@ function toAdminError(err: unknown): AdminError {
   if (err instanceof AdminError) return err;
   const body = adminErrorBodySchema.safeParse(err);
   if (body.success) return new AdminError(body.data);
+  // The main process answers every call with a result object (refusals included), so anything
+  // thrown here is the bridge itself failing: nothing to parse.
   const message = (err as Error | undefined)?.message ?? String(err);
-  const embedded = /\{.*\}/s.exec(message);
-  if (embedded) {
-    try {
-      const parsed = adminErrorBodySchema.safeParse(JSON.parse(embedded[0]));
-      if (parsed.success) return new AdminError(parsed.data);
-    } catch {
-      // not a structured error: fall through
-    }
-  }
   return new AdminError({ code: 'unavailable', message: `The admin service could not be reached: ${message}` });
 }
 
