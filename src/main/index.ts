@@ -2,5 +2,5 @@ import { registerAdminIpc } from './app/admin-ipc';
 import { runDesktopApp } from './app/electron-shell';
 
 runDesktopApp({
-  registerAdminIpc: (ipc, server, notify, isTrustedSender) => registerAdminIpc(ipc, server, notify, { isTrustedSender, log: (line) => console.log(line) }),
+  registerAdminIpc: (ipc, server, notify, isTrustedSender, onServerChange) => registerAdminIpc(ipc, server, notify, { isTrustedSender, onServerChange, log: (line) => console.log(line) }),
 });

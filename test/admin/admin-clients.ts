@@ -49,7 +49,7 @@ export function ipcHarness(server: () => RunningServer | null): IpcHarness {
   const ipcMain = new FakeIpcMain();
   const notifications: Array<{ channel: string; payload: unknown }> = [];
   const checked = createCheckedIpc(ipcMain, isConsoleFrame, undefined, () => UNTRUSTED);
-  const stop = registerAdminIpc(checked, server, (channel, payload) => notifications.push({ channel, payload: structuredClone(payload) }), { watchMs: 20 });
+  const stop = registerAdminIpc(checked, server, (channel, payload) => notifications.push({ channel, payload: structuredClone(payload) }));
   const bridge = createConsoleBridge({
     invoke: (channel, ...args) => ipcMain.invoke(channel, CONSOLE_FRAME, ...args),
     on: () => undefined,

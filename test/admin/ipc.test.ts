@@ -86,6 +86,27 @@ describe('the admin IPC registration', () => {
     }
   });
 
+  it('follows a server that starts when the lifecycle says so, before any call', async () => {
+    let current: RunningServer | null = null;
+    const listeners: Array<() => void> = [];
+    const pushed: unknown[] = [];
+    const stop = registerAdminIpc(createCheckedIpc(new FakeIpcMain(), () => true), () => current, (_channel, payload) => pushed.push(payload), {
+      onServerChange: (listener) => {
+        listeners.push(listener);
+        return () => listeners.splice(listeners.indexOf(listener), 1);
+      },
+    });
+    try {
+      current = server;
+      for (const listener of listeners) listener();
+      server.activity.record({ type: 'workspace.created', detail: {} });
+      await waitFor(() => pushed.some((p) => (p as ChangeEvent).type === 'workspace.created'));
+    } finally {
+      stop();
+    }
+    expect(listeners).toHaveLength(0);
+  });
+
   it('answers unavailable while the server is down and follows the server that comes up next', async () => {
     let current: RunningServer | null = null;
     const harness = ipcHarness(() => current);

@@ -178,9 +178,9 @@ describe('the Electron glue, against a fake electron module and the real server'
     const { registerAdminIpc } = await import('../../src/main/app/admin-ipc');
     const registered: unknown[] = [];
     runDesktopApp({
-      registerAdminIpc: (ipc, server, notify, isTrustedSender) => {
+      registerAdminIpc: (ipc, server, notify, isTrustedSender, onServerChange) => {
         registered.push(ipc);
-        return registerAdminIpc(ipc, server, notify, { isTrustedSender, watchMs: 20 });
+        return registerAdminIpc(ipc, server, notify, { isTrustedSender, onServerChange });
       },
     });
     expect(s.sandbox).toBe(true);

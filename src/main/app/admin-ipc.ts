@@ -17,8 +17,11 @@ export interface AdminIpcRegistrar {
 export interface AdminIpcOptions {
   /** A second sender check run by every handler (defence in depth); refused calls get `forbidden`. */
   isTrustedSender?: (event: unknown) => boolean;
-  /** How often to look for a (re)started server to follow its changes, ms. */
-  watchMs?: number;
+  /**
+   * Subscribes to the server's lifecycle (the desktop's `ServerLifecycle.subscribe`): on every
+   * start and stop the changes of the new server are followed. Calls follow the current server too.
+   */
+  onServerChange?: (listener: () => void) => () => void;
   log?: (line: string) => void;
 }
 
@@ -71,11 +74,10 @@ export function registerAdminIpc(
     unsubscribe = running ? subscribeChanges(running.activity, (change) => notify(ADMIN_CHANGES_CHANNEL, change)) : () => undefined;
   };
   follow();
-  const watch = setInterval(follow, options.watchMs ?? 500);
-  watch.unref();
+  const unwatch = options.onServerChange?.(follow) ?? (() => undefined);
   return () => {
     stopped = true;
-    clearInterval(watch);
+    unwatch();
     unsubscribe();
     followed = null;
   };

@@ -32,6 +32,7 @@ export interface DesktopAppOptions {
     server: () => RunningServer | null,
     notify: (channel: string, payload: unknown) => void,
     isTrustedSender: (event: unknown) => boolean,
+    onServerChange: (listener: () => void) => () => void,
   ): (() => void) | void;
 }
 
@@ -115,6 +116,7 @@ async function start(location: RendererLocation, options: DesktopAppOptions): Pr
       if (window && !window.isDestroyed() && isRendererUrl(window.webContents.getURL(), location)) window.webContents.send(channel, payload);
     },
     (event) => isTrustedSender(event as IpcMainInvokeEvent),
+    (listener) => lifecycle.subscribe(() => listener()),
   );
 
   const showState = (state: ServerState) => {
