@@ -101,3 +101,16 @@ describe('CLI flags', () => {
     expect(parseCliArgs([], { OAUTH_CONSOLE_DATA_DIR: '/tmp/from-env' })).toMatchObject({ dataDir: '/tmp/from-env', port: 9090 });
   });
 });
+
+describe('the event-type catalog', () => {
+  it('gives each event the console views it makes stale, and only the activity log for types it does not know', async () => {
+    const { EVENT_TYPES, topicsForEventType } = await import('../../src/shared/events');
+    expect(topicsForEventType('user.created')).toEqual(['activity', 'identity']);
+    expect(topicsForEventType('app.deleted')).toEqual(['activity', 'apps', 'tokens', 'connections']);
+    expect(topicsForEventType('written.by.an.older.version')).toEqual(['activity']);
+    for (const [type, entry] of Object.entries(EVENT_TYPES)) {
+      expect(type).toMatch(/^[a-z_]+(\.[a-z_]+)?$/);
+      expect(entry.description.length).toBeGreaterThan(10);
+    }
+  });
+});

@@ -138,7 +138,7 @@ describe('the activity log', () => {
     const log = new ActivityLog(db);
     const seen: number[] = [];
     log.on('event', (e) => seen.push(e.id));
-    for (let i = 0; i < 450; i++) log.record({ type: 'test.event', detail: { i, client_secret: 'oc_sec_should_not_land' } });
+    for (let i = 0; i < 450; i++) log.record({ type: 'server.error', detail: { i, client_secret: 'oc_sec_should_not_land' } });
     await log.flush();
     expect(seen).toHaveLength(450);
     expect(seen.every((id, i) => i === 0 || id > seen[i - 1]!)).toBe(true);

@@ -75,23 +75,23 @@ describe('units of work', () => {
     const announced: string[] = [];
     activity.on('event', (e) => announced.push(e.type));
     await unitOfWork(db, async () => {
-      activity.record({ type: 'u.committed' });
+      activity.record({ type: 'settings.updated' });
       await db.insertInto('settings').values({ key: 'u_evt', value: '1' }).execute();
       expect(announced).toEqual([]);
     });
-    expect(announced).toEqual(['u.committed']);
+    expect(announced).toEqual(['settings.updated']);
     await unitOfWork(
       db,
       async () => {
-        activity.record({ type: 'u.untrue' });
-        activity.record({ type: 'u.why', level: 'error' });
+        activity.record({ type: 'token.issued' });
+        activity.record({ type: 'server.error', level: 'error' });
         await db.insertInto('settings').values({ key: 'u_evt2', value: '1' }).execute();
       },
       () => false,
     );
     await activity.flush();
     const types = (await db.selectFrom('events').select('type').orderBy('id').execute()).map((r) => r.type);
-    expect(types).toEqual(['u.committed', 'u.why']);
+    expect(types).toEqual(['settings.updated', 'server.error']);
   });
 
   it('opens nothing for a unit that makes no query: a plain query meanwhile does not wait for it', async () => {

@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ActivityLog } from '../store/events-store';
+import type { EventType } from '../../shared/events';
 
 interface TokenLike {
   kind?: string;
@@ -27,7 +28,7 @@ function tokenDetail(token: TokenLike): Record<string, unknown> {
  * credential-named field as a second line of defence).
  */
 export function recordEngineEvents(provider: Provider, activity: ActivityLog): void {
-  const onToken = (type: string) => (token: TokenLike) =>
+  const onToken = (type: EventType) => (token: TokenLike) =>
     activity.record({
       type,
       clientId: token.clientId,
@@ -70,7 +71,7 @@ export function recordEngineEvents(provider: Provider, activity: ActivityLog): v
     activity.record({ type: 'session.ended', clientId: ctx.oidc.client?.clientId, detail: requestDetail(ctx) }),
   );
 
-  const errorEvents: Array<[string, string]> = [
+  const errorEvents: Array<[string, EventType]> = [
     ['authorization.error', 'authorization.rejected'],
     ['grant.error', 'token.rejected'],
     ['introspection.error', 'introspection.rejected'],

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql, type DatabaseConnection, type SqlBool } from 'kysely';
 import { currentUnit, type Db } from './database';
+import type { EventType } from '../../shared/events';
 import type { EventTable } from './schema';
 import { containsText } from './text-search';
 import type { UnitOfWork } from './unit-of-work';
@@ -8,7 +9,8 @@ import type { UnitOfWork } from './unit-of-work';
 export type EventLevel = 'info' | 'warn' | 'error';
 
 export interface ActivityInput {
-  type: string;
+  /** One of the catalog's (src/shared/events.ts). */
+  type: EventType;
   level?: EventLevel;
   clientId?: string | null;
   accountId?: string | null;

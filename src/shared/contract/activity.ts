@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { idSchema, timestampSchema } from './common';
+import { CHANGE_TOPICS, topicsForEventType, type ChangeTopic } from '../events';
+
+export { CHANGE_TOPICS, topicsForEventType, type ChangeTopic };
 
 export const EVENT_LEVELS = ['info', 'warn', 'error'] as const;
 
@@ -40,10 +43,6 @@ export const activityListOutput = z.object({
   nextBeforeId: z.number().int().nullable(),
 });
 
-/** What the console needs to refresh when an event arrives. */
-export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server'] as const;
-export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
-
 /** A live change: pushed over SSE (HTTP) or the `admin:changes` channel (IPC). */
 export const changeEventSchema = z.object({
   /** The activity event id: resume after it with `afterId` / `Last-Event-ID`. */
@@ -55,22 +54,6 @@ export const changeEventSchema = z.object({
   topics: z.array(z.enum(CHANGE_TOPICS)),
 });
 export type ChangeEvent = z.infer<typeof changeEventSchema>;
-
-const TOPIC_RULES: Array<[RegExp, ChangeTopic[]]> = [
-  [/^(app|client)\./, ['apps']],
-  [/^(token|code|refresh_token)\./, ['tokens', 'connections']],
-  [/^(grant|consent)\./, ['connections', 'tokens']],
-  [/^(workspace|user|membership)\./, ['identity']],
-  [/^api_key\./, ['apiKeys']],
-  [/^(settings|keys|server)\./, ['server']],
-];
-
-/** Which console queries an activity event makes stale; `activity` always. */
-export function topicsForEventType(type: string): ChangeTopic[] {
-  const topics = new Set<ChangeTopic>(['activity']);
-  for (const [pattern, extra] of TOPIC_RULES) if (pattern.test(type)) extra.forEach((t) => topics.add(t));
-  return [...topics];
-}
 
 export function toChangeEvent(event: Pick<ActivityEvent, 'id' | 'at' | 'type' | 'level'>): ChangeEvent {
   return { id: event.id, at: event.at, type: event.type, level: event.level, topics: topicsForEventType(event.type) };

@@ -1,0 +1,78 @@
+/** What the console needs to refresh when an event arrives. */
+export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server'] as const;
+export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
+
+type Catalog = Record<string, { topics: readonly ChangeTopic[]; description: string }>;
+
+const TOKENS = ['tokens', 'connections'] as const;
+const IDENTITY = ['identity'] as const;
+const APPS = ['apps'] as const;
+const SERVER = ['server'] as const;
+
+/**
+ * Every activity-log event type, what it means, and which console views it
+ * makes stale (besides the activity log itself). The one list: the server
+ * records only these (the type of `ActivityLog.record`), and live changes
+ * take their topics from here.
+ */
+export const EVENT_TYPES = {
+  'authorization.requested': { topics: [], description: 'An app sent a user to the authorization endpoint' },
+  'authorization.rejected': { topics: [], description: 'An authorization request was refused' },
+  sign_in: { topics: [], description: 'A user signed in on the sign-in page' },
+  'consent.approved': { topics: TOKENS, description: 'A user (or a consent policy) approved a request' },
+  'consent.denied': { topics: TOKENS, description: 'A user (or a consent policy) denied a request' },
+  'code.issued': { topics: TOKENS, description: 'An authorization code was issued' },
+  'code.consumed': { topics: TOKENS, description: 'An authorization code was exchanged' },
+  'token.issued': { topics: TOKENS, description: 'An access or client-credentials token was issued' },
+  'token.refreshed': { topics: TOKENS, description: 'A refresh token was used (and rotated)' },
+  'token.revoked': { topics: TOKENS, description: 'A token was revoked' },
+  'token.revoked_all': { topics: TOKENS, description: 'Every token of an app, a user or a grant was revoked' },
+  'token.rejected': { topics: TOKENS, description: 'A token request was refused' },
+  'token.exchange': { topics: TOKENS, description: 'The token endpoint answered a grant' },
+  'refresh_token.issued': { topics: TOKENS, description: 'A refresh token was issued' },
+  'refresh_token.revoked': { topics: TOKENS, description: 'A refresh token was revoked' },
+  'grant.revoked': { topics: TOKENS, description: 'A grant (a connection) and its tokens were revoked' },
+  'introspection.rejected': { topics: [], description: 'An introspection request was refused' },
+  'revocation.rejected': { topics: [], description: 'A revocation request was refused' },
+  'userinfo.rejected': { topics: [], description: 'A userinfo request was refused' },
+  'par.rejected': { topics: [], description: 'A pushed authorization request was refused' },
+  'session.ended': { topics: [], description: 'A user signed out (end session)' },
+  'session.end_rejected': { topics: [], description: 'An end-session request was refused' },
+  'client.registered': { topics: APPS, description: 'A client registered itself (dynamic registration)' },
+  'registration.rejected': { topics: [], description: 'A dynamic registration was refused' },
+  'registration.access_granted': { topics: SERVER, description: 'An initial access token for registration was issued' },
+  'api.comment_created': { topics: [], description: 'The sample API stored a comment' },
+  'api.rejected': { topics: [], description: 'The sample or management API refused a call' },
+  'rate_limit.hit': { topics: [], description: 'A rate limit was reached (once per episode)' },
+  'app.created': { topics: APPS, description: 'An app was registered in the console or the API' },
+  'app.updated': { topics: APPS, description: 'An app was changed' },
+  'app.deleted': { topics: [...APPS, ...TOKENS], description: 'An app was deleted (its tokens revoked)' },
+  'app.secret_rotated': { topics: APPS, description: "An app's secret was replaced" },
+  'app.consent_policy_set': { topics: APPS, description: "An app's consent policy was set" },
+  'workspace.created': { topics: IDENTITY, description: 'A workspace was created' },
+  'workspace.updated': { topics: IDENTITY, description: 'A workspace was changed' },
+  'workspace.removed': { topics: [...IDENTITY, ...APPS, ...TOKENS], description: 'A workspace was removed with its apps' },
+  'user.created': { topics: IDENTITY, description: 'A test user was created' },
+  'user.updated': { topics: IDENTITY, description: 'A test user was changed' },
+  'user.removed': { topics: [...IDENTITY, ...TOKENS], description: 'A test user was removed (their tokens revoked)' },
+  'membership.created': { topics: IDENTITY, description: 'A user joined a workspace' },
+  'membership.updated': { topics: IDENTITY, description: "A member's role changed" },
+  'membership.removed': { topics: IDENTITY, description: 'A user left a workspace' },
+  'api_key.created': { topics: ['apiKeys'], description: 'A workspace API key was created' },
+  'api_key.revoked': { topics: ['apiKeys'], description: 'A workspace API key was revoked' },
+  'settings.updated': { topics: SERVER, description: 'Server settings were changed' },
+  'keys.rotated': { topics: SERVER, description: 'Signing keys were rotated' },
+  'server.error': { topics: [], description: 'An internal error (the message only)' },
+  'activity.dropped': { topics: [], description: 'Activity events were dropped under overload' },
+} as const satisfies Catalog;
+
+export type EventType = keyof typeof EVENT_TYPES;
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_TYPES, type);
+}
+
+/** Which console queries an event makes stale: `activity` always, then the catalog's (none for a type it does not know). */
+export function topicsForEventType(type: string): ChangeTopic[] {
+  return [...new Set<ChangeTopic>(['activity', ...(isEventType(type) ? EVENT_TYPES[type].topics : [])])];
+}
