@@ -1,4 +1,5 @@
 import { ADMIN_CHANGES_CHANNEL, ipcChannel, isProcedureName, type AdminResult } from '../shared/contract';
+import { BRIDGE_GLOBAL, type ConsoleBridge } from '../shared/contract/bridge';
 
 /** The part of Electron's `ipcRenderer` the bridge uses; tests pass a fake. */
 export interface IpcRendererLike {
@@ -7,23 +8,15 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
-/**
- * What the console sees on `window.oauthConsole`: the admin contract and nothing else.
- * `call` resolves with the transport result (`{ ok, data }` or `{ ok: false, error }`), which
- * the renderer unwraps into the typed client's output or an AdminError: an error thrown across
- * contextBridge would keep only its message, losing the code and field errors.
- */
-export interface ConsoleBridge {
-  call(procedure: string, input: unknown): Promise<unknown>;
-  onChange(listener: (change: unknown) => void): () => void;
-}
+/** The bridge as the preload builds it: live changes always offered. */
+export type PreloadBridge = Required<ConsoleBridge>;
 
 /**
  * Builds the bridge over `ipcRenderer`. Only the contract's procedures get through, each on its
  * own channel (`admin:<procedure>`) with exactly one argument; `ipcRenderer` itself, its events
  * and any other channel stay in the preload.
  */
-export function createConsoleBridge(ipc: IpcRendererLike): ConsoleBridge {
+export function createConsoleBridge(ipc: IpcRendererLike): PreloadBridge {
   return Object.freeze({
     call(procedure: string, input: unknown): Promise<unknown> {
       if (!isProcedureName(procedure)) {
@@ -43,5 +36,4 @@ export function createConsoleBridge(ipc: IpcRendererLike): ConsoleBridge {
   });
 }
 
-/** The global the console looks for (`window.oauthConsole`). */
-export const BRIDGE_GLOBAL = 'oauthConsole';
+export { BRIDGE_GLOBAL };

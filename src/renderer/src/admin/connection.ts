@@ -10,6 +10,7 @@ import {
   type AdminTransport,
   type ChangeEvent,
 } from '../../../shared/contract';
+import { BRIDGE_GLOBAL, type ConsoleBridge } from '../../../shared/contract/bridge';
 
 /** Whether live changes are flowing right now. */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped';
@@ -22,17 +23,7 @@ export interface AdminConnection {
   subscribe(onChange: (change: ChangeEvent) => void, onStatus: (status: LiveStatus) => void): () => void;
 }
 
-/**
- * What the Electron preload exposes on `window.oauthConsole`: one call per
- * procedure (resolving with a transport result or the output) and a
- * subscription to live changes.
- */
-export interface ConsoleBridge {
-  call(procedure: string, input: unknown): Promise<unknown>;
-  onChange?(listener: (change: unknown) => void): () => void;
-}
-
-export const BRIDGE_GLOBAL = 'oauthConsole';
+export { BRIDGE_GLOBAL, type ConsoleBridge };
 
 export function findBridge(win: object): ConsoleBridge | null {
   const candidate = (win as Record<string, unknown>)[BRIDGE_GLOBAL] as Partial<ConsoleBridge> | undefined;
