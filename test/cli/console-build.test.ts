@@ -31,6 +31,7 @@ async function waitWhileBuilding(issuer: string): Promise<Response> {
 /** The built index.html names its bundle; fetching it proves the whole build is served, not only the page. */
 async function expectBuiltConsole(issuer: string, res: Response): Promise<void> {
   expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
   const html = await res.text();
   expect(html).toContain('<div id="root"></div>');
   const script = /<script type="module" crossorigin src="\.\/(assets\/index-[\w-]+\.js)"><\/script>/.exec(html)?.[1];
@@ -55,6 +56,7 @@ describe('npm run serve builds the web console on first use', () => {
       expect(first.status).toBe(503);
       expect(first.headers.get('retry-after')).toBe('2');
       expect(first.headers.get('cache-control')).toBe('no-store');
+      expect(first.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(first.headers.get('content-security-policy')).toContain("script-src 'self'");
       const page = await first.text();
       expect(page).toContain('Building the web console');
