@@ -7,27 +7,17 @@ import { createElement } from 'react';
 import { ConsentScreen } from '../../shared/consent/ConsentScreen';
 import { SignInScreen } from '../../shared/consent/SignInScreen';
 import { scopeGrantable } from '../../shared/scopes';
-import type { Db } from '../store/database';
 import { findApp, type AppRecord } from '../store/apps-store';
-import type { ActivityLog } from '../store/events-store';
 import { grantContext, setGrantContext } from '../store/grants-store';
 import { findUser, findUserByHint, listUsers, userMemberships, workspaceOwner, type MembershipRecord } from '../store/identity-store';
-import type { SettingsStore } from '../store/settings-store';
 import { renderPage } from './html';
 import { isLoopbackAddress } from './host-policy';
-import { tooManyRequests, type RateLimits } from './rate-limits';
+import { tooManyRequests } from './rate-limits';
 import { allowFormTarget } from './security-headers';
 import { actorFor, consentModel, consentPolicyFor, preferredMembership } from '../oauth/consent-model';
+import type { RouteContext } from './route-context';
 
-export interface InteractionDeps {
-  provider: Provider;
-  db: Db;
-  settings: SettingsStore;
-  activity: ActivityLog;
-  issuer: string;
-  csrfKey: Buffer;
-  rateLimits: RateLimits;
-}
+export type InteractionDeps = Pick<RouteContext, 'provider' | 'db' | 'settings' | 'activity' | 'issuer' | 'csrfKey' | 'rateLimits'>;
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 

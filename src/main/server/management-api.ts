@@ -1,7 +1,5 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
-import type { ClientCache } from '../oauth/client-cache';
-import type Provider from 'oidc-provider';
 import type { z } from 'zod';
 import { AdminError, fieldErrorsFrom, type FieldError } from '../../shared/contract/errors';
 import { PREFIX } from '../../shared/prefixes';
@@ -9,22 +7,13 @@ import { FULL_ACCESS_SCOPE, roleReaches, satisfyingScope } from '../../shared/sc
 import { createApp, deleteApp, getApp, listApps, rotateAppSecret, updateApp } from '../admin/apps';
 import type { Actor } from '../admin/context';
 import { authenticateApiKey } from '../store/api-keys-store';
-import type { Db } from '../store/database';
-import type { ActivityLog } from '../store/events-store';
 import { membershipRole } from '../store/identity-store';
-import type { SettingsStore } from '../store/settings-store';
 import { BearerError, authenticateAccessToken, bearerValue, sendBearerError } from './bearer';
 import { createApplicationBody, toApplication, updateApplicationBody } from './management-schemas';
 import { openApiDocument } from './openapi';
+import type { RouteContext } from './route-context';
 
-export interface ManagementApiDeps {
-  provider: Provider;
-  db: Db;
-  settings: SettingsStore;
-  activity: ActivityLog;
-  clientCache: ClientCache;
-  issuer: string;
-}
+export type ManagementApiDeps = Pick<RouteContext, 'provider' | 'db' | 'settings' | 'activity' | 'clientCache' | 'issuer'>;
 
 /** The scope an OAuth access token needs to manage apps (seed 000/001). */
 export const MANAGE_SCOPE = 'admin:organization';

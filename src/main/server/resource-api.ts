@@ -1,22 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { FULL_ACCESS_SCOPE, findScope, roleReaches, satisfyingScope } from '../../shared/scopes';
-import type { Db } from '../store/database';
 import type { Role } from '../store/schema';
 import { findApp } from '../store/apps-store';
-import type { ActivityLog } from '../store/events-store';
 import { findUser, findWorkspace, membershipRole, workspaceMembers } from '../store/identity-store';
 import { BearerError, authenticateAccessToken, bearerValue, sendBearerError, type BearerPrincipal } from './bearer';
 import { insertComment } from '../store/comments-store';
+import type { RouteContext } from './route-context';
 
-export interface ResourceApiDeps {
-  provider: Provider;
-  db: Db;
-  activity: ActivityLog;
-}
+export type ResourceApiDeps = Pick<RouteContext, 'provider' | 'db' | 'activity'>;
 
 const commentBody = z.object({ body: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters') });
 

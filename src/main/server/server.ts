@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
-import type Provider from 'oidc-provider';
 import type { JWK } from 'oidc-provider';
 import type { ConsentPolicy } from '../../shared/settings';
 import type { AdminServer } from '../admin/context';
@@ -35,6 +34,7 @@ import { createManagementApi } from './management-api';
 import { RateLimits } from './rate-limits';
 import { createResourceApi } from './resource-api';
 import { CONSOLE_DIRECTIVES, securityHeaders } from './security-headers';
+import type { RouteContext } from './route-context';
 
 export interface ServerOptions {
   dataDir: string;
@@ -314,20 +314,9 @@ function withHeaders(serve: (req: IncomingMessage, res: ServerResponse) => void)
   return app.callback();
 }
 
-interface HttpAppDeps {
-  provider: Provider;
-  db: Db;
-  settings: SettingsStore;
-  activity: ActivityLog;
-  clientCache: ClientCache;
-  issuer: string;
-  log: (line: string) => void;
-  csrfKey: Buffer;
-  rateLimits: RateLimits;
-}
 
 /** Our own routes: sign-in and consent pages, the sample API, health. */
-function createHttpApp(deps: HttpAppDeps): Koa {
+function createHttpApp(deps: RouteContext): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(securityHeaders());
