@@ -30,10 +30,16 @@ export function isSerializedPath(path: string): boolean {
   return SERIALIZED_PREFIXES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
 }
 
+/**
+ * Koa middleware running each request that `applies` to as one unit of work:
+ * committed with its answer, rolled back when the answer is a 5xx. For the
+ * engine here, and for the server's own pages and API writes.
+ */
+export function unitPerRequest<C extends { status: number }>(db: Db, applies: (ctx: C) => boolean) {
+  return (ctx: C, next: () => Promise<unknown>): Promise<unknown> => (applies(ctx) ? unitOfWork(db, next, () => ctx.status < 500) : next());
+}
+
 /** Wraps the engine's state-changing endpoints in a unit of work; a 5xx answer rolls its writes back. */
 export function installSerializedRequests(provider: Provider, db: Db): void {
-  provider.use(async (ctx, next) => {
-    if (!isSerializedPath(ctx.path)) return next();
-    await unitOfWork(db, next, () => ctx.status < 500);
-  });
+  provider.use(unitPerRequest(db, (ctx: { path: string; status: number }) => isSerializedPath(ctx.path)));
 }

@@ -18,7 +18,7 @@ import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf } from '../secrets/master-key-selection';
-import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, unitOfWork, whenCommitted, type Db } from '../store/database';
+import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
 import { checkFileIntegrity } from '../store/integrity';
 import { STORAGE_RETRY_AFTER_SECONDS, StorageHealth, isStorageFull, temporarilyUnavailableBody } from '../store/storage-health';
 import { ActivityLog } from '../store/events-store';
@@ -35,6 +35,7 @@ import { RateLimits } from './rate-limits';
 import { createResourceApi } from './resource-api';
 import { CONSOLE_DIRECTIVES, securityHeaders } from './security-headers';
 import type { RouteContext } from './route-context';
+import { unitPerRequest } from '../oauth/serialized-requests';
 
 export interface ServerOptions {
   dataDir: string;
@@ -370,7 +371,7 @@ function createHttpApp(deps: RouteContext): Koa {
   // form submitted twice at once is decided once (the second sees the first's result). Writes of the
   // management and sample APIs are units too; their reads stay outside.
   const serialized = (ctx: Koa.Context) => ctx.path.startsWith('/interaction/') || (ctx.path.startsWith('/api/') && ctx.method !== 'GET' && ctx.method !== 'HEAD');
-  app.use((ctx, next) => (serialized(ctx) ? unitOfWork(deps.db, next, () => ctx.status < 500) : next()));
+  app.use(unitPerRequest(deps.db, serialized));
   const interactions = createInteractionRouter(deps);
   const management = createManagementApi(deps);
   const api = createResourceApi(deps);

@@ -4,7 +4,7 @@ import type { ActorMode } from '../../shared/scopes';
 import type { ConsentPolicy } from '../../shared/settings';
 import { PREFIX } from '../../shared/prefixes';
 import { hashSecret, randomSecret, secretHint } from '../secrets/crypto';
-import { sql } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from './database';
 import { olderThan, type KeysetPosition } from './keyset';
 import type { AppTable } from './schema';
@@ -187,23 +187,32 @@ export interface RegisteredAppUpdate {
 }
 
 export async function updateRegisteredApp(db: Db, id: string, update: RegisteredAppUpdate): Promise<void> {
+  await writeAppRow(
+    db,
+    id,
+    {
+      name: update.name,
+      homepage_url: update.homepageUrl,
+      logo_url: update.logoUrl,
+      privacy_url: update.privacyUrl,
+      terms_url: update.termsUrl,
+      grant_types: JSON.stringify(update.grantTypes),
+      scopes: JSON.stringify(update.scopes),
+      metadata: JSON.stringify(update.metadata),
+    },
+    { redirectUris: update.redirectUris, postLogoutRedirectUris: update.postLogoutRedirectUris },
+  );
+}
+
+/** Updates an app's columns (stamping `updated_at`) and, when given, replaces its URIs, in one transaction. */
+async function writeAppRow(db: Db, id: string, columns: Updateable<AppTable>, uris?: { redirectUris: string[]; postLogoutRedirectUris: string[] }): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('apps')
-      .set({
-        name: update.name,
-        homepage_url: update.homepageUrl,
-        logo_url: update.logoUrl,
-        privacy_url: update.privacyUrl,
-        terms_url: update.termsUrl,
-        grant_types: JSON.stringify(update.grantTypes),
-        scopes: JSON.stringify(update.scopes),
-        metadata: JSON.stringify(update.metadata),
-        updated_at: Date.now(),
-      })
+      .set({ ...columns, updated_at: Date.now() })
       .where('id', '=', id)
       .execute();
-    await writeUris(trx, id, update.redirectUris, update.postLogoutRedirectUris);
+    if (uris) await writeUris(trx, id, uris.redirectUris, uris.postLogoutRedirectUris);
   });
 }
 
@@ -249,29 +258,26 @@ export async function appNames(db: Db, ids: string[]): Promise<Map<string, strin
 
 /** Writes an app's editable fields (and its URIs when `withUris`). */
 export async function updateAppRecord(db: Db, next: AppRecord, withUris: boolean): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('apps')
-      .set({
-        name: next.name,
-        description: next.description,
-        homepage_url: next.homepageUrl,
-        logo_url: next.logoUrl,
-        privacy_url: next.privacyUrl,
-        terms_url: next.termsUrl,
-        grant_types: JSON.stringify(next.grantTypes),
-        scopes: JSON.stringify(next.scopes),
-        actor_modes: JSON.stringify(next.actorModes),
-        environment: next.environment,
-        consent_policy: next.consentPolicy,
-        pkce_policy: next.pkcePolicy,
-        single_live_token: next.singleLiveToken ? 1 : 0,
-        updated_at: Date.now(),
-      })
-      .where('id', '=', next.id)
-      .execute();
-    if (withUris) await writeUris(trx, next.id, next.redirectUris, next.postLogoutRedirectUris);
-  });
+  await writeAppRow(
+    db,
+    next.id,
+    {
+      name: next.name,
+      description: next.description,
+      homepage_url: next.homepageUrl,
+      logo_url: next.logoUrl,
+      privacy_url: next.privacyUrl,
+      terms_url: next.termsUrl,
+      grant_types: JSON.stringify(next.grantTypes),
+      scopes: JSON.stringify(next.scopes),
+      actor_modes: JSON.stringify(next.actorModes),
+      environment: next.environment,
+      consent_policy: next.consentPolicy,
+      pkce_policy: next.pkcePolicy,
+      single_live_token: next.singleLiveToken ? 1 : 0,
+    },
+    withUris ? next : undefined,
+  );
 }
 
 /** Deletes an app after revoking every live token and grant it holds; returns how many were live. */

@@ -3,7 +3,7 @@ import { sql, type DatabaseConnection, type SqlBool } from 'kysely';
 import { currentUnit, type Db } from './database';
 import type { EventType } from '../../shared/events';
 import type { EventTable } from './schema';
-import { containsText } from './text-search';
+import { containsText, startsWithPattern } from './text-search';
 import type { UnitOfWork } from './unit-of-work';
 
 export type EventLevel = 'info' | 'warn' | 'error';
@@ -217,7 +217,7 @@ export async function listEventRows(db: Db, filters: EventFilters): Promise<Stor
   let query = db.selectFrom('events').selectAll();
   const types = filters.types;
   if (types?.length) {
-    query = query.where((eb) => eb.or(types.map((t) => (t.endsWith('.') ? sql<SqlBool>`${eb.ref('type')} like ${`${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'` : eb('type', '=', t)))));
+    query = query.where((eb) => eb.or(types.map((t) => (t.endsWith('.') ? sql<SqlBool>`${eb.ref('type')} like ${startsWithPattern(t)} escape '\\'` : eb('type', '=', t)))));
   }
   if (filters.level) query = query.where('level', '=', filters.level);
   if (filters.appId) query = query.where('client_id', '=', filters.appId);

@@ -3,6 +3,9 @@ import sqlite3 from 'sqlite3';
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import { UnitOfWork } from './unit-of-work';
 
+/** SQLite's answer to ending a transaction it already rolled back by itself (after a full disk, say). */
+const NO_TRANSACTION = /no transaction is active/;
+
 /**
  * A Kysely driver over the asynchronous `sqlite3` package.
  *
@@ -57,7 +60,7 @@ export class SqliteDriver implements Driver {
     } catch (err) {
       // SQLite rolls back by itself after some errors (a full disk, for one); the error that
       // caused it is the one to report, not this rollback's "no transaction is active".
-      if (!/no transaction is active/.test((err as Error).message)) throw err;
+      if (!NO_TRANSACTION.test((err as Error).message)) throw err;
     }
   }
 
@@ -239,15 +242,14 @@ function returnsRows(sql: string): boolean {
   return head.startsWith('select') || head.startsWith('with') || head.startsWith('pragma') || /\breturning\b/i.test(sql);
 }
 
+/** Result codes after which SQLite may have rolled the transaction back (sqlite.org/lang_transaction.html). */
+const ABORTING = /^SQLITE_(FULL|IOERR|NOMEM|CORRUPT)/;
+
 /**
  * The connection as a unit of work sees it: nested transactions become
  * savepoints, and the unit knows how many queries are still running before
  * it commits.
  */
-const NO_TRANSACTION = /no transaction is active/;
-/** Result codes after which SQLite may have rolled the transaction back (sqlite.org/lang_transaction.html). */
-const ABORTING = /^SQLITE_(FULL|IOERR|NOMEM|CORRUPT)/;
-
 export class UnitConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
   /** Runs a query holding the driver's lock: for queries that arrive after the unit ended. */

@@ -1,8 +1,18 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 
-/** `LIKE` pattern matching `text` anywhere, with the wildcards in it escaped (use `escape '\'`). */
+/** `text` with LIKE's wildcards (and its escape) escaped, for `escape '\'`. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `LIKE` pattern matching `text` anywhere, case-insensitively (compare with `lower(...)`). */
 export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${likeLiteral(text.toLowerCase())}%`;
+}
+
+/** `LIKE` pattern matching values that start with `prefix`, as written (use `escape '\'`). */
+export function startsWithPattern(prefix: string): string {
+  return `${likeLiteral(prefix)}%`;
 }
 
 /** Case-insensitive "any of `columns` contains `text`", wildcards in `text` matched literally. */
