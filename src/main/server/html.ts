@@ -9,12 +9,13 @@ export function renderPage(title: string, element: ReactElement): string {
 
 export { escapeHtml };
 
-/** The look shared by the server's small pages (errors, sign-out): system fonts, nothing remote. */
+/** The look shared by the server's small pages (errors, sign-out, the device flow): system fonts, nothing remote. */
 const SIMPLE_STYLE =
   'body{font:15px/1.5 system-ui,sans-serif;background:#f6f7f9;color:#1c2230;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border:1px solid #dde1e8;border-radius:12px;padding:28px 32px;max-width:520px}h1{font-size:20px;margin:0 0 8px}code{background:#f0f2f5;padding:2px 6px;border-radius:4px}button{font:inherit;padding:8px 16px;margin:8px 8px 0 0;border-radius:8px;border:1px solid #c5cbd6;background:#fff;cursor:pointer}button.primary{background:#2f5bea;border-color:#2f5bea;color:#fff}';
 
-function simplePage(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${SIMPLE_STYLE}</style></head><body><main>${body}</main></body></html>`;
+/** A small page in that look; `style` adds rules of its own (trusted CSS, never user input). */
+export function simplePage(title: string, body: string, style = ''): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${SIMPLE_STYLE}${style}</style></head><body><main>${body}</main></body></html>`;
 }
 
 /** The HTML error page (the engine's and ours): the RFC error code and description, nothing internal. */
