@@ -69,16 +69,26 @@ export function installStorageAnswers(provider: Provider): void {
         ctx.redirect(redirect);
         return;
       }
-      ctx.status = 503;
-      if (ctx.accepts('json', 'html') === 'html') {
-        ctx.type = 'html';
-        ctx.body = errorPage('temporarily_unavailable', temporarilyUnavailableBody().error_description);
-      } else {
-        ctx.body = temporarilyUnavailableBody();
-      }
+      answerStorageFull(ctx, ctx.accepts('json', 'html') === 'html');
     }
     if (ctx.status === 503) ctx.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
   });
+}
+
+/**
+ * The answer while the disk is full: 503 `temporarily_unavailable` with
+ * `Retry-After`, as the error page for a browser page, else as RFC 6749 JSON.
+ */
+export function answerStorageFull(ctx: { status: number; type: string; body: unknown; set(field: string, value: string): void }, asPage: boolean): void {
+  const body = temporarilyUnavailableBody();
+  ctx.status = 503;
+  ctx.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+  if (asPage) {
+    ctx.type = 'html';
+    ctx.body = errorPage(body.error, body.error_description);
+  } else {
+    ctx.body = body;
+  }
 }
 
 /** For an authorization request of a known client and a registered redirect URI, where its error goes. */

@@ -20,7 +20,7 @@ import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf } from '../secrets/master-key-selection';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
 import { checkFileIntegrity } from '../store/integrity';
-import { STORAGE_RETRY_AFTER_SECONDS, StorageHealth, isStorageFull, temporarilyUnavailableBody } from '../store/storage-health';
+import { StorageHealth, isStorageFull } from '../store/storage-health';
 import { ActivityLog } from '../store/events-store';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
@@ -36,6 +36,7 @@ import { createResourceApi } from './resource-api';
 import { CONSOLE_DIRECTIVES, securityHeaders } from './security-headers';
 import type { RouteContext } from './route-context';
 import { unitPerRequest } from '../oauth/serialized-requests';
+import { answerStorageFull } from '../oauth/storage-answers';
 
 export interface ServerOptions {
   dataDir: string;
@@ -331,15 +332,7 @@ function createHttpApp(deps: RouteContext): Koa {
     } catch (raw) {
       if (isStorageFull(raw)) {
         // The storage tracker logs the episode once; each request only gets the honest answer.
-        const body = temporarilyUnavailableBody();
-        ctx.status = 503;
-        ctx.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
-        if (ctx.path.startsWith('/interaction/')) {
-          ctx.type = 'html';
-          ctx.body = errorPage(body.error, body.error_description);
-        } else {
-          ctx.body = body;
-        }
+        answerStorageFull(ctx, ctx.path.startsWith('/interaction/'));
         return;
       }
       const err = raw as { status?: number; statusCode?: number; expose?: boolean; message?: string; error?: string; error_description?: string };
