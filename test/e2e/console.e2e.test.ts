@@ -204,8 +204,9 @@ describe.skipIf(!status.available)('the web console, end to end', () => {
     await page.keyboard.press('Enter');
     const confirm = page.getByRole('dialog', { name: /Delete E2E Shop/ });
     await confirm.waitFor();
-    // Destructive dialogs start on Cancel, and Escape backs out.
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Cancel');
+    // Destructive dialogs start on Cancel, and Escape backs out. The dialog takes focus from the button
+    // that opened it when its opening transition ends (later on a busy machine), so wait for that.
+    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Cancel');
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
   }, 60_000);
