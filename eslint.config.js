@@ -59,6 +59,17 @@ export default tseslint.config(
     },
   },
   {
+    // The protocol engine's configuration and the HTTP primitives sit below the server's routes:
+    // they import neither the routes (server), the use cases (admin) nor the shell (app).
+    files: ['src/main/oauth/**/*.ts', 'src/main/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['electron', { name: 'kysely', message: 'SQL lives in src/main/store.' }], patterns: ['../server/*', '../admin/*', '../app/*'] },
+      ],
+    },
+  },
+  {
     // The store is the bottom layer: it imports nothing above it.
     files: ['src/main/store/**/*.ts'],
     rules: {

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { CONSENT_POLICIES, type ConsentPolicy } from '../shared/settings';
 import { defaultDataDir } from './paths';
 import { KEYCHAIN_MODES, type KeychainMode } from './secrets/master-key-selection';
-import { parsePublicUrl } from './server/host-policy';
-import { StartupError } from './server/server';
+import { parsePublicUrl } from './http/host-policy';
+import { StartupError } from './startup-error';
 
 export const USAGE = `Usage: npm run serve -- [options]
 

@@ -4,7 +4,8 @@ import { parseCliArgs, USAGE } from './cli-args';
 import { backupDatabaseCommand, checkDatabase } from './database-commands';
 import { SelectedMasterKeyStore } from './secrets/master-key-selection';
 import { createConsoleBuilder, type ConsoleBuilder } from './server/console-build';
-import { StartupError, startServer } from './server/server';
+import { startServer } from './server/server';
+import { StartupError } from './startup-error';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

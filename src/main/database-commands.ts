@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATABASE_FILE } from './paths';
-import { StartupError } from './server/server';
+import { StartupError } from './startup-error';
 import { backupDatabase } from './store/backup';
 import { errorText, StoreDamagedError } from './store/database';
 import { checkFileIntegrity } from './store/integrity';

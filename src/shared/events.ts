@@ -76,3 +76,50 @@ export function isEventType(type: string): type is EventType {
 export function topicsForEventType(type: string): ChangeTopic[] {
   return [...new Set<ChangeTopic>(['activity', ...(isEventType(type) ? EVENT_TYPES[type].topics : [])])];
 }
+
+/** The group of an event type: its prefix with the dot (`token.` for `token.issued`), or the type itself (`sign_in`). */
+type GroupOf<T extends string> = T extends `${infer G}.${string}` ? `${G}.` : T;
+export type EventGroup = GroupOf<EventType>;
+
+/**
+ * A label for every group of the catalog, in the order the Activity
+ * screen's Type filter lists them. A new event type in a new group fails to
+ * compile until its group is named here.
+ */
+export const EVENT_GROUP_LABELS: Record<EventGroup, string> = {
+  'authorization.': 'Authorization requests',
+  sign_in: 'Sign-ins',
+  'consent.': 'Consent decisions',
+  'code.': 'Authorization codes',
+  'token.': 'Tokens (issued, refreshed, revoked, rejected)',
+  'refresh_token.': 'Refresh tokens',
+  'grant.': 'Grants',
+  'introspection.': 'Introspection',
+  'revocation.': 'Revocation requests',
+  'userinfo.': 'Userinfo',
+  'par.': 'Pushed authorization requests',
+  'session.': 'Sessions',
+  'client.': 'Dynamic registration',
+  'registration.': 'Registration access',
+  'api.': 'Resource and management APIs',
+  'rate_limit.': 'Rate limits',
+  'app.': 'Apps',
+  'workspace.': 'Workspaces',
+  'user.': 'Users',
+  'membership.': 'Memberships',
+  'api_key.': 'API keys',
+  'settings.': 'Settings',
+  'keys.': 'Signing keys',
+  'server.': 'Server',
+  'activity.': 'Activity log',
+};
+
+/** The Type filter's choices: every group of the catalog with its label and its event types. */
+export function eventGroups(): Array<{ value: EventGroup; label: string; types: EventType[] }> {
+  const types = Object.keys(EVENT_TYPES) as EventType[];
+  return (Object.entries(EVENT_GROUP_LABELS) as Array<[EventGroup, string]>).map(([value, label]) => ({
+    value,
+    label,
+    types: types.filter((type) => (value.endsWith('.') ? type.startsWith(value) : type === value)),
+  }));
+}

@@ -1,6 +1,6 @@
 import { createCheckedIpc } from '../../src/main/app/ipc-router';
 import type { IpcSenderEvent } from '../../src/main/app/ipc-sender';
-import { registerAdminIpc, UNTRUSTED } from '../../src/main/app/admin-ipc';
+import { registerAdminIpc } from '../../src/main/app/admin-ipc';
 import { createConsoleBridge } from '../../src/preload/bridge';
 import type { RunningServer } from '../../src/main/server/server';
 import { createAdminClient, createHttpTransport, unwrapAdminResult, type AdminClient } from '../../src/shared/contract';
@@ -48,7 +48,7 @@ export interface IpcHarness {
 export function ipcHarness(server: () => RunningServer | null): IpcHarness {
   const ipcMain = new FakeIpcMain();
   const notifications: Array<{ channel: string; payload: unknown }> = [];
-  const checked = createCheckedIpc(ipcMain, isConsoleFrame, undefined, () => UNTRUSTED);
+  const checked = createCheckedIpc(ipcMain, isConsoleFrame);
   const stop = registerAdminIpc(checked, server, (channel, payload) => notifications.push({ channel, payload: structuredClone(payload) }));
   const bridge = createConsoleBridge({
     invoke: (channel, ...args) => ipcMain.invoke(channel, CONSOLE_FRAME, ...args),

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createCheckedIpc, type IpcMainLike, UntrustedSenderError } from '../../src/main/app/ipc-router';
+import { createCheckedIpc, type IpcMainLike } from '../../src/main/app/ipc-router';
 import { createIpcSenderCheck, type IpcSenderEvent } from '../../src/main/app/ipc-sender';
 import { rendererLocation } from '../../src/main/app/renderer-location';
 
@@ -30,13 +30,13 @@ describe('the checked IPC router', () => {
     expect(handler.mock.calls[0]).toHaveLength(2);
   });
 
-  it('refuses every other sender before the handler runs', () => {
+  it('refuses every other sender before the handler runs, with a forbidden result (never a throw)', () => {
     const ipc = new FakeIpcMain();
     const handler = vi.fn();
     const rejected = vi.fn();
     createCheckedIpc(ipc, createIpcSenderCheck(location), rejected).handle('admin:apps.delete', handler);
     for (const url of ['https://evil.example/', 'app://console/_shell/startup', 'file:///index.html', null]) {
-      expect(() => ipc.invoke('admin:apps.delete', url, { id: 'app_1' })).toThrow(UntrustedSenderError);
+      expect(ipc.invoke('admin:apps.delete', url, { id: 'app_1' })).toEqual({ ok: false, error: { code: 'forbidden', message: 'This window may not call the admin service' } });
     }
     expect(handler).not.toHaveBeenCalled();
     expect(rejected).toHaveBeenCalledTimes(4);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/main/cli-args';
-import { checkHost, hostPolicy, parsePublicUrl } from '../../src/main/server/host-policy';
+import { checkHost, hostPolicy, parsePublicUrl } from '../../src/main/http/host-policy';
 import { demoApp } from '../helpers/flows';
 import { raw } from '../helpers/raw-http';
 import { startTestServer, type TestServer } from '../helpers/server';

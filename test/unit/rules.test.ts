@@ -113,4 +113,12 @@ describe('the event-type catalog', () => {
       expect(entry.description.length).toBeGreaterThan(10);
     }
   });
+
+  it('puts every event type in exactly one group of the Activity filter, and every group holds a type', async () => {
+    const { EVENT_TYPES, eventGroups } = await import('../../src/shared/events');
+    const groups = eventGroups();
+    for (const type of Object.keys(EVENT_TYPES)) expect({ type, groups: groups.filter((g) => g.types.includes(type as never)).length }).toEqual({ type, groups: 1 });
+    for (const group of groups) expect({ group: group.value, empty: group.types.length === 0 }).toEqual({ group: group.value, empty: false });
+    expect(groups.find((g) => g.value === 'token.')!.types).toContain('token.issued');
+  });
 });

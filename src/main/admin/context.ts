@@ -1,9 +1,6 @@
 import type Provider from 'oidc-provider';
-import type { ClientCache } from '../oauth/client-cache';
 import type { MasterKeyStatus } from '../secrets/master-key-selection';
-import type { Db } from '../store/database';
-import type { ActivityLog } from '../store/events-store';
-import type { SettingsStore } from '../store/settings-store';
+import type { ServiceParts } from '../service-parts';
 import type { StorageHealth } from '../store/storage-health';
 
 /**
@@ -12,21 +9,15 @@ import type { StorageHealth } from '../store/storage-health';
  * it (`RunningServer extends AdminServer`); the admin layer never imports
  * the server or the shell.
  */
-export interface AdminServer {
-  issuer: string;
+export interface AdminServer extends ServiceParts {
   host: string;
   port: number;
   dataDir: string;
   databaseFile: string;
   startedAt: number;
   schemaVersion: string;
-  db: Db;
   /** The engine now in use (key rotation swaps it). */
   readonly provider: Provider;
-  settings: SettingsStore;
-  activity: ActivityLog;
-  /** Client metadata remembered by the engine; writers of apps invalidate it. */
-  clientCache: ClientCache;
   /** Where the master key lives; `level: 'warning'` when it sits in a file (the console shows it). */
   masterKey: MasterKeyStatus;
   /** Full-disk episodes of the database (`server.status` and the console show them). */

@@ -1,11 +1,12 @@
 import { unitOfWork } from '../store/database';
-import type { AdminHandlers } from '../../shared/contract/procedures';
+import type { AdminHandlers, ProcedureName } from '../../shared/contract/procedures';
 import { listActivity } from './activity';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { createApp, deleteApp, getApp, listApps, rotateAppSecret, setAppConsentPolicy, updateApp } from './apps';
 import { listConnections, revokeConnection } from './connections';
 import { previewConsent } from './consent-preview';
-import { CONSOLE, type AdminServer } from './context';
+import type { AdminServer } from './context';
+import { withinWorkspace, type Caller } from './caller';
 import {
   createMembership,
   createUser,
@@ -32,49 +33,49 @@ export function createAdminHandlers(server: AdminServer) {
   return atomic(server, {
     'apps.list': (input) => listApps(server, input),
     'apps.get': (input) => getApp(server, input),
-    'apps.create': (input) => createApp(server, input, { origin: 'console', actor: CONSOLE }),
-    'apps.update': (input) => updateApp(server, input, CONSOLE),
-    'apps.delete': (input) => deleteApp(server, input, CONSOLE),
-    'apps.rotateSecret': (input) => rotateAppSecret(server, input, CONSOLE),
-    'apps.setConsentPolicy': (input) => setAppConsentPolicy(server, input, CONSOLE),
+    'apps.create': (input, { actor }) => createApp(server, input, { origin: actor.via, actor }),
+    'apps.update': (input, { actor }) => updateApp(server, input, actor),
+    'apps.delete': (input, { actor }) => deleteApp(server, input, actor),
+    'apps.rotateSecret': (input, { actor }) => rotateAppSecret(server, input, actor),
+    'apps.setConsentPolicy': (input, { actor }) => setAppConsentPolicy(server, input, actor),
 
     'workspaces.list': (input) => listWorkspaces(server, input),
-    'workspaces.create': (input) => createWorkspace(server, input, CONSOLE),
-    'workspaces.update': (input) => updateWorkspace(server, input, CONSOLE),
-    'workspaces.remove': (input) => removeWorkspace(server, input, CONSOLE),
+    'workspaces.create': (input, { actor }) => createWorkspace(server, input, actor),
+    'workspaces.update': (input, { actor }) => updateWorkspace(server, input, actor),
+    'workspaces.remove': (input, { actor }) => removeWorkspace(server, input, actor),
 
     'users.list': (input) => listUsers(server, input),
-    'users.create': (input) => createUser(server, input, CONSOLE),
-    'users.update': (input) => updateUser(server, input, CONSOLE),
-    'users.remove': (input) => removeUser(server, input, CONSOLE),
+    'users.create': (input, { actor }) => createUser(server, input, actor),
+    'users.update': (input, { actor }) => updateUser(server, input, actor),
+    'users.remove': (input, { actor }) => removeUser(server, input, actor),
 
     'memberships.list': (input) => listMemberships(server, input),
-    'memberships.create': (input) => createMembership(server, input, CONSOLE),
-    'memberships.update': (input) => updateMembership(server, input, CONSOLE),
-    'memberships.remove': (input) => removeMembership(server, input, CONSOLE),
+    'memberships.create': (input, { actor }) => createMembership(server, input, actor),
+    'memberships.update': (input, { actor }) => updateMembership(server, input, actor),
+    'memberships.remove': (input, { actor }) => removeMembership(server, input, actor),
 
     'apiKeys.list': (input) => listApiKeys(server, input),
-    'apiKeys.create': (input) => createApiKey(server, input, CONSOLE),
-    'apiKeys.revoke': (input) => revokeApiKey(server, input, CONSOLE),
+    'apiKeys.create': (input, { actor }) => createApiKey(server, input, actor),
+    'apiKeys.revoke': (input, { actor }) => revokeApiKey(server, input, actor),
 
     'tokens.list': (input) => listTokens(server, input),
     'tokens.inspect': (input) => inspectToken(server, input),
-    'tokens.revoke': (input) => revokeToken(server, input, CONSOLE),
-    'tokens.revokeAll': (input) => revokeAllTokens(server, input, CONSOLE),
+    'tokens.revoke': (input, { actor }) => revokeToken(server, input, actor),
+    'tokens.revokeAll': (input, { actor }) => revokeAllTokens(server, input, actor),
 
     'connections.list': (input) => listConnections(server, input),
-    'connections.revoke': (input) => revokeConnection(server, input, CONSOLE),
+    'connections.revoke': (input, { actor }) => revokeConnection(server, input, actor),
 
     'activity.list': (input) => listActivity(server, input),
 
     'server.status': () => serverStatus(server),
-    'server.rotateKeys': () => rotateKeys(server, CONSOLE),
+    'server.rotateKeys': (_input, { actor }) => rotateKeys(server, actor),
     'settings.get': () => getSettings(server),
-    'settings.update': (input) => updateSettings(server, input, CONSOLE),
-    'registration.createInitialAccessToken': (input) => issueInitialAccessToken(server, input, CONSOLE),
+    'settings.update': (input, { actor }) => updateSettings(server, input, actor),
+    'registration.createInitialAccessToken': (input, { actor }) => issueInitialAccessToken(server, input, actor),
 
     'consent.preview': (input) => previewConsent(server, input),
-  } satisfies AdminHandlers);
+  } satisfies AdminHandlers<Caller>);
 }
 
 /**
@@ -82,7 +83,11 @@ export function createAdminHandlers(server: AdminServer) {
  * records it commit together, and a call that fails half-way (an
  * `AdminError` after a write) leaves nothing behind.
  */
-function atomic<H extends AdminHandlers>(server: AdminServer, handlers: H): H {
-  const wrapped = Object.entries(handlers).map(([name, handler]) => [name, (input: never) => unitOfWork(server.db, () => (handler as (input: never) => Promise<unknown>)(input))]);
+function atomic<H extends AdminHandlers<Caller>>(server: AdminServer, handlers: H): H {
+  const wrapped = Object.entries(handlers).map(([name, handler]) => [
+    name,
+    (input: never, caller: Caller) =>
+      unitOfWork(server.db, async () => (handler as (input: never, caller: Caller) => Promise<unknown>)(await withinWorkspace(server.db, name as ProcedureName, caller, input), caller)),
+  ]);
   return Object.fromEntries(wrapped) as H;
 }

@@ -6,7 +6,6 @@ import { appExists, appNames } from '../store/apps-store';
 import {
   findTokenRow,
   grantExists,
-  InvalidCursorError,
   listTokens as listTokenRows,
   revokeTokenRow,
   revokeTokensAndGrants,
@@ -15,7 +14,7 @@ import {
 } from '../store/tokens-store';
 import { userExists, usersById } from '../store/users-store';
 import { by, type Actor, type AdminServer } from './context';
-import { invalid, notFound } from './errors';
+import { notFound } from './errors';
 import { inspectJwt, looksLikeJwt, prefixKind, relativeTime } from './token-inspection';
 
 type Ctx = Pick<AdminServer, 'db' | 'activity' | 'issuer'>;
@@ -30,13 +29,8 @@ export async function withNames(db: Db, rows: TokenRow[]): Promise<Token[]> {
 }
 
 export async function listTokens(ctx: Ctx, input: ParsedInput<'tokens.list'>): Promise<ProcedureOutput<'tokens.list'>> {
-  try {
-    const page = await listTokenRows(ctx.db, input);
-    return { items: await withNames(ctx.db, page.items), nextCursor: page.nextCursor };
-  } catch (err) {
-    if (err instanceof InvalidCursorError) throw invalid([{ field: 'cursor', message: err.message }]);
-    throw err;
-  }
+  const page = await listTokenRows(ctx.db, input);
+  return { items: await withNames(ctx.db, page.items), nextCursor: page.nextCursor };
 }
 
 function statusNotes(token: Token, now: number): string[] {

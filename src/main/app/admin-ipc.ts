@@ -3,6 +3,7 @@ import type { AdminResult } from '../../shared/contract/errors';
 import type { AdminServer } from '../admin/context';
 import { subscribeChanges } from '../admin/changes';
 import { createAdminDispatcher, type AdminDispatch } from '../admin/dispatch';
+import { UNTRUSTED } from './ipc-router';
 import { createAdminHandlers } from '../admin/handlers';
 
 /**
@@ -26,8 +27,6 @@ export interface AdminIpcOptions {
 }
 
 const NOT_RUNNING: AdminResult = { ok: false, error: { code: 'unavailable', message: 'The authorization server is not running' } };
-/** The answer to a sender that may not call the admin service (the shell's router and the handlers give it). */
-export const UNTRUSTED: AdminResult = { ok: false, error: { code: 'forbidden', message: 'This window may not call the admin service' } };
 
 /**
  * Registers one channel per procedure (`admin:apps.list`, ...), no

@@ -18,7 +18,6 @@ import { claimSingleInstance, focusFirstInstance } from './single-instance';
 import { renderStartupPage, type StartupAction } from './startup-page';
 import { mainWindowOptions } from './window-options';
 import { fitToDisplays, loadWindowState, saveWindowState, windowStateFrom } from './window-state';
-import { UNTRUSTED } from './admin-ipc';
 
 export interface DesktopAppOptions {
   /**
@@ -107,7 +106,6 @@ async function start(location: RendererLocation, options: DesktopAppOptions): Pr
     ipcMain,
     isTrustedSender,
     (channel, event) => console.warn(`refused IPC on ${channel} from ${event.senderFrame?.url ?? 'a closed frame'}`),
-    () => UNTRUSTED,
   );
   const stopAdminIpc = options.registerAdminIpc?.(
     ipc,

@@ -1,3 +1,4 @@
+import type { AdminResult } from '../../shared/contract/errors';
 import type { IpcSenderEvent } from './ipc-sender';
 
 /** The part of Electron's `ipcMain` the router uses; tests pass a fake. */
@@ -11,10 +12,8 @@ export interface CheckedIpc<E extends IpcSenderEvent> {
   handle(channel: string, handler: (input: unknown, event: E) => unknown): void;
 }
 
-/** Thrown to a caller that is not the console's own page; no handler runs. */
-export class UntrustedSenderError extends Error {
-  override name = 'UntrustedSenderError';
-}
+/** The answer to a caller that is not the console's own page (no handler runs): a result, never a throw, since errors lose their shape across contextBridge. */
+export const UNTRUSTED: AdminResult = { ok: false, error: { code: 'forbidden', message: 'This window may not call the admin service' } };
 
 /**
  * Wraps `ipcMain` once, as VS Code does: every handler registered through it runs only
@@ -27,7 +26,7 @@ export function createCheckedIpc<E extends IpcSenderEvent>(
   ipc: IpcMainLike<E>,
   isTrusted: (event: E) => boolean,
   onRejected?: (channel: string, event: E) => void,
-  refusal?: (channel: string) => unknown,
+  refusal: (channel: string) => unknown = () => UNTRUSTED,
 ): CheckedIpc<E> {
   return {
     handle(channel, handler) {
@@ -35,10 +34,7 @@ export function createCheckedIpc<E extends IpcSenderEvent>(
       ipc.handle(channel, (event, input) => {
         if (!isTrusted(event)) {
           onRejected?.(channel, event);
-          // With `refusal`, the caller gets an answer it can read (errors lose their shape across
-          // contextBridge); without, an error.
-          if (refusal) return refusal(channel);
-          throw new UntrustedSenderError(`IPC call on ${channel} refused: the sender is not the console`);
+          return refusal(channel);
         }
         return handler(input, event);
       });

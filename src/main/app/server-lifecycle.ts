@@ -1,4 +1,4 @@
-import { PortInUseError } from '../server/server';
+import { PortInUseError } from '../server/listen';
 
 /** What the shell needs of a running server. */
 export interface ServerHandle {

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { escapeHtml } from '../../shared/html-escape';
-import { simplePage } from '../server/html';
+import { simplePage } from '../http/html';
 
 /** What the device pages add to the small pages' look: the code field, the code, a refusal. */
 const DEVICE_STYLE =

@@ -1,8 +1,8 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { tooLargeBody } from '../server/body-limit';
-import { isLoopbackAddress } from '../server/host-policy';
-import { tooManyRequests, type RateLimits, type RateLimitVerdict } from '../server/rate-limits';
+import { tooLargeBody } from '../http/body-limit';
+import { isLoopbackAddress } from '../http/host-policy';
+import { tooManyRequests, type RateLimits, type RateLimitVerdict } from '../http/rate-limits';
 import { ROUTES } from './routes';
 
 /** The engine reads at most 56 KB of a body (oidc-provider's own fixed limit in lib/shared/selective_body.js). */

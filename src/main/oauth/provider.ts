@@ -5,26 +5,23 @@ import { defaultPkcePolicy, PKCE_POLICIES } from '../../shared/contract/apps';
 import { ACTOR_MODES, FULL_ACCESS_SCOPE, SCOPE_NAMES, claimsByScope } from '../../shared/scopes';
 import { CONSENT_POLICIES } from '../../shared/settings';
 import { verifySecret } from '../secrets/crypto';
-import type { Db } from '../store/database';
 import { newClientId, newClientSecret } from '../store/apps-store';
-import type { ActivityLog } from '../store/events-store';
 import { grantContext } from '../store/grants-store';
 import { getRawSetting } from '../store/settings-store';
-import type { SettingsStore } from '../store/settings-store';
 import { createFindAccount } from './accounts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages';
 import { corsAllowed } from './cors';
 import { installLoopbackRedirects } from './loopback-redirects';
 import { ClientAdapter } from './client-adapter';
-import type { ClientCache } from './client-cache';
+import type { ServiceParts } from '../service-parts';
 import { ManagedPkce } from './managed-pkce';
 import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
 import { installRegistrationGate } from './registration-gate';
 import { installSerializedRequests } from './serialized-requests';
 import { ROUTES } from './routes';
-import { errorPage, logoutDonePage, logoutPage } from '../server/html';
-import { allowFormTarget, securityHeaders } from '../server/security-headers';
+import { errorPage, logoutDonePage, logoutPage } from '../http/html';
+import { allowFormTarget, securityHeaders } from '../http/security-headers';
 import { installStorageAnswers, storageAwareAdapters } from './storage-answers';
 import { firstWorkspaceId } from '../store/identity-store';
 
@@ -38,14 +35,10 @@ export const UNTIL_REVOKED = 10 * 365 * 86400;
 /** Asymmetric only: client secrets are stored hashed, so HMAC algorithms cannot work. */
 const ASYMMETRIC = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
-export interface EngineOptions {
-  issuer: string;
-  db: Db;
-  settings: SettingsStore;
-  activity: ActivityLog;
+/** The service parts plus the keys the engine is built with (a key rotation builds a new engine). */
+export interface EngineOptions extends ServiceParts {
   signingKeys: JWK[];
   cookieKeys: string[];
-  clientCache: ClientCache;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import { errors, type Adapter, type KoaContextWithOIDC } from 'oidc-provider';
 import { STORAGE_RETRY_AFTER_SECONDS, isStorageFull, temporarilyUnavailableBody } from '../store/storage-health';
-import { errorPage } from '../server/html';
+import { errorPage } from '../http/html';
 
 /**
  * RFC 6749's `temporarily_unavailable` (§4.1.2.1), raised where a write

@@ -2,38 +2,28 @@ import type { IncomingMessage } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import Koa, { type Context } from 'koa';
 import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity';
-import type { AdminErrorBody, AdminErrorCode } from '../../shared/contract/errors';
+import type { AdminErrorBody } from '../../shared/contract/errors';
 import { ADMIN_CHANGES_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-transport';
 import { adminContract, PROCEDURE_NAMES } from '../../shared/contract/procedures';
-import { isLoopbackAddress } from './host-policy';
-import { tooLargeBody } from './body-limit';
-import { tooManyRequests } from './rate-limits';
-import { securityHeaders } from './security-headers';
+import { isLoopbackAddress } from '../http/host-policy';
+import { BearerError, problemOf, problemOfBody, rpcBody, setProblemHead, type Problem } from '../http/errors';
+import { tooManyRequests } from '../http/rate-limits';
+import { securityHeaders } from '../http/security-headers';
 import type { RunningServer } from './server';
 import { latestEventId } from '../store/events-store';
 import { eventsAfter } from '../admin/activity';
 import { adminTokenMatches } from '../admin/admin-token';
 import { subscribeChanges } from '../admin/changes';
-import { createAdminDispatcher } from '../admin/dispatch';
-import { createAdminHandlers } from '../admin/handlers';
+import type { AdminDispatch } from '../admin/dispatch';
 
 export interface AdminHttpOptions {
   server: RunningServer;
+  /** The server's one admin dispatcher (the management API and the admin MCP tools call it too). */
+  dispatch: AdminDispatch;
   log?: (line: string) => void;
   /** Interval of SSE keep-alive comments, ms. */
   heartbeatMs?: number;
 }
-
-const STATUS: Record<AdminErrorCode, number> = {
-  invalid_input: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  unknown_procedure: 404,
-  conflict: 409,
-  unavailable: 503,
-  internal: 500,
-};
 
 /** Largest admin call input, bytes. */
 const ADMIN_BODY_LIMIT = 1024 * 1024;
@@ -43,10 +33,17 @@ const BACKLOG_LIMIT = 1000;
 
 export { isLoopbackAddress };
 
-function fail(ctx: Context, error: AdminErrorBody, challenge = false): void {
-  ctx.status = STATUS[error.code];
-  if (challenge) ctx.set('WWW-Authenticate', 'Bearer realm="oauth-console-admin"');
-  ctx.body = { error };
+const ADMIN_REALM = 'oauth-console-admin';
+
+/** Answers with the one mapper's problem, in the RPC face. */
+function answer(ctx: Context, problem: Problem): void {
+  setProblemHead(ctx, problem);
+  ctx.body = rpcBody(problem);
+}
+
+/** A refusal of the transport itself (a contract error body). */
+function fail(ctx: Context, error: AdminErrorBody): void {
+  answer(ctx, problemOfBody(error));
 }
 
 /**
@@ -63,7 +60,7 @@ function fail(ctx: Context, error: AdminErrorBody, challenge = false): void {
 export function createAdminHttpApp(options: AdminHttpOptions): Koa {
   const { server } = options;
   const log = options.log ?? (() => undefined);
-  const dispatch = createAdminDispatcher(createAdminHandlers(server), server.activity, log);
+  const { dispatch } = options;
   const issuerOrigin = new URL(server.issuer).origin;
   const app = new Koa();
   app.silent = true;
@@ -78,30 +75,21 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
     if (ctx.get('sec-fetch-site') === 'cross-site') return fail(ctx, { code: 'forbidden', message: 'Cross-site calls to the admin service are refused' });
     const spent = await server.rateLimits.spent('adminFailures', peer!, true);
     if (spent) {
-      fail(ctx, { code: 'unavailable', message: `Too many wrong admin tokens; retry after ${spent.retryAfter} s` });
-      ctx.status = 429;
       ctx.set(tooManyRequests(spent).headers);
-      return;
+      return answer(ctx, problemOfBody({ code: 'unavailable', message: `Too many wrong admin tokens; retry after ${spent.retryAfter} s` }, 429));
     }
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
     if (!adminTokenMatches(match?.[1], server.adminToken)) {
       await server.rateLimits.fail('adminFailures', peer!, true);
-      return fail(ctx, { code: 'unauthorized', message: 'The admin token is missing or wrong (Authorization: Bearer <token>, printed at start)' }, true);
+      return answer(ctx, problemOf(new BearerError(401, undefined, 'The admin token is missing or wrong (Authorization: Bearer <token>, printed at start)'), { report: log, realm: ADMIN_REALM }));
     }
     try {
       await next();
-    } catch (raw) {
-      const err = raw as { status?: number; message?: string };
-      if (err.status === 413) {
-        fail(ctx, { code: 'invalid_input', message: tooLargeBody(ADMIN_BODY_LIMIT).error_description });
-        ctx.status = 413;
-        return;
-      }
-      if (err.status === 400 || err.status === 415) {
-        return fail(ctx, { code: 'invalid_input', message: 'The body is not valid JSON', fields: [{ field: '', message: 'not valid JSON' }] });
-      }
-      log(`admin http: ${err.message ?? 'unknown error'}`);
-      return fail(ctx, { code: 'internal', message: 'An internal error occurred; the activity log has the details.' });
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      // The body parser's 400 and 415 say the body is not JSON; everything else goes through the one mapper.
+      if (status === 400 || status === 415) return fail(ctx, { code: 'invalid_input', message: 'The body is not valid JSON', fields: [{ field: '', message: 'not valid JSON' }] });
+      answer(ctx, problemOf(err, { report: (message) => log(`admin http: ${message}`), bodyLimit: ADMIN_BODY_LIMIT }));
     }
   });
 
@@ -125,12 +113,9 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
         procedure = '';
       }
       const result = await dispatch(procedure, (ctx.request as { body?: unknown }).body);
-      if (result.ok) {
-        ctx.status = 200;
-        ctx.body = result.data ?? null;
-      } else {
-        fail(ctx, result.error);
-      }
+      if (!result.ok) return fail(ctx, result.error);
+      ctx.status = 200;
+      ctx.body = result.data ?? null;
       return;
     }
     if (ctx.path === ADMIN_CHANGES_PATH && ctx.method === 'GET') return streamChanges(ctx, server, options.heartbeatMs ?? 15_000);

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { BearerError } from '../http/errors';
 import type Provider from 'oidc-provider';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
@@ -11,30 +12,6 @@ export interface BearerPrincipal {
   workspaceId: string | null;
   actor: 'self' | 'app';
   scopes: Set<string>;
-}
-
-/** An RFC 6750 failure: status, error code (absent when no credentials were sent) and description. */
-export class BearerError extends Error {
-  constructor(
-    readonly status: 401 | 403,
-    readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | undefined,
-    description: string,
-    readonly scope?: string,
-  ) {
-    super(description);
-  }
-}
-
-const REALM = 'oauth-console';
-
-/** Sets the RFC 6750 `WWW-Authenticate` header and JSON body for a bearer failure. */
-export function sendBearerError(ctx: Context, err: BearerError): void {
-  const parts = [`Bearer realm="${REALM}"`];
-  if (err.code) parts.push(`error="${err.code}"`, `error_description="${err.message.replace(/"/g, "'")}"`);
-  if (err.scope) parts.push(`scope="${err.scope}"`);
-  ctx.set('WWW-Authenticate', parts.join(', '));
-  ctx.status = err.status;
-  ctx.body = { error: err.code ?? 'unauthorized', error_description: err.message, ...(err.scope ? { scope: err.scope } : {}) };
 }
 
 /** Reads `Authorization: Bearer …`; throws a 401 BearerError when absent or malformed. */

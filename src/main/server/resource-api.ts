@@ -2,11 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { FULL_ACCESS_SCOPE, findScope, roleReaches, satisfyingScope } from '../../shared/scopes';
+import { fieldErrorsFrom } from '../../shared/contract/errors';
+import { FULL_ACCESS_SCOPE, findScope } from '../../shared/scopes';
 import type { Role } from '../store/schema';
 import { findApp } from '../store/apps-store';
-import { findUser, findWorkspace, membershipRole, workspaceMembers } from '../store/identity-store';
-import { BearerError, authenticateAccessToken, bearerValue, sendBearerError, type BearerPrincipal } from './bearer';
+import { findUser, findWorkspace, workspaceMembers } from '../store/identity-store';
+import { invalid, notFound } from '../admin/errors';
+import { BearerError } from '../http/errors';
+import { authenticateAccessToken, bearerValue, type BearerPrincipal } from './bearer';
+import { checkFullAccess } from './checks/check-full-access';
+import { checkRole } from './checks/check-role';
+import { checkScope } from './checks/check-scope';
+import { checkWorkspace } from './checks/check-workspace';
+import { insufficientScope } from './checks/refusal';
 import { insertComment } from '../store/comments-store';
 import type { RouteContext } from './route-context';
 
@@ -23,43 +31,22 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
 
   /**
-   * Authenticates, then checks the scope (or `admin:all`) and the role it
-   * needs: acting as the user, the user's; with `admin:all`, also for a bot,
-   * the OWNER who granted it must still be an OWNER.
+   * Authenticates, then the named checks: the scope (or `admin:all`), the
+   * workspace the path names, `admin:all`'s granter, and, acting as the
+   * user, the user's role for the scope.
    */
   const guard = async (ctx: Context, scope: string, workspaceId?: string): Promise<BearerPrincipal & { role?: Role }> => {
     const principal = await authenticateAccessToken(provider, db, bearerValue(ctx));
-    const via = satisfyingScope(principal.scopes, scope);
-    if (!via) throw new BearerError(403, 'insufficient_scope', `This call needs the "${scope}" scope`, scope);
-    if (workspaceId !== undefined && principal.workspaceId !== workspaceId) {
-      throw new BearerError(403, 'insufficient_scope', 'The token was not issued for this workspace', scope);
-    }
-    const fullAccess = via === FULL_ACCESS_SCOPE;
-    if (fullAccess && (!principal.accountId || !principal.workspaceId)) {
-      throw new BearerError(403, 'insufficient_scope', `"${FULL_ACCESS_SCOPE}" counts only on a token an OWNER of its workspace granted`, scope);
-    }
-    if ((principal.actor === 'self' || fullAccess) && principal.accountId && principal.workspaceId) {
-      const role = await membershipRole(db, principal.workspaceId, principal.accountId);
-      if (!role) throw new BearerError(403, 'insufficient_scope', 'The user is no longer a member of this workspace', scope);
+    const refuse = insufficientScope(scope);
+    const via = checkScope(principal, [scope]);
+    if (workspaceId !== undefined) checkWorkspace(principal, refuse, workspaceId);
+    if (via === FULL_ACCESS_SCOPE) await checkFullAccess(db, principal, refuse);
+    if (principal.actor === 'self' && principal.accountId && principal.workspaceId) {
       const needed = findScope(via)?.minRole ?? 'MEMBER';
-      if (!roleReaches(role, needed)) {
-        const who = principal.actor === 'self' ? 'Acting as the user' : `"${FULL_ACCESS_SCOPE}" on a bot token`;
-        throw new BearerError(403, 'insufficient_scope', `${who} needs the ${needed} role; the user is ${role}`, scope);
-      }
-      return { ...principal, role };
+      return { ...principal, role: await checkRole(db, principal.workspaceId, principal.accountId, needed, `use "${via}" acting as themselves`, refuse) };
     }
     return principal;
   };
-
-  router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (err) {
-      if (!(err instanceof BearerError)) throw err;
-      activity.record({ type: 'api.rejected', level: 'warn', detail: { path: ctx.path, method: ctx.method, status: err.status, error: err.code, description: err.message } });
-      sendBearerError(ctx, err);
-    }
-  });
 
   router.get('/me', async (ctx) => {
     const p = await guard(ctx, 'read:user');
@@ -77,7 +64,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
   router.get('/workspaces/:id', async (ctx) => {
     await guard(ctx, 'read:organization', ctx.params.id);
     const workspace = await findWorkspace(db, ctx.params.id!);
-    if (!workspace) return ctx.throw(404, 'No such workspace');
+    if (!workspace) throw notFound('id', 'workspace');
     const members = await workspaceMembers(db, workspace.id);
     ctx.body = { ...workspace, memberCount: members.length };
   });
@@ -91,11 +78,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
   router.post('/workspaces/:id/comments', async (ctx) => {
     const p = await guard(ctx, 'write:organization', ctx.params.id);
     const parsed = commentBody.safeParse((ctx.request as { body?: unknown }).body ?? {});
-    if (!parsed.success) {
-      ctx.status = 400;
-      ctx.body = { error: 'invalid_request', fields: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })) };
-      return;
-    }
+    if (!parsed.success) throw invalid(fieldErrorsFrom(parsed.error).map((f) => ({ ...f, field: f.field || 'body' })));
     const comment = {
       id: `cmt_${randomBytes(9).toString('base64url')}`,
       workspace_id: ctx.params.id!,

@@ -1,42 +1,36 @@
 import { createHash } from 'node:crypto';
-import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { bodyParser } from '@koa/bodyparser';
+import { join } from 'node:path';
 import Koa from 'koa';
 import type { JWK } from 'oidc-provider';
 import type { ConsentPolicy } from '../../shared/settings';
-import type { AdminServer } from '../admin/context';
-import { createAdminHttpApp } from './admin-http';
 import { mintAdminToken } from '../admin/admin-token';
-import { rotateSigningKeyRows } from '../oauth/key-rotation';
+import type { AdminServer } from '../admin/context';
+import { createAdminDispatcher, type AdminDispatch } from '../admin/dispatch';
+import { createAdminHandlers } from '../admin/handlers';
+import { enforceHost, hostPolicy, parsePublicUrl, type HostPolicy } from '../http/host-policy';
+import { RateLimits } from '../http/rate-limits';
+import { CONSOLE_DIRECTIVES, securityHeaders } from '../http/security-headers';
 import { ClientCache } from '../oauth/client-cache';
 import { installEngineLimits } from '../oauth/engine-limits';
+import { rotateSigningKeyRows } from '../oauth/key-rotation';
 import { createEngine } from '../oauth/provider';
 import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf } from '../secrets/master-key-selection';
+import { StartupError } from '../startup-error';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
-import { checkFileIntegrity } from '../store/integrity';
-import { StorageHealth, isStorageFull } from '../store/storage-health';
 import { ActivityLog } from '../store/events-store';
+import { checkFileIntegrity } from '../store/integrity';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
+import { StorageHealth } from '../store/storage-health';
 import { startSweeper } from '../store/sweeper';
-import { OWN_BODY_LIMIT, tooLargeBody } from './body-limit';
+import { createAdminHttpApp } from './admin-http';
 import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
-import { enforceHost, hostPolicy, parsePublicUrl, type HostPolicy } from './host-policy';
-import { errorPage } from './html';
-import { createInteractionRouter } from './interactions';
-import { createManagementApi } from './management-api';
-import { RateLimits } from './rate-limits';
-import { createResourceApi } from './resource-api';
-import { CONSOLE_DIRECTIVES, securityHeaders } from './security-headers';
-import type { RouteContext } from './route-context';
-import { unitPerRequest } from '../oauth/serialized-requests';
-import { answerStorageFull } from '../oauth/storage-answers';
+import { listen, prepareDataDir, urlHost } from './listen';
+import { createOwnRoutes } from './own-routes';
 
 export interface ServerOptions {
   dataDir: string;
@@ -84,98 +78,93 @@ export interface RunningServer extends AdminServer {
   close(): Promise<void>;
 }
 
-/** A start-up failure with a message meant for a human, printed as one line. */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
-
-/** The port is taken; the desktop shell offers another instead of changing the issuer itself. */
-export class PortInUseError extends StartupError {
-  override name = 'PortInUseError';
-  constructor(
-    readonly port: number,
-    readonly host: string,
-  ) {
-    super(`port ${port} on ${host} is already in use (choose another with --port, or --port 0 for a free one)`);
+/** Steps that undo a start, newest first; run when a later step fails, and by `close`. */
+class Undo {
+  private readonly steps: Array<() => Promise<unknown>> = [];
+  push(step: () => Promise<unknown>): void {
+    this.steps.unshift(step);
+  }
+  async run(): Promise<void> {
+    for (const step of this.steps) await step().catch(() => undefined);
   }
 }
 
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-/**
- * `mkdir -p`, with the true reason when it fails: a recursive mkdir under a
- * read-only mount reports ENOENT (the missing parent) where the parent's own
- * mkdir says EROFS, so the missing part is made one level at a time.
- */
-async function makeDirs(dir: string): Promise<void> {
+function publicIssuerOf(options: ServerOptions): string | undefined {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const missing: string[] = [];
-    let existing = dir;
-    for (; !(await stat(existing).then(() => true, () => false)) && dirname(existing) !== existing; existing = dirname(existing)) missing.unshift(existing);
-    for (const part of missing) await mkdir(part, { mode: 0o700 });
-  }
-}
-
-async function prepareDataDir(dataDir: string): Promise<void> {
-  try {
-    await makeDirs(dataDir);
-    await access(dataDir, constants.W_OK | constants.R_OK);
-  } catch (err) {
-    throw new StartupError(`data folder ${dataDir} is not usable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (choose another with --data-dir)`);
-  }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE') reject(new PortInUseError(port, host));
-      else if (err.code === 'EACCES') reject(new StartupError(`not allowed to listen on port ${port} on ${host} (choose a port above 1024)`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`cannot listen on host ${host}: no such local address`));
-      else reject(new StartupError(`cannot listen on ${host}:${port}: ${err.message}`));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-/** Starts the authorization server: store, engine, interactions and APIs on one HTTP listener. */
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const log = options.log ?? (() => undefined);
-  let publicIssuer: string | undefined;
-  try {
-    publicIssuer = options.publicUrl === undefined ? undefined : parsePublicUrl(options.publicUrl, options.allowHttpPublicUrl);
+    return options.publicUrl === undefined ? undefined : parsePublicUrl(options.publicUrl, options.allowHttpPublicUrl);
   } catch (err) {
     throw new StartupError((err as Error).message);
   }
-  const alert = options.alert ?? log;
-  await prepareDataDir(options.dataDir);
+}
+
+/** The database file, opened with its full-disk tracker (which probes the file itself). */
+async function openDatabase(options: ServerOptions, alert: (line: string) => void, undo: Undo): Promise<{ db: Db; databaseFile: string; storage: StorageHealth }> {
   const databaseFile = join(options.dataDir, DATABASE_FILE);
-  let db: Db;
+  let db: Db | undefined;
   const storage = new StorageHealth({
     file: databaseFile,
     alert,
-    probe: () => probeWrite(db),
+    probe: () => probeWrite(db!),
     ...(options.storageProbeIntervalMs ? { probeIntervalMs: options.storageProbeIntervalMs } : {}),
   });
   try {
     db = await openStore(databaseFile, { onError: (err) => storage.observe(err) });
   } catch (err) {
+    storage.stop();
     throw new StartupError((err as Error).message);
   }
-  const cleanup: Array<() => Promise<unknown>> = [() => db.destroy(), async () => storage.stop()];
+  const opened = db;
+  undo.push(async () => storage.stop());
+  undo.push(() => opened.destroy());
+  return { db: opened, databaseFile, storage };
+}
+
+/** The HTTP listener, answering 503 until the routes are in place. */
+async function openListener(options: ServerOptions, undo: Undo): Promise<{ http: Server; port: number; route(handler: (req: IncomingMessage, res: ServerResponse) => void): void }> {
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const http = createServer((req, res) => handler(req, res));
+  http.keepAliveTimeout = 5000;
+  const port = await listen(http, options.port, options.host);
+  undo.push(
+    () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  );
+  return { http, port, route: (next) => (handler = next) };
+}
+
+/**
+ * A big file had only a cheap check before start (milliseconds, where the
+ * full check takes seconds); the full one runs now on a read-only connection
+ * of its own, so the server answers meanwhile, and damage stops the server
+ * before it writes more to the file.
+ */
+function checkIntegrityLate(databaseFile: string, running: RunningServer, isClosing: () => boolean, onFatal: (err: StartupError) => void): void {
+  void checkFileIntegrity(databaseFile, 'quick_check')
+    .catch((err: NodeJS.ErrnoException) =>
+      err.code === 'SQLITE_CORRUPT' || err.code === 'SQLITE_NOTADB' ? `integrity check failed (the check itself stopped at damage: ${err.message.replace(/^SQLITE_\w+: /, '')})` : null,
+    )
+    .then(async (damage) => {
+      if (!damage || isClosing()) return;
+      const fatal = new StartupError(new StoreDamagedError(databaseFile, damage).message);
+      await running.close();
+      onFatal(fatal);
+    });
+}
+
+/** Starts the authorization server: store, engine, interactions and APIs on one HTTP listener. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? (() => undefined);
+  const alert = options.alert ?? log;
+  const publicIssuer = publicIssuerOf(options);
+  await prepareDataDir(options.dataDir);
+  const undo = new Undo();
+  const { db, databaseFile, storage } = await openDatabase(options, alert, undo);
   try {
     const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
     const masterKey = await masterKeyStore.load().catch((err: Error) => {
@@ -191,22 +180,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const cookieKeys = await loadCookieKeys(db, masterKey);
     const activity = new ActivityLog(db);
     const clientCache = new ClientCache();
-
-    let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
-      res.statusCode = 503;
-      res.end();
-    };
-    const http = createServer((req, res) => handler(req, res));
-    http.keepAliveTimeout = 5000;
-    const port = await listen(http, options.port, options.host);
-    cleanup.unshift(
-      () =>
-        new Promise<void>((resolve) => {
-          http.close(() => resolve());
-          http.closeAllConnections();
-        }),
-    );
-    const issuer = publicIssuer ?? `http://${urlHost(options.host)}:${port}`;
+    const listener = await openListener(options, undo);
+    const issuer = publicIssuer ?? `http://${urlHost(options.host)}:${listener.port}`;
     const behindProxy = publicIssuer !== undefined;
     const hosts = hostPolicy(issuer, { behindProxy });
     const rateLimits = new RateLimits(
@@ -215,35 +190,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       !behindProxy,
     );
     const csrfKey = createHash('sha256').update(`csrf:${cookieKeys[0]}`).digest();
+    // The admin contract's one dispatcher (console, admin HTTP, management API), bound once the server exists.
+    let dispatch: AdminDispatch = async () => ({ ok: false, error: { code: 'unavailable', message: 'The server is starting' } });
+    const parts = { db, settings, activity, clientCache, issuer };
     // The engine reads its keys at construction: key rotation builds a new one and swaps it in.
     const build = (keys: JWK[]) => {
-      const provider = createEngine({ issuer, db, settings, activity, signingKeys: keys, cookieKeys, clientCache });
+      const provider = createEngine({ ...parts, signingKeys: keys, cookieKeys });
       // Behind a proxy the engine reads the scheme and host from X-Forwarded-*, which the Host rule has set to the issuer's.
       provider.proxy = behindProxy;
       installEngineLimits(provider, rateLimits);
-      return { provider, engine: provider.callback(), ownRoutes: createHttpApp({ provider, db, settings, activity, clientCache, issuer, log, csrfKey, rateLimits }).callback() };
+      const ownRoutes = createOwnRoutes({ ...parts, provider, log, csrfKey, rateLimits, dispatch: (...args) => dispatch(...args) });
+      return { provider, engine: provider.callback(), ownRoutes: ownRoutes.callback() };
     };
     let current = build(signingKeys);
     const lateCheck = await needsLateIntegrityCheck(databaseFile);
     const stopSweeper = startSweeper(db);
-    cleanup.unshift(async () => stopSweeper());
+    undo.push(async () => stopSweeper());
     const version = await schemaVersion(db);
     log(`data folder: ${options.dataDir}`);
     let closing: Promise<void> | undefined;
     const running: RunningServer = {
-      issuer,
-      port,
+      ...parts,
+      port: listener.port,
       host: options.host,
       dataDir: options.dataDir,
       databaseFile,
       startedAt: Date.now(),
-      db,
       get provider() {
         return current.provider;
       },
-      settings,
-      activity,
-      clientCache,
       seed,
       schemaVersion: version,
       adminToken: mintAdminToken(),
@@ -261,48 +236,45 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       close() {
         closing ??= (async () => {
           await activity.flush();
-          for (const step of cleanup) await step().catch(() => undefined);
+          await undo.run();
         })();
         return closing;
       },
     };
-    if (lateCheck) {
-      // A big file had only a cheap check before start (milliseconds, where the full check takes
-      // seconds); the full one runs now on a read-only connection of its own, so the server answers
-      // meanwhile, and damage stops the server before it writes more to the file.
-      void checkFileIntegrity(databaseFile, 'quick_check')
-        .catch((err: NodeJS.ErrnoException) =>
-          err.code === 'SQLITE_CORRUPT' || err.code === 'SQLITE_NOTADB' ? `integrity check failed (the check itself stopped at damage: ${err.message.replace(/^SQLITE_\w+: /, '')})` : null,
-        )
-        .then(async (damage) => {
-          if (!damage || closing) return;
-          const fatal = new StartupError(new StoreDamagedError(databaseFile, damage).message);
-          await running.close();
-          if (options.onFatal) options.onFatal(fatal);
-          else alert(`error: ${fatal.message}`);
-        });
-    }
-    const serveConsole = withHeaders(createConsoleAssets(options.console));
-    const adminRoutes = createAdminHttpApp({ server: running, log }).callback();
-    handler = (req, res) => {
-      const path = (req.url ?? '/').split('?')[0]!;
-      // /healthz names no host in its answer; containers probe it on whatever address they see.
-      if (path !== '/healthz' && !enforceHost(hosts, req, res)) return;
-      if (path === '/console' || path.startsWith('/console/')) return serveConsole(req, res);
-      if (path === '/.well-known/oauth-authorization-server') {
-        // RFC 8414 metadata is the same document as OIDC discovery for an issuer without a path.
-        req.url = '/.well-known/openid-configuration';
-        return current.engine(req, res);
-      }
-      if (path.startsWith('/admin/')) return adminRoutes(req, res);
-      if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/')) return current.ownRoutes(req, res);
-      return current.engine(req, res);
-    };
+    dispatch = createAdminDispatcher(createAdminHandlers(running), activity, log);
+    if (lateCheck) checkIntegrityLate(databaseFile, running, () => closing !== undefined, options.onFatal ?? ((fatal) => alert(`error: ${fatal.message}`)));
+    listener.route(routeRequests(running, dispatch, options.console, log, () => current));
     return running;
   } catch (err) {
-    for (const step of cleanup) await step().catch(() => undefined);
+    await undo.run();
     throw err;
   }
+}
+
+/** Which part answers a request: the console's files, the admin service, our own routes, or the engine. */
+function routeRequests(
+  running: RunningServer,
+  dispatch: AdminDispatch,
+  consoleOptions: ConsoleAssetsOptions | undefined,
+  log: (line: string) => void,
+  current: () => { engine: (req: IncomingMessage, res: ServerResponse) => void; ownRoutes: (req: IncomingMessage, res: ServerResponse) => void },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const serveConsole = withHeaders(createConsoleAssets(consoleOptions));
+  const adminRoutes = createAdminHttpApp({ server: running, dispatch, log }).callback();
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    // /healthz names no host in its answer; containers probe it on whatever address they see.
+    if (path !== '/healthz' && !enforceHost(running.hosts, req, res)) return;
+    if (path === '/console' || path.startsWith('/console/')) return serveConsole(req, res);
+    if (path === '/.well-known/oauth-authorization-server') {
+      // RFC 8414 metadata is the same document as OIDC discovery for an issuer without a path.
+      req.url = '/.well-known/openid-configuration';
+      return current().engine(req, res);
+    }
+    if (path.startsWith('/admin/')) return adminRoutes(req, res);
+    if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/')) return current().ownRoutes(req, res);
+    return current().engine(req, res);
+  };
 }
 
 /** The console's static files (plain Node handler) behind the one security-header configuration, with the console's CSP. */
@@ -314,75 +286,4 @@ function withHeaders(serve: (req: IncomingMessage, res: ServerResponse) => void)
     serve(ctx.req, ctx.res);
   });
   return app.callback();
-}
-
-
-/** Our own routes: sign-in and consent pages, the sample API, health. */
-function createHttpApp(deps: RouteContext): Koa {
-  const app = new Koa();
-  app.silent = true;
-  app.use(securityHeaders());
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.body = { error: 'not_found', error_description: `No route for ${ctx.method} ${ctx.path}` };
-      }
-    } catch (raw) {
-      if (isStorageFull(raw)) {
-        // The storage tracker logs the episode once; each request only gets the honest answer.
-        answerStorageFull(ctx, ctx.path.startsWith('/interaction/'));
-        return;
-      }
-      const err = raw as { status?: number; statusCode?: number; expose?: boolean; message?: string; error?: string; error_description?: string };
-      const status = err.status ?? err.statusCode ?? 500;
-      const internal = status >= 500;
-      if (internal) {
-        deps.log(`error on ${ctx.method} ${ctx.path}: ${err.message ?? 'unknown'}`);
-        deps.activity.record({ type: 'server.error', level: 'error', detail: { method: ctx.method, path: ctx.path, message: err.message } });
-      }
-      const code = internal ? 'server_error' : (err.error ?? (status === 403 ? 'forbidden' : status === 429 ? 'too_many_requests' : 'invalid_request'));
-      const description =
-        status === 413
-          ? tooLargeBody(OWN_BODY_LIMIT).error_description
-          : internal
-            ? 'An internal error occurred; the activity log has the details.'
-            : (err.error_description ?? err.message ?? 'Bad request');
-      ctx.status = status;
-      if (status === 413) ctx.set('Connection', 'close');
-      if (ctx.path.startsWith('/interaction/')) {
-        ctx.type = 'html';
-        ctx.body = errorPage(code, description);
-      } else {
-        ctx.body = { error: code, error_description: description };
-      }
-    }
-  });
-  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: OWN_BODY_LIMIT, formLimit: OWN_BODY_LIMIT, encoding: 'utf-8' }));
-  // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
-  // form submitted twice at once is decided once (the second sees the first's result). Writes of the
-  // management and sample APIs are units too; their reads stay outside.
-  const serialized = (ctx: Koa.Context) => ctx.path.startsWith('/interaction/') || (ctx.path.startsWith('/api/') && ctx.method !== 'GET' && ctx.method !== 'HEAD');
-  app.use(unitPerRequest(deps.db, serialized));
-  const interactions = createInteractionRouter(deps);
-  const management = createManagementApi(deps);
-  const api = createResourceApi(deps);
-  app.use(interactions.routes()).use(interactions.allowedMethods());
-  app.use(management.routes()).use(management.allowedMethods());
-  app.use(api.routes()).use(api.allowedMethods());
-  app.use(async (ctx, next) => {
-    if (ctx.path === '/' || ctx.path === '/healthz') {
-      ctx.body = {
-        name: 'OAuth Console',
-        issuer: deps.issuer,
-        discovery: `${deps.issuer}/.well-known/openid-configuration`,
-        authorizationServerMetadata: `${deps.issuer}/.well-known/oauth-authorization-server`,
-        status: 'ok',
-      };
-      return;
-    }
-    await next();
-  });
-  return app;
 }

@@ -1,10 +1,12 @@
+import { AdminError } from '../../shared/contract/errors';
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
-/** A cursor that no list produced (or one tampered with). */
-export class InvalidCursorError extends Error {
+/** A cursor that no list produced (or one tampered with): the contract's input error on `cursor`. */
+export class InvalidCursorError extends AdminError {
   override name = 'InvalidCursorError';
   constructor() {
-    super('the cursor is not valid; start again without one');
+    const message = 'not a cursor from this list; start again without one';
+    super({ code: 'invalid_input', message: `cursor: ${message}`, fields: [{ field: 'cursor', message }] });
   }
 }
 

@@ -90,8 +90,8 @@ export function isProcedureName(name: unknown): name is ProcedureName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(adminContract, name);
 }
 
-/** The handler map a server implements: one function per procedure, typed by the contract. */
-export type AdminHandlers = { [P in ProcedureName]: (input: ParsedInput<P>) => Promise<ProcedureOutput<P>> };
+/** The handler map a server implements: one function per procedure, typed by the contract; `C` is who calls (the server's caller type). */
+export type AdminHandlers<C = void> = { [P in ProcedureName]: (input: ParsedInput<P>, caller: C) => Promise<ProcedureOutput<P>> };
 
 /** IPC: one channel per procedure, `admin:<procedure>`; live changes arrive on `admin:changes`. */
 export const ADMIN_IPC_PREFIX = 'admin:';

@@ -3,6 +3,7 @@ import { Badge, Button, Card, Code, Drawer, Group, Select, SimpleGrid, Stack, Ta
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { EVENT_LEVELS, type ActivityEvent, type AdminError, type ProcedureOutput } from '../../../../shared/contract';
+import { eventGroups } from '../../../../shared/events';
 import { adminKey, useAdmin } from '../../admin/hooks';
 import { appOptions, useLookups, userOptions } from '../../admin/lookups';
 import { Field } from '../../components/copy';
@@ -16,26 +17,8 @@ import { useSearchText } from '../../lib/use-search-text';
 
 const FILTERS = ['type', 'level', 'app', 'user', 'q'] as const;
 
-const TYPE_GROUPS = [
-  { value: 'authorization.', label: 'Authorization requests' },
-  { value: 'sign_in', label: 'Sign-ins' },
-  { value: 'consent.', label: 'Consent decisions' },
-  { value: 'code.', label: 'Authorization codes' },
-  { value: 'token.', label: 'Tokens (issued, refreshed, revoked, rejected)' },
-  { value: 'refresh_token.', label: 'Refresh tokens' },
-  { value: 'grant.', label: 'Grants' },
-  { value: 'client.', label: 'Dynamic registration' },
-  { value: 'app.', label: 'Apps' },
-  { value: 'user.', label: 'Users' },
-  { value: 'workspace.', label: 'Workspaces' },
-  { value: 'membership.', label: 'Memberships' },
-  { value: 'api_key.', label: 'API keys' },
-  { value: 'api.', label: 'Resource API' },
-  { value: 'settings.', label: 'Settings' },
-  { value: 'keys.', label: 'Signing keys' },
-  { value: 'server.', label: 'Server' },
-  { value: 'session.', label: 'Sessions' },
-];
+/** The Type filter: one choice per group of the event catalog (src/shared/events.ts). */
+const TYPE_GROUPS = eventGroups().map(({ value, label }) => ({ value, label }));
 
 const LEVEL_COLORS = { info: 'gray', warn: 'orange', error: 'red' } as const;
 
