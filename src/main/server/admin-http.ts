@@ -5,6 +5,7 @@ import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity'
 import type { AdminErrorBody } from '../../shared/contract/errors';
 import { ADMIN_CHANGES_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-transport';
 import { adminContract, PROCEDURE_NAMES } from '../../shared/contract/procedures';
+import { adminMcpRoute } from './admin-mcp';
 import { isLoopbackAddress } from '../http/host-policy';
 import { BearerError, problemOf, problemOfBody, rpcBody, setProblemHead, type Problem } from '../http/errors';
 import { tooManyRequests } from '../http/rate-limits';
@@ -49,7 +50,8 @@ function fail(ctx: Context, error: AdminErrorBody): void {
 /**
  * The admin service over HTTP, for the headless web console and scripts:
  * `POST /admin/rpc/<procedure>` with a JSON input, `GET /admin/changes` for
- * live changes (server-sent events), `GET /admin/procedures` for the list.
+ * live changes (server-sent events), `GET /admin/procedures` for the list,
+ * `POST /admin/mcp` for the same procedures as MCP tools (admin-mcp.ts).
  * Loopback peers only; the Host rule in front of every route pins the
  * issuer's host (DNS rebinding), and any Origin must be the issuer's; the
  * admin token travels in `Authorization: Bearer` and is compared in
@@ -93,6 +95,7 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
     }
   });
 
+  app.use(adminMcpRoute({ dispatch, bodyLimit: ADMIN_BODY_LIMIT }));
   app.use(async (ctx, next) => {
     if (ctx.method !== 'POST' || !ctx.path.startsWith(ADMIN_RPC_PATH)) return next();
     if (!ctx.is('application/json')) return fail(ctx, { code: 'invalid_input', message: 'Send the input as application/json' });
