@@ -157,6 +157,18 @@ function checkIntegrityLate(databaseFile: string, running: RunningServer, isClos
     });
 }
 
+/** The master key (keychain or file) and the keys it unlocks: the signing keys and the cookie keys. */
+async function loadKeys(options: ServerOptions, db: Db): Promise<{ masterKeyStore: MasterKeyStore; masterKey: Buffer; signingKeys: JWK[]; cookieKeys: string[] }> {
+  const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
+  const masterKey = await masterKeyStore.load().catch((err: Error) => {
+    throw new StartupError(`cannot load the master key: ${err.message}`);
+  });
+  const signingKeys = await loadSigningKeys(db, masterKey).catch((err: Error) => {
+    throw new StartupError(err.message);
+  });
+  return { masterKeyStore, masterKey, signingKeys, cookieKeys: await loadCookieKeys(db, masterKey) };
+}
+
 /** Starts the authorization server: store, engine, interactions and APIs on one HTTP listener. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
@@ -166,18 +178,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const undo = new Undo();
   const { db, databaseFile, storage } = await openDatabase(options, alert, undo);
   try {
-    const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
-    const masterKey = await masterKeyStore.load().catch((err: Error) => {
-      throw new StartupError(`cannot load the master key: ${err.message}`);
-    });
+    const { masterKeyStore, masterKey, signingKeys, cookieKeys } = await loadKeys(options, db);
     const settings = new SettingsStore(db);
     await settings.load();
     if (options.consentPolicy) await settings.update({ consentPolicy: options.consentPolicy });
     const seed = await seedDemoData(db);
-    const signingKeys = await loadSigningKeys(db, masterKey).catch((err: Error) => {
-      throw new StartupError(err.message);
-    });
-    const cookieKeys = await loadCookieKeys(db, masterKey);
     const activity = new ActivityLog(db);
     const clientCache = new ClientCache();
     const listener = await openListener(options, undo);
