@@ -3,12 +3,16 @@ import type { PkcePolicy } from '../../shared/contract/apps';
 import { isLoopbackHost } from '../../shared/redirect-uris';
 import { parseScope } from '../../shared/scopes';
 import type { ActorMode } from '../../shared/scopes';
-import type { Db } from '../store/database';
+import { whenCommitted, type Db } from '../store/database';
 import type { ClientCache } from './client-cache';
+import { isMetadataDocumentId } from './client-metadata-documents';
 import { deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
 
 /** Scopes a dynamically registered client gets when it asks for none. */
 export const DEFAULT_DYNAMIC_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read:user', 'read:organization'];
+
+/** How many document clients' last records are remembered (oldest forgotten first). */
+const MAX_REMEMBERED_DOCUMENTS = 1000;
 
 /** RFC 7591 fields that have their own columns; the rest goes to `metadata`. */
 const COLUMN_FIELDS = new Set([
@@ -89,6 +93,8 @@ export class ClientAdapter implements Adapter {
   readonly #db: Db;
   readonly #registrationWorkspace: () => Promise<string>;
   readonly #cache: ClientCache;
+  /** The metadata last recorded per document client, so an unchanged one is not written on every request. */
+  readonly #documentClients = new Map<string, string>();
 
   constructor(db: Db, registrationWorkspace: () => Promise<string>, cache: ClientCache) {
     this.#db = db;
@@ -97,7 +103,8 @@ export class ClientAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    if (typeof id !== 'string' || id.length > 200) return undefined;
+    // A URL is a Client ID Metadata Document: the engine resolves it from the document (client-metadata-documents.ts), never from its record here.
+    if (typeof id !== 'string' || id.length > 200 || isMetadataDocumentId(id)) return undefined;
     const remembered = this.#cache.get(id);
     if (remembered !== null) return remembered && structuredClone(remembered);
     const ticket = this.#cache.ticket();
@@ -152,6 +159,51 @@ export class ClientAdapter implements Adapter {
       origin: 'dynamic',
       ...(str('pkce_policy') ? { pkcePolicy: str('pkce_policy') as PkcePolicy } : {}),
       metadata,
+    });
+  }
+
+  /**
+   * Records a client resolved from its Client ID Metadata Document as an app
+   * (origin `cimd`, in the registration workspace), so the console lists it
+   * and the sign-in and consent pages know it. Written when it is new or its
+   * document changed; the document stays the source of its metadata.
+   */
+  async recordDocumentClient(metadata: Record<string, unknown>): Promise<void> {
+    const id = metadata.client_id;
+    if (!isMetadataDocumentId(id)) return;
+    const fingerprint = JSON.stringify(metadata);
+    if (this.#documentClients.get(id) === fingerprint) return;
+    const str = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : null);
+    const fields = {
+      name: (str('client_name') ?? new URL(id).host).slice(0, 100),
+      homepageUrl: str('client_uri'),
+      logoUrl: str('logo_uri'),
+      privacyUrl: str('policy_uri'),
+      termsUrl: str('tos_uri'),
+      grantTypes: (metadata.grant_types as string[] | undefined) ?? ['authorization_code'],
+      scopes: typeof metadata.scope === 'string' ? parseScope(metadata.scope) : [],
+      metadata: { application_type: metadata.application_type, document: true },
+      redirectUris: (metadata.redirect_uris as string[] | undefined) ?? [],
+      postLogoutRedirectUris: (metadata.post_logout_redirect_uris as string[] | undefined) ?? [],
+    };
+    const authMethod = str('token_endpoint_auth_method') ?? 'none';
+    const insert = async () =>
+      insertApp(this.#db, {
+        id,
+        workspaceId: await this.#registrationWorkspace(),
+        ...fields,
+        clientType: authMethod === 'none' ? 'public' : 'confidential',
+        tokenEndpointAuthMethod: authMethod,
+        actorModes: ['self'],
+        origin: 'cimd',
+        pkcePolicy: 'required',
+      });
+    // Two first requests of a new client may both find no record (outside a unit of work): the loser updates it.
+    if (await findApp(this.#db, id)) await updateRegisteredApp(this.#db, id, fields);
+    else await insert().catch(async () => updateRegisteredApp(this.#db, id, fields));
+    whenCommitted(this.#db, () => {
+      if (this.#documentClients.size >= MAX_REMEMBERED_DOCUMENTS) this.#documentClients.delete(this.#documentClients.keys().next().value as string);
+      this.#documentClients.set(id, fingerprint);
     });
   }
 
