@@ -25,6 +25,22 @@ export class BearerError extends AdminError {
   }
 }
 
+/**
+ * An RFC 9449 section 7.1 refusal of a DPoP-bound token or its proof: 401
+ * with a `DPoP` challenge (`error="invalid_token"` or `"invalid_dpop_proof"`,
+ * and the proof algorithms accepted) instead of a Bearer one.
+ */
+export class DpopError extends BearerError {
+  override name = 'DpopError';
+  constructor(
+    readonly dpopChallenge: 'invalid_token' | 'invalid_dpop_proof',
+    description: string,
+    readonly algs: readonly string[],
+  ) {
+    super(401, 'invalid_token', description);
+  }
+}
+
 /** The HTTP status of each contract code. */
 export const STATUS_OF: Record<AdminErrorCode, number> = {
   invalid_input: 400,
@@ -54,6 +70,9 @@ const REALM = 'oauth-console';
 
 /** RFC 6750 §3: `Bearer realm=…, error=…, error_description=…, scope=…`. */
 function challengeHeader(err: BearerError, realm: string): string {
+  if (err instanceof DpopError) {
+    return `DPoP realm="${realm}", error="${err.dpopChallenge}", error_description="${err.message.replace(/["\\]/g, "'")}", algs="${err.algs.join(' ')}"`;
+  }
   const parts = [`Bearer realm="${realm}"`];
   if (err.challenge) parts.push(`error="${err.challenge}"`, `error_description="${err.message.replace(/["\\]/g, "'")}"`);
   if (err.scope) parts.push(`scope="${err.scope}"`);
@@ -106,7 +125,7 @@ export interface ProblemOptions {
  */
 export function problemOf(err: unknown, options: ProblemOptions): Problem {
   if (err instanceof BearerError) {
-    return { ...problemOfBody(err.toBody(), err.status), error: err.challenge ?? 'unauthorized', headers: { 'WWW-Authenticate': challengeHeader(err, options.realm ?? REALM) }, ...(err.scope ? { scope: err.scope } : {}) };
+    return { ...problemOfBody(err.toBody(), err.status), error: (err instanceof DpopError ? err.dpopChallenge : err.challenge) ?? 'unauthorized', headers: { 'WWW-Authenticate': challengeHeader(err, options.realm ?? REALM) }, ...(err.scope ? { scope: err.scope } : {}) };
   }
   if (err instanceof AdminError) return problemOfBody(err.toBody());
   if (isStorageFull(err)) {

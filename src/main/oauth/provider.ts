@@ -120,6 +120,8 @@ export function createEngine(options: EngineOptions): Provider {
       },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
+      // RFC 9449: a token request with a DPoP proof gets a token bound to its key (`cnf.jkt`); the resource API checks proofs (server/dpop-proof.ts).
+      dPoP: { enabled: true },
       clientIdMetadataDocument: metadataDocumentFeature(settings, (metadata) => clientAdapter.recordDocumentClient(metadata)),
       registration: {
         enabled: true,

@@ -69,7 +69,7 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
       if (!key) throw new BearerError(401, 'invalid_token', 'The API key is invalid or revoked');
       return { workspaceId: key.workspaceId, actor: { via: 'api', principal: `api_key:${key.id}` } };
     }
-    const principal = await authenticateAccessToken(provider, db, value);
+    const principal = await authenticateAccessToken(provider, db, value, ctx);
     const via = checkScope(principal, need === 'write' ? [MANAGE_SCOPE] : READ_SCOPES, MANAGE_SCOPE);
     const workspaceId = checkWorkspace(principal, forbidden);
     if (via === FULL_ACCESS_SCOPE) await checkFullAccess(db, principal, forbidden);

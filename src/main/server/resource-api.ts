@@ -36,7 +36,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
    * user, the user's role for the scope.
    */
   const guard = async (ctx: Context, scope: string, workspaceId?: string): Promise<BearerPrincipal & { role?: Role }> => {
-    const principal = await authenticateAccessToken(provider, db, bearerValue(ctx));
+    const principal = await authenticateAccessToken(provider, db, bearerValue(ctx), ctx);
     const refuse = insufficientScope(scope);
     const via = checkScope(principal, [scope]);
     if (workspaceId !== undefined) checkWorkspace(principal, refuse, workspaceId);
