@@ -75,9 +75,23 @@ export async function authorize(server: RunningServer, options: FlowOptions): Pr
     state,
     ...options.params,
   });
+  const { callback, pages } = await signInAndConsent(server, url.toString(), { ...options, agent });
+  return { callback, verifier, state, agent, pages };
+}
+
+/**
+ * Walks an authorization URL (built by any client) through the real sign-in
+ * and consent pages, as a browser would, up to the redirect to the app.
+ */
+export async function signInAndConsent(
+  server: RunningServer,
+  url: string,
+  options: Pick<FlowOptions, 'userEmail' | 'decision' | 'workspaceId'> & { agent?: FormAgent } = {},
+): Promise<{ callback: URL; pages: string[]; agent: FormAgent }> {
+  const agent = options.agent ?? new FormAgent();
   const origin = new URL(server.issuer).origin;
   const pages: string[] = [];
-  let step = await agent.follow(url.toString(), origin);
+  let step = await agent.follow(url, origin);
   for (let i = 0; i < 6 && step.res; i++) {
     const html = await step.res.text();
     if (step.res.status !== 200) throw new Error(`unexpected ${step.res.status} at ${step.url}: ${html.replace(/<style>[^<]*<\/style>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 400)}`);
@@ -94,7 +108,7 @@ export async function authorize(server: RunningServer, options: FlowOptions): Pr
     }
   }
   if (step.res) throw new Error(`flow did not reach the redirect URI; last page ${step.url}`);
-  return { callback: new URL(step.url), verifier, state, agent, pages };
+  return { callback: new URL(step.url), pages, agent };
 }
 
 /** Authorizes and exchanges the code: the whole code + PKCE flow. */
