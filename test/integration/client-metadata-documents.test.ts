@@ -5,6 +5,7 @@ import { discoverAuthorizationServerMetadata, exchangeAuthorization, startAuthor
 import type { AuthorizationServerMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_DOCUMENT_LIMIT } from '../../src/main/oauth/client-metadata-documents';
+import { httpClient } from '../admin/admin-clients';
 import { demoConfig, signInAndConsent } from '../helpers/flows';
 import { FormAgent } from '../helpers/form-agent';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -147,6 +148,15 @@ describe('Client ID Metadata Documents', () => {
       expect(app).toMatchObject({ origin: 'cimd', name: 'Doc Client', client_type: 'public', workspace_id: server.seed!.workspaceId });
       // Cached: the sign-in, consent and token requests did not fetch it again.
       expect(docs.hits.get('/good.json')).toBe(1);
+    });
+
+    it('an app record an admin deleted comes back with the client’s next request', async () => {
+      const clientId = docs.url('/good.json');
+      await httpClient(server).apps.delete({ id: clientId });
+      expect(await server.db.selectFrom('apps').select('id').where('id', '=', clientId).executeTakeFirst()).toBeUndefined();
+      const { callback } = await signInAndConsent(server, authorizeUrl(clientId));
+      expect(callback.searchParams.get('code')).toBeTruthy();
+      expect(await server.db.selectFrom('apps').select('origin').where('id', '=', clientId).executeTakeFirst()).toEqual({ origin: 'cimd' });
     });
 
     it('the server default follows the setting; a document’s own scope is its allow-list and its default', async () => {

@@ -7,6 +7,8 @@ import { httpClient } from '../admin/admin-clients';
 import { authorize, codeFlow, DEMO_REDIRECT, demoConfig, discover } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
+type KeyPair = Awaited<ReturnType<typeof client.randomDPoPKeyPair>>;
+
 interface Proof {
   method?: string;
   url?: string;
@@ -14,13 +16,13 @@ interface Proof {
   iat?: number;
   jti?: string;
   typ?: string;
-  keys?: CryptoKeyPair;
+  keys?: KeyPair;
 }
 
 describe('DPoP (RFC 9449): tokens bound to a key, proofs checked by the resource API', () => {
   let server: TestServer;
   let config: client.Configuration;
-  let keys: CryptoKeyPair;
+  let keys: KeyPair;
   let dpop: client.DPoPHandle;
   let tokens: client.TokenEndpointResponse;
   let me: string;
@@ -48,7 +50,7 @@ describe('DPoP (RFC 9449): tokens bound to a key, proofs checked by the resource
       origin: 'console',
     });
     config = await discover(server, app.id);
-    keys = (await client.randomDPoPKeyPair('ES256')) as CryptoKeyPair;
+    keys = (await client.randomDPoPKeyPair('ES256'));
     dpop = client.getDPoPHandle(config, keys);
     const flow = await authorize(server, { config, scope: 'openid read:user' });
     tokens = await client.authorizationCodeGrant(config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedState: flow.state }, undefined, { DPoP: dpop });
@@ -102,7 +104,7 @@ describe('DPoP (RFC 9449): tokens bound to a key, proofs checked by the resource
   });
 
   it('refuses a proof signed with another key', async () => {
-    const other = (await client.randomDPoPKeyPair('ES256')) as CryptoKeyPair;
+    const other = (await client.randomDPoPKeyPair('ES256'));
     const res = await call(`DPoP ${tokens.access_token}`, await proof({ keys: other }));
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^DPoP .*error="invalid_token", error_description="The DPoP proof is signed with another key/);
@@ -124,7 +126,7 @@ describe('DPoP (RFC 9449): tokens bound to a key, proofs checked by the resource
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP: dpop });
     expect(refreshed.token_type.toLowerCase()).toBe('dpop');
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    const other = client.getDPoPHandle(config, (await client.randomDPoPKeyPair('ES256')) as CryptoKeyPair);
+    const other = client.getDPoPHandle(config, (await client.randomDPoPKeyPair('ES256')));
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token!, undefined, { DPoP: other })).rejects.toMatchObject({ error: 'invalid_grant' });
     // The refusal did not use the token up: its own key still refreshes.
     expect((await client.refreshTokenGrant(config, refreshed.refresh_token!, undefined, { DPoP: dpop })).access_token).toMatch(/^oc_at_/);

@@ -6,7 +6,7 @@ import type { ActorMode } from '../../shared/scopes';
 import { whenCommitted, type Db } from '../store/database';
 import type { ClientCache } from './client-cache';
 import { isMetadataDocumentId } from './client-metadata-documents';
-import { deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
+import { appExists, deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
 
 /** Scopes a dynamically registered client gets when it asks for none. */
 export const DEFAULT_DYNAMIC_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read:user', 'read:organization'];
@@ -165,14 +165,16 @@ export class ClientAdapter implements Adapter {
   /**
    * Records a client resolved from its Client ID Metadata Document as an app
    * (origin `cimd`, in the registration workspace), so the console lists it
-   * and the sign-in and consent pages know it. Written when it is new or its
-   * document changed; the document stays the source of its metadata.
+   * and the sign-in and consent pages know it. Written when it is missing or
+   * its document changed; the document stays the source of its metadata.
    */
   async recordDocumentClient(metadata: Record<string, unknown>): Promise<void> {
     const id = metadata.client_id;
     if (!isMetadataDocumentId(id)) return;
     const fingerprint = JSON.stringify(metadata);
-    if (this.#documentClients.get(id) === fingerprint) return;
+    // An admin may have deleted the record: it comes back on the client's next request.
+    const exists = await appExists(this.#db, id);
+    if (exists && this.#documentClients.get(id) === fingerprint) return;
     const str = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : null);
     const fields = {
       name: (str('client_name') ?? new URL(id).host).slice(0, 100),
@@ -199,7 +201,7 @@ export class ClientAdapter implements Adapter {
         pkcePolicy: 'required',
       });
     // Two first requests of a new client may both find no record (outside a unit of work): the loser updates it.
-    if (await findApp(this.#db, id)) await updateRegisteredApp(this.#db, id, fields);
+    if (exists) await updateRegisteredApp(this.#db, id, fields);
     else await insert().catch(async () => updateRegisteredApp(this.#db, id, fields));
     whenCommitted(this.#db, () => {
       if (this.#documentClients.size >= MAX_REMEMBERED_DOCUMENTS) this.#documentClients.delete(this.#documentClients.keys().next().value as string);
