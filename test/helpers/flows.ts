@@ -75,7 +75,27 @@ export async function authorize(server: RunningServer, options: FlowOptions): Pr
     state,
     ...options.params,
   });
-  const origin = new URL(server.issuer).origin;
+  const userId = options.userEmail ? await userIdByEmail(server, options.userEmail) : undefined;
+  const walked = await walkPages(server.issuer, url, { agent, ...(userId ? { userId } : {}), ...(options.decision ? { decision: options.decision } : {}), ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) });
+  return { ...walked, verifier, state };
+}
+
+export interface WalkOptions {
+  agent?: FormAgent;
+  /** The user to pick on the sign-in page (default: the first). */
+  userId?: string;
+  decision?: 'approve' | 'deny';
+  workspaceId?: string;
+}
+
+/**
+ * Follows an authorization URL through the real sign-in and consent pages,
+ * like a browser, until the redirect leaves the issuer: the callback URL
+ * (with `code` or `error`) and the pages seen on the way.
+ */
+export async function walkPages(issuer: string, url: URL | string, options: WalkOptions = {}): Promise<{ callback: URL; agent: FormAgent; pages: string[] }> {
+  const agent = options.agent ?? new FormAgent();
+  const origin = new URL(issuer).origin;
   const pages: string[] = [];
   let step = await agent.follow(url.toString(), origin);
   for (let i = 0; i < 6 && step.res; i++) {
@@ -85,17 +105,16 @@ export async function authorize(server: RunningServer, options: FlowOptions): Pr
     const action = new URL(formAction(html), step.url).toString();
     const csrf = hiddenValue(html, 'csrf');
     if (action.endsWith('/login')) {
-      const users = radioValues(html, 'user_id');
-      const userId = options.userEmail ? await userIdByEmail(server, options.userEmail) : users[0]!;
-      step = await agent.postForm(action, origin, { csrf, user_id: userId }, { origin });
+      step = await agent.postForm(action, origin, { csrf, user_id: options.userId ?? radioValues(html, 'user_id')[0]! }, { origin });
     } else {
       const workspaces = radioValues(html, 'workspace_id');
       step = await agent.postForm(action, origin, { csrf, decision: options.decision ?? 'approve', workspace_id: options.workspaceId ?? workspaces[0] ?? '' }, { origin });
     }
   }
   if (step.res) throw new Error(`flow did not reach the redirect URI; last page ${step.url}`);
-  return { callback: new URL(step.url), verifier, state, agent, pages };
+  return { callback: new URL(step.url), agent, pages };
 }
+
 
 /** Authorizes and exchanges the code: the whole code + PKCE flow. */
 export async function codeFlow(
