@@ -42,11 +42,6 @@ const SOURCES = new Map<string, WebhookEventType>(
   WEBHOOK_EVENT_TYPES.flatMap((type) => WEBHOOK_EVENTS[type].from.map((from) => [from, type] as [string, WebhookEventType])),
 );
 
-/** Whether events of this activity type can produce a webhook (the worker wakes for them). */
-export function isWebhookSource(type: string): boolean {
-  return SOURCES.has(type);
-}
-
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const count = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);

@@ -16,7 +16,7 @@ export const INBOX_PATH = '/webhooks/inbox/';
 export function startWebhooks(parts: { db: Db; activity: ActivityLog; masterKey: Buffer; issuer: string }, options: Partial<WebhookDeliveryOptions> = {}): { runtime: WebhookRuntime; stop(): Promise<void> } {
   const secrets = new WebhookSecrets(parts.masterKey);
   const worker = new WebhookWorker({ db: parts.db, secrets, activity: parts.activity }, options);
-  enqueueWebhooksOf(parts.activity, parts.db, () => worker.attemptLimit);
+  enqueueWebhooksOf(parts.activity, parts.db, () => worker.attemptLimit, () => worker.wake());
   worker.start();
   return {
     runtime: { secrets, attemptLimit: worker.attemptLimit, wake: () => worker.wake(), inboxUrl: (id) => `${parts.issuer}${INBOX_PATH}${id}` },

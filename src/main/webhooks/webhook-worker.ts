@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isWebhookSource } from '../../shared/webhooks';
 import { unitOfWork, type Db } from '../store/database';
 import type { ActivityLog } from '../store/events-store';
 import { claimDelivery, dueDeliveryIds, finishAttempt, releaseClaim, type ClaimedDelivery } from '../store/webhook-deliveries-store';
@@ -39,9 +38,9 @@ interface Deps {
 }
 
 /**
- * Sends the queued webhook deliveries from the server process: wakes when an
- * event that may have queued one is announced, and polls for retries that
- * fell due. Each attempt runs under a claim (a lease in the row), so of
+ * Sends the queued webhook deliveries from the server process: wakes when a
+ * transaction queued some (see `enqueueWebhooksOf`), and polls for retries
+ * that fell due. Each attempt runs under a claim (a lease in the row), so of
  * several workers (two instances on one database, or one that restarted)
  * only one sends a message at a time, and a crashed worker's claim expires.
  * State is all in the database: a restart picks up where it stopped.
@@ -53,7 +52,6 @@ export class WebhookWorker {
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<void>>();
   #timers: NodeJS.Timeout[] = [];
-  #unsubscribe: (() => void) | undefined;
   #ticking = false;
   #tickRun: Promise<void> | undefined;
   #again = false;
@@ -69,11 +67,6 @@ export class WebhookWorker {
   }
 
   start(): void {
-    const onEvent = (event: { type: string }) => {
-      if (isWebhookSource(event.type)) this.wake();
-    };
-    this.#deps.activity.on('event', onEvent);
-    this.#unsubscribe = () => this.#deps.activity.off('event', onEvent);
     const poll = setInterval(() => this.wake(), this.#options.pollIntervalMs);
     const purge = setInterval(() => void purgeRetiredWebhookEndpoints(this.#deps.db).catch(() => undefined), PURGE_INTERVAL_MS);
     poll.unref();
@@ -179,7 +172,6 @@ export class WebhookWorker {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
-    this.#unsubscribe?.();
     this.#abort.abort();
     await this.#tickRun;
     await Promise.allSettled([...this.#inFlight.values()]);
