@@ -23,6 +23,7 @@ import {
 } from './identity';
 import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateSettings } from './server-admin';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
+import { createWebhook, deleteWebhook, listWebhookDeliveries, listWebhooks, redeliverWebhook, rotateWebhookSecret, sendTestWebhook, updateWebhook, webhookCatcher } from './webhooks';
 
 /**
  * The admin service: one thin handler per procedure of the contract,
@@ -75,6 +76,16 @@ export function createAdminHandlers(server: AdminServer) {
     'registration.createInitialAccessToken': (input, { actor }) => issueInitialAccessToken(server, input, actor),
 
     'consent.preview': (input) => previewConsent(server, input),
+
+    'webhooks.list': (input) => listWebhooks(server, input),
+    'webhooks.create': (input, { actor }) => createWebhook(server, input, actor),
+    'webhooks.update': (input, { actor }) => updateWebhook(server, input, actor),
+    'webhooks.delete': (input, { actor }) => deleteWebhook(server, input, actor),
+    'webhooks.rotateSecret': (input, { actor }) => rotateWebhookSecret(server, input, actor),
+    'webhooks.deliveries': (input) => listWebhookDeliveries(server, input),
+    'webhooks.redeliver': (input, { actor }) => redeliverWebhook(server, input, actor),
+    'webhooks.sendTest': (input, { actor }) => sendTestWebhook(server, input, actor),
+    'webhooks.catcher': (input) => webhookCatcher(server, input),
   } satisfies AdminHandlers<Caller>);
 }
 

@@ -9,6 +9,7 @@ import { createInteractionRouter } from './interactions';
 import { createManagementApi } from './management-api';
 import { createResourceApi } from './resource-api';
 import type { RouteContext } from './route-context';
+import { createWebhookCatcher } from './webhook-catcher';
 
 /** A refusal of the APIs (401, 403) is audit material: recorded as `api.rejected`. */
 function recordRejection(deps: Pick<RouteContext, 'activity'>, ctx: Context, problem: Problem): void {
@@ -69,6 +70,8 @@ export function createOwnRoutes(deps: RouteContext): Koa {
   app.silent = true;
   app.use(securityHeaders());
   app.use(answerErrors(deps));
+  // The webhook catcher reads its raw body itself (any content type, capped), so it comes before the parser.
+  app.use(createWebhookCatcher(deps).routes());
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: OWN_BODY_LIMIT, formLimit: OWN_BODY_LIMIT, encoding: 'utf-8' }));
   // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
   // form submitted twice at once is decided once (the second sees the first's result). Writes of the

@@ -13,3 +13,4 @@ export * from './identity';
 export * from './procedures';
 export * from './server';
 export * from './tokens';
+export * from './webhooks';
