@@ -21,6 +21,7 @@ import {
   updateUser,
   updateWorkspace,
 } from './identity';
+import { createResource, deleteResource, getResource, listResources, updateResource } from './resources';
 import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateSettings } from './server-admin';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
 
@@ -75,6 +76,12 @@ export function createAdminHandlers(server: AdminServer) {
     'registration.createInitialAccessToken': (input, { actor }) => issueInitialAccessToken(server, input, actor),
 
     'consent.preview': (input) => previewConsent(server, input),
+
+    'resources.list': (input) => listResources(server, input),
+    'resources.get': (input) => getResource(server, input),
+    'resources.create': (input, { actor }) => createResource(server, input, actor),
+    'resources.update': (input, { actor }) => updateResource(server, input, actor),
+    'resources.delete': (input, { actor }) => deleteResource(server, input, actor),
   } satisfies AdminHandlers<Caller>);
 }
 

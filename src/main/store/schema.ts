@@ -140,6 +140,23 @@ export interface CommentTable {
   created_at: number;
 }
 
+/** An API tokens are issued for (RFC 8707); built-in ones hold a path on the issuer (migration 0004). */
+export interface ResourceServerTable {
+  id: string;
+  identifier: string;
+  issuer_relative: number;
+  name: string;
+  /** JSON: catalog scope names. */
+  scopes: string;
+  /** JSON: `{ name, description }` of the server's own scopes. */
+  custom_scopes: string;
+  token_format: 'opaque' | 'jwt';
+  /** Seconds; null follows the server's access-token lifetime setting. */
+  access_token_ttl: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -153,4 +170,5 @@ export interface Database {
   settings: SettingTable;
   signing_keys: SigningKeyTable;
   comments: CommentTable;
+  resource_servers: ResourceServerTable;
 }

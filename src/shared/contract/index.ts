@@ -11,5 +11,6 @@ export * from './errors';
 export * from './http-transport';
 export * from './identity';
 export * from './procedures';
+export * from './resources';
 export * from './server';
 export * from './tokens';
