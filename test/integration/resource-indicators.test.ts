@@ -143,6 +143,24 @@ describe('resource indicators and resource servers', () => {
     expect(((await gone.json()) as { error: string }).error).toBe('invalid_target');
   });
 
+  it('shows the resource and its own scopes on the consent page, and previews the same screen', async () => {
+    const calendar = await admin.resources.create({ identifier: 'https://calendar.example.test', name: 'Calendar API', customScopes: [{ name: 'calendar:read', description: 'Read your calendar' }] });
+    const { tokens, pages } = await codeFlow(server, { config, scope: 'openid calendar:read', params: { resource: calendar.identifier } });
+    const consent = pages.find((html) => html.includes('wants to access your account'))!;
+    expect(consent).toContain('Calendar API');
+    expect(consent).toContain('Read your calendar');
+    expect(tokens.scope).toBe('calendar:read');
+    expect((await introspect(tokens.access_token)).aud).toBe(calendar.identifier);
+
+    const mia = (await admin.users.list({})).items.find((u) => u.email === 'mia.member@example.test')!;
+    const preview = await admin.consent.preview({ appId: demo.clientId, userId: mia.id, scopes: ['openid', 'calendar:read'], resourceId: calendar.id });
+    expect(preview.model.resources).toEqual([{ name: 'Calendar API', identifier: calendar.identifier }]);
+    expect(preview.model.scopes.find((s) => s.name === 'calendar:read')?.description).toBe('Read your calendar');
+    expect(new URL(preview.authorizationUrl).searchParams.get('resource')).toBe(calendar.identifier);
+    const refused = await admin.consent.preview({ appId: demo.clientId, userId: mia.id, resourceId: 'rs_missing' }).catch((err: { fields: Array<{ field: string }> }) => err.fields);
+    expect(refused).toEqual([expect.objectContaining({ field: 'resourceId' })]);
+  }, 60_000);
+
   it('serves RFC 9728 metadata for its own resource servers, readable from other origins', async () => {
     for (const [path, resource] of [
       ['/api/v1', api],
