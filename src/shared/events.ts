@@ -1,5 +1,5 @@
 /** What the console needs to refresh when an event arrives. */
-export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server', 'webhooks'] as const;
+export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server', 'webhooks', 'resources'] as const;
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 
 type Catalog = Record<string, { topics: readonly ChangeTopic[]; description: string }>;
@@ -61,6 +61,9 @@ export const EVENT_TYPES = {
   'membership.removed': { topics: IDENTITY, description: 'A user left a workspace' },
   'api_key.created': { topics: ['apiKeys'], description: 'A workspace API key was created' },
   'api_key.revoked': { topics: ['apiKeys'], description: 'A workspace API key was revoked' },
+  'resource.created': { topics: ['resources'], description: 'A resource server (an API tokens are issued for) was added' },
+  'resource.updated': { topics: ['resources'], description: 'A resource server was changed' },
+  'resource.deleted': { topics: ['resources'], description: 'A resource server was deleted' },
   'settings.updated': { topics: SERVER, description: 'Server settings were changed' },
   'keys.rotated': { topics: SERVER, description: 'Signing keys were rotated' },
   'webhook.created': { topics: WEBHOOKS, description: 'A webhook endpoint was added to an app' },
@@ -117,6 +120,7 @@ export const EVENT_GROUP_LABELS: Record<EventGroup, string> = {
   'user.': 'Users',
   'membership.': 'Memberships',
   'api_key.': 'API keys',
+  'resource.': 'Resource servers',
   'settings.': 'Settings',
   'keys.': 'Signing keys',
   'webhook.': 'Webhooks',

@@ -21,6 +21,7 @@ import {
   updateUser,
   updateWorkspace,
 } from './identity';
+import { createResource, deleteResource, getResource, listResources, updateResource } from './resources';
 import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateSettings } from './server-admin';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
 import { createWebhook, deleteWebhook, listWebhookDeliveries, listWebhooks, redeliverWebhook, rotateWebhookSecret, sendTestWebhook, updateWebhook, webhookCatcher } from './webhooks';
@@ -86,6 +87,11 @@ export function createAdminHandlers(server: AdminServer) {
     'webhooks.redeliver': (input, { actor }) => redeliverWebhook(server, input, actor),
     'webhooks.sendTest': (input, { actor }) => sendTestWebhook(server, input, actor),
     'webhooks.catcher': (input) => webhookCatcher(server, input),
+    'resources.list': (input) => listResources(server, input),
+    'resources.get': (input) => getResource(server, input),
+    'resources.create': (input, { actor }) => createResource(server, input, actor),
+    'resources.update': (input, { actor }) => updateResource(server, input, actor),
+    'resources.delete': (input, { actor }) => deleteResource(server, input, actor),
   } satisfies AdminHandlers<Caller>);
 }
 

@@ -9,6 +9,7 @@ import { invalid } from '../admin/errors';
 import { AdminError, BearerError } from '../http/errors';
 import { authenticateApiKey } from '../store/api-keys-store';
 import { authenticateAccessToken, bearerValue } from './bearer';
+import { resourceOf, SAMPLE_API_RESOURCE_PATH } from './built-in-resources';
 import { checkFullAccess } from './checks/check-full-access';
 import { checkRole } from './checks/check-role';
 import { checkScope } from './checks/check-scope';
@@ -76,7 +77,8 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
       if (!key) throw new BearerError(401, 'invalid_token', 'The API key is invalid or revoked');
       return { workspaceId: key.workspaceId, actor: { via: 'api', principal: `api_key:${key.id}` } };
     }
-    const principal = await authenticateAccessToken(provider, db, value);
+    // The management API is part of the sample REST API's resource server (/api/v1): the same audience rule.
+    const principal = await authenticateAccessToken(provider, db, value, { resource: resourceOf(deps.issuer, SAMPLE_API_RESOURCE_PATH), acceptUnbound: true });
     const accepted = need === 'write' ? scopes.write : scopes.read;
     const via = checkScope(principal, accepted, accepted[0]);
     const workspaceId = checkWorkspace(principal, forbidden);

@@ -7,6 +7,7 @@ import { securityHeaders } from '../http/security-headers';
 import { unitPerRequest } from '../oauth/serialized-requests';
 import { createInteractionRouter } from './interactions';
 import { createManagementApi } from './management-api';
+import { protectedResourceRoutes } from './protected-resource-routes';
 import { createResourceApi } from './resource-api';
 import type { RouteContext } from './route-context';
 import { createWebhookCatcher } from './webhook-catcher';
@@ -78,6 +79,7 @@ export function createOwnRoutes(deps: RouteContext): Koa {
   // management and sample APIs are units too; their reads stay outside.
   const serialized = (ctx: Koa.Context) => ctx.path.startsWith('/interaction/') || (ctx.path.startsWith('/api/') && ctx.method !== 'GET' && ctx.method !== 'HEAD');
   app.use(unitPerRequest(deps.db, serialized));
+  app.use(protectedResourceRoutes(deps));
   for (const router of [createInteractionRouter(deps), createManagementApi(deps), createResourceApi(deps)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

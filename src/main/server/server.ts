@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import Koa from 'koa';
 import type { JWK } from 'oidc-provider';
+import { PROTECTED_RESOURCE_WELL_KNOWN } from '../../shared/protected-resource-metadata';
 import type { ConsentPolicy } from '../../shared/settings';
 import { mintAdminToken } from '../admin/admin-token';
 import type { AdminServer } from '../admin/context';
@@ -285,6 +286,7 @@ function routeRequests(
     }
     if (path.startsWith('/admin/')) return adminRoutes(req, res);
     if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/') || path.startsWith('/webhooks/')) return current().ownRoutes(req, res);
+    if (path.startsWith(PROTECTED_RESOURCE_WELL_KNOWN)) return current().ownRoutes(req, res);
     return current().engine(req, res);
   };
 }

@@ -178,6 +178,23 @@ export interface WebhookDeliveryTable {
   updated_at: number;
 }
 
+/** An API tokens are issued for (RFC 8707); built-in ones hold a path on the issuer (migration 0005). */
+export interface ResourceServerTable {
+  id: string;
+  identifier: string;
+  issuer_relative: number;
+  name: string;
+  /** JSON: catalog scope names. */
+  scopes: string;
+  /** JSON: `{ name, description }` of the server's own scopes. */
+  custom_scopes: string;
+  token_format: 'opaque' | 'jwt';
+  /** Seconds; null follows the server's access-token lifetime setting. */
+  access_token_ttl: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface WebhookAttemptTable {
   id: Generated<number>;
   delivery_id: string;
@@ -225,4 +242,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptTable;
   webhook_inboxes: WebhookInboxTable;
   webhook_inbox_requests: WebhookInboxRequestTable;
+  resource_servers: ResourceServerTable;
 }

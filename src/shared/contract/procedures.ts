@@ -3,6 +3,7 @@ import * as activity from './activity';
 import * as apps from './apps';
 import { emptyInputSchema } from './common';
 import * as identity from './identity';
+import * as resources from './resources';
 import * as server from './server';
 import * as tokens from './tokens';
 import * as webhooks from './webhooks';
@@ -87,6 +88,11 @@ export const adminContract = {
   'webhooks.redeliver': mutation(webhooks.webhookRedeliverInput, webhooks.webhookDeliverySchema, 'Send a delivery again now (same webhook-id), one more attempt'),
   'webhooks.sendTest': mutation(webhooks.webhookKeyInput, webhooks.webhookDeliverySchema, 'Queue a webhook.test event for one endpoint'),
   'webhooks.catcher': query(webhooks.webhookCatcherInput, webhooks.webhookCatcherOutput, "The app's built-in catcher: its URL and the requests it received"),
+  'resources.list': query(resources.resourcesListInput, resources.resourcesListOutput, 'List resource servers (RFC 8707 APIs tokens are issued for), built-in ones first'),
+  'resources.get': query(resources.resourceIdInput, resources.resourceServerSchema, 'One resource server with its RFC 9728 metadata document'),
+  'resources.create': mutation(resources.resourcesCreateInput, resources.resourceServerSchema, 'Add a resource server: identifier, scopes, token format and lifetime'),
+  'resources.update': mutation(resources.resourcesUpdateInput, resources.resourceServerSchema, 'Change a resource server (a built-in one keeps its identifier)'),
+  'resources.delete': mutation(resources.resourceIdInput, resources.resourcesDeleteOutput, 'Delete a resource server; its resource value gets invalid_target from then on'),
 } as const satisfies Record<string, ProcedureDefinition>;
 
 export type AdminContract = typeof adminContract;

@@ -42,6 +42,7 @@ export const TOPIC_DOMAINS: Record<ChangeTopic, string[]> = {
   apiKeys: ['apiKeys'],
   server: ['server', 'settings', 'consent', 'apps'],
   webhooks: ['webhooks'],
+  resources: ['resources', 'consent'],
 };
 
 type CallFor<P extends ProcedureName> = (procedure: P, input: ProcedureInput<P>) => Promise<ProcedureOutput<P>>;
