@@ -1,5 +1,5 @@
 /** What the console needs to refresh when an event arrives. */
-export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server'] as const;
+export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server', 'webhooks', 'resources'] as const;
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 
 type Catalog = Record<string, { topics: readonly ChangeTopic[]; description: string }>;
@@ -8,6 +8,7 @@ const TOKENS = ['tokens', 'connections'] as const;
 const IDENTITY = ['identity'] as const;
 const APPS = ['apps'] as const;
 const SERVER = ['server'] as const;
+const WEBHOOKS = ['webhooks'] as const;
 
 /**
  * Every activity-log event type, what it means, and which console views it
@@ -60,8 +61,19 @@ export const EVENT_TYPES = {
   'membership.removed': { topics: IDENTITY, description: 'A user left a workspace' },
   'api_key.created': { topics: ['apiKeys'], description: 'A workspace API key was created' },
   'api_key.revoked': { topics: ['apiKeys'], description: 'A workspace API key was revoked' },
+  'resource.created': { topics: ['resources'], description: 'A resource server (an API tokens are issued for) was added' },
+  'resource.updated': { topics: ['resources'], description: 'A resource server was changed' },
+  'resource.deleted': { topics: ['resources'], description: 'A resource server was deleted' },
   'settings.updated': { topics: SERVER, description: 'Server settings were changed' },
   'keys.rotated': { topics: SERVER, description: 'Signing keys were rotated' },
+  'webhook.created': { topics: WEBHOOKS, description: 'A webhook endpoint was added to an app' },
+  'webhook.updated': { topics: WEBHOOKS, description: 'A webhook endpoint was changed (URL, events, enabled)' },
+  'webhook.deleted': { topics: WEBHOOKS, description: 'A webhook endpoint was deleted with its delivery log' },
+  'webhook.secret_rotated': { topics: WEBHOOKS, description: "A webhook endpoint's signing secret was replaced" },
+  'webhook.redelivered': { topics: WEBHOOKS, description: 'A webhook delivery was queued again by hand' },
+  'webhook.test_sent': { topics: WEBHOOKS, description: 'A test event was queued for a webhook endpoint' },
+  'webhook.delivered': { topics: WEBHOOKS, description: 'A webhook delivery was answered with 2xx' },
+  'webhook.delivery_failed': { topics: WEBHOOKS, description: 'A webhook attempt failed (retried later, or given up)' },
   'server.error': { topics: [], description: 'An internal error (the message only)' },
   'activity.dropped': { topics: [], description: 'Activity events were dropped under overload' },
 } as const satisfies Catalog;
@@ -108,8 +120,10 @@ export const EVENT_GROUP_LABELS: Record<EventGroup, string> = {
   'user.': 'Users',
   'membership.': 'Memberships',
   'api_key.': 'API keys',
+  'resource.': 'Resource servers',
   'settings.': 'Settings',
   'keys.': 'Signing keys',
+  'webhook.': 'Webhooks',
   'server.': 'Server',
   'activity.': 'Activity log',
 };

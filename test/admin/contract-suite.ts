@@ -383,6 +383,64 @@ export function contractSuite(transport: string, connect: (server: TestServer) =
       expect((await adminError(admin.consent.preview({ appId: 'oc_app_missing', userId: mia }))).fields[0]!.field).toBe('appId');
     });
 
+    it('creates, reads, updates and deletes resource servers; the built-in ones follow the issuer and stay', async () => {
+      const { items } = await admin.resources.list({});
+      const builtIn = items.filter((rs) => rs.builtIn);
+      expect(builtIn.map((rs) => rs.identifier)).toEqual([`${server.issuer}/api/v1`, `${server.issuer}/mcp`]);
+      expect(builtIn[1]!.metadata).toEqual({
+        resource: `${server.issuer}/mcp`,
+        authorization_servers: [server.issuer],
+        scopes_supported: builtIn[1]!.scopes,
+        bearer_methods_supported: ['header'],
+        resource_name: builtIn[1]!.name,
+      });
+
+      const created = await admin.resources.create({ identifier: 'https://calendar.example.test/v2', name: 'Calendar', scopes: ['read:user'], customScopes: [{ name: 'calendar:write', description: 'Change your calendar' }] });
+      expect(created).toMatchObject({ builtIn: false, tokenFormat: 'opaque', accessTokenTtl: null, metadataUrl: 'https://calendar.example.test/.well-known/oauth-protected-resource/v2' });
+      expect(created.metadata.scopes_supported).toEqual(['read:user', 'calendar:write']);
+      expect(await admin.resources.get({ id: created.id })).toEqual(created);
+      expect((await admin.resources.list({ search: 'calend' })).items.map((rs) => rs.id)).toEqual([created.id]);
+
+      const updated = await admin.resources.update({ id: created.id, name: 'Calendar v2', tokenFormat: 'jwt', accessTokenTtl: 600 });
+      expect(updated).toMatchObject({ name: 'Calendar v2', tokenFormat: 'jwt', accessTokenTtl: 600 });
+      const renamedBuiltIn = await admin.resources.update({ id: builtIn[0]!.id, name: 'Sample API (renamed)' });
+      expect(renamedBuiltIn.identifier).toBe(`${server.issuer}/api/v1`);
+
+      const activity = await admin.activity.list({ types: ['resource.'] });
+      expect(activity.items.map((e) => e.type)).toEqual(expect.arrayContaining(['resource.created', 'resource.updated']));
+      expect(await admin.resources.delete({ id: created.id })).toEqual({ deleted: true });
+      expect((await adminError(admin.resources.get({ id: created.id }))).code).toBe('not_found');
+      await admin.resources.update({ id: builtIn[0]!.id, name: builtIn[0]!.name });
+    });
+
+    it('refuses bad resource servers with field errors', async () => {
+      const fieldsOf = async (promise: Promise<unknown>) => (await adminError(promise)).fields.map((f) => f.field).sort();
+      expect(
+        await fieldsOf(
+          admin.resources.create({
+            identifier: 'http://api.example.test/#frag',
+            name: '',
+            scopes: ['openid', 'nope'],
+            customScopes: [{ name: 'has space', description: '' }],
+            tokenFormat: 'paseto' as 'jwt',
+            accessTokenTtl: 0,
+          }),
+        ),
+      ).toEqual(['accessTokenTtl', 'customScopes.0.description', 'customScopes.0.name', 'identifier', 'name', 'scopes.0', 'scopes.1', 'tokenFormat']);
+      const http = await adminError(admin.resources.create({ identifier: 'http://api.example.test/v1', name: 'Plain http', scopes: ['read:user'] }));
+      expect(http.fields[0]).toEqual({ field: 'identifier', message: expect.stringMatching(/https/) });
+      expect(await fieldsOf(admin.resources.create({ identifier: 'https://empty.example.test', name: 'No scopes' }))).toEqual(['scopes']);
+      expect(await fieldsOf(admin.resources.create({ identifier: 'https://dup.example.test', name: 'Dup', customScopes: [{ name: 'read:user', description: 'again' }] }))).toEqual(['customScopes.0.name']);
+      const taken = await adminError(admin.resources.create({ identifier: `${server.issuer}/mcp`, name: 'Another MCP', scopes: ['read:user'] }));
+      expect(taken).toMatchObject({ code: 'conflict', fields: [{ field: 'identifier' }] });
+
+      const builtIn = (await admin.resources.list({})).items.find((rs) => rs.builtIn)!;
+      expect(await fieldsOf(admin.resources.update({ id: builtIn.id, identifier: 'https://moved.example.test' }))).toEqual(['identifier']);
+      expect(await fieldsOf(admin.resources.update({ id: builtIn.id, scopes: [] }))).toEqual(['scopes']);
+      expect((await adminError(admin.resources.delete({ id: builtIn.id }))).code).toBe('conflict');
+      expect((await adminError(admin.resources.update({ id: 'rs_missing', name: 'x' }))).code).toBe('not_found');
+    });
+
     it('rotates signing keys: new tokens are signed with the new key, earlier ones still verify', async () => {
       const before = await codeFlow(server, { config, userEmail: 'adam.admin@example.test', scope: 'openid read:user' });
       const oldKid = decodeProtectedHeader(before.tokens.id_token!).kid;

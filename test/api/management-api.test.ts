@@ -237,7 +237,14 @@ describe('the management REST API (POST /api/v1/oauth/applications and companion
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.servers).toEqual([{ url: server.issuer }]);
-    expect(Object.keys(res.body.paths)).toEqual(['/api/v1/oauth/applications', '/api/v1/oauth/applications/{id}', '/api/v1/oauth/applications/{id}/rotate-secret']);
+    expect(Object.keys(res.body.paths)).toEqual([
+      '/api/v1/oauth/applications',
+      '/api/v1/oauth/applications/{id}',
+      '/api/v1/oauth/applications/{id}/rotate-secret',
+      '/api/v1/oauth/applications/{id}/webhooks',
+      '/api/v1/oauth/applications/{id}/webhooks/{webhookId}',
+      '/api/v1/oauth/applications/{id}/webhooks/{webhookId}/deliveries',
+    ]);
     const create = res.body.components.schemas.CreateApplication;
     expect(create.required).toEqual(expect.arrayContaining(['name', 'scopes']));
     expect(create.properties.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });

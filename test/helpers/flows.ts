@@ -75,23 +75,29 @@ export async function authorize(server: RunningServer, options: FlowOptions): Pr
     state,
     ...options.params,
   });
-  const { callback, pages } = await signInAndConsent(server, url.toString(), { ...options, agent });
-  return { callback, verifier, state, agent, pages };
+  const userId = options.userEmail ? await userIdByEmail(server, options.userEmail) : undefined;
+  const walked = await walkPages(server.issuer, url, { agent, ...(userId ? { userId } : {}), ...(options.decision ? { decision: options.decision } : {}), ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) });
+  return { ...walked, verifier, state };
+}
+
+export interface WalkOptions {
+  agent?: FormAgent;
+  /** The user to pick on the sign-in page (default: the first). */
+  userId?: string;
+  decision?: 'approve' | 'deny';
+  workspaceId?: string;
 }
 
 /**
- * Walks an authorization URL (built by any client) through the real sign-in
- * and consent pages, as a browser would, up to the redirect to the app.
+ * Follows an authorization URL through the real sign-in and consent pages,
+ * like a browser, until the redirect leaves the issuer: the callback URL
+ * (with `code` or `error`) and the pages seen on the way.
  */
-export async function signInAndConsent(
-  server: RunningServer,
-  url: string,
-  options: Pick<FlowOptions, 'userEmail' | 'decision' | 'workspaceId'> & { agent?: FormAgent } = {},
-): Promise<{ callback: URL; pages: string[]; agent: FormAgent }> {
+export async function walkPages(issuer: string, url: URL | string, options: WalkOptions = {}): Promise<{ callback: URL; agent: FormAgent; pages: string[] }> {
   const agent = options.agent ?? new FormAgent();
-  const origin = new URL(server.issuer).origin;
+  const origin = new URL(issuer).origin;
   const pages: string[] = [];
-  let step = await agent.follow(url, origin);
+  let step = await agent.follow(url.toString(), origin);
   for (let i = 0; i < 6 && step.res; i++) {
     const html = await step.res.text();
     if (step.res.status !== 200) throw new Error(`unexpected ${step.res.status} at ${step.url}: ${html.replace(/<style>[^<]*<\/style>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 400)}`);
@@ -99,17 +105,16 @@ export async function signInAndConsent(
     const action = new URL(formAction(html), step.url).toString();
     const csrf = hiddenValue(html, 'csrf');
     if (action.endsWith('/login')) {
-      const users = radioValues(html, 'user_id');
-      const userId = options.userEmail ? await userIdByEmail(server, options.userEmail) : users[0]!;
-      step = await agent.postForm(action, origin, { csrf, user_id: userId }, { origin });
+      step = await agent.postForm(action, origin, { csrf, user_id: options.userId ?? radioValues(html, 'user_id')[0]! }, { origin });
     } else {
       const workspaces = radioValues(html, 'workspace_id');
       step = await agent.postForm(action, origin, { csrf, decision: options.decision ?? 'approve', workspace_id: options.workspaceId ?? workspaces[0] ?? '' }, { origin });
     }
   }
   if (step.res) throw new Error(`flow did not reach the redirect URI; last page ${step.url}`);
-  return { callback: new URL(step.url), pages, agent };
+  return { callback: new URL(step.url), agent, pages };
 }
+
 
 /** Authorizes and exchanges the code: the whole code + PKCE flow. */
 export async function codeFlow(

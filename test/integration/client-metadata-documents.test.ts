@@ -6,7 +6,7 @@ import type { AuthorizationServerMetadata } from '@modelcontextprotocol/sdk/shar
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_DOCUMENT_LIMIT } from '../../src/main/oauth/client-metadata-documents';
 import { httpClient } from '../admin/admin-clients';
-import { demoConfig, signInAndConsent } from '../helpers/flows';
+import { demoConfig, userIdByEmail, walkPages } from '../helpers/flows';
 import { FormAgent } from '../helpers/form-agent';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -129,7 +129,7 @@ describe('Client ID Metadata Documents', () => {
       const clientId = docs.url('/good.json');
       const clientInformation = { client_id: clientId, redirect_uris: [REDIRECT] };
       const { authorizationUrl, codeVerifier } = await startAuthorization(server.issuer, { metadata, clientInformation, redirectUrl: REDIRECT, state: 'doc-state' });
-      const { callback, pages } = await signInAndConsent(server, authorizationUrl.toString(), { userEmail: 'mia.member@example.test' });
+      const { callback, pages } = await walkPages(server.issuer, authorizationUrl, { userId: await userIdByEmail(server, 'mia.member@example.test') });
       const consent = pages.map(text).find((page) => page.includes('Approve'))!;
       expect(consent).toContain('Doc Client');
       expect(consent).toContain('Sends you back to 127.0.0.1:9999');
@@ -154,7 +154,7 @@ describe('Client ID Metadata Documents', () => {
       const clientId = docs.url('/good.json');
       await httpClient(server).apps.delete({ id: clientId });
       expect(await server.db.selectFrom('apps').select('id').where('id', '=', clientId).executeTakeFirst()).toBeUndefined();
-      const { callback } = await signInAndConsent(server, authorizeUrl(clientId));
+      const { callback } = await walkPages(server.issuer, authorizeUrl(clientId));
       expect(callback.searchParams.get('code')).toBeTruthy();
       expect(await server.db.selectFrom('apps').select('origin').where('id', '=', clientId).executeTakeFirst()).toEqual({ origin: 'cimd' });
     });
@@ -162,14 +162,14 @@ describe('Client ID Metadata Documents', () => {
     it('the server default follows the setting; a document’s own scope is its allow-list and its default', async () => {
       await server.settings.update({ defaultScope: 'read:members' });
       try {
-        const { callback } = await signInAndConsent(server, authorizeUrl(docs.url('/good.json')));
+        const { callback } = await walkPages(server.issuer, authorizeUrl(docs.url('/good.json')));
         expect(callback.searchParams.get('code')).toBeTruthy();
         const grant = await server.db.selectFrom('oidc_models').select('scope').where('kind', '=', 'AuthorizationCode').where('client_id', '=', docs.url('/good.json')).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
         expect(grant.scope).toBe('read:members');
       } finally {
         await server.settings.update({ defaultScope: 'openid profile read:user' });
       }
-      const { pages } = await signInAndConsent(server, authorizeUrl(docs.url('/scoped.json')));
+      const { pages } = await walkPages(server.issuer, authorizeUrl(docs.url('/scoped.json')));
       const consent = pages.map(text).find((page) => page.includes('Approve'))!;
       expect(consent).toContain('See the members of the workspace');
       expect(consent).not.toContain('See your name and profile picture');
@@ -185,7 +185,7 @@ describe('Client ID Metadata Documents', () => {
       expect(new URL(actor.headers.get('location')!).searchParams.get('error_description')).toBe('this app does not allow actor mode "app"');
       const noPkce = await fetch(authorizeUrl(greedy, { code_challenge: '', code_challenge_method: '' }).replace(/&code_challenge=&code_challenge_method=/, ''), { redirect: 'manual' });
       expect(new URL(noPkce.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
-      const { pages } = await signInAndConsent(server, authorizeUrl(greedy));
+      const { pages } = await walkPages(server.issuer, authorizeUrl(greedy));
       expect(pages.some((page) => page.includes('Approve'))).toBe(true);
     });
 
@@ -216,7 +216,7 @@ describe('Client ID Metadata Documents', () => {
     it('a slow document ends in invalid_client after the timeout, and the server answers everyone else meanwhile, signed-in users included', async () => {
       // A signed-in browser: its request reads the session from the database before the client is looked up.
       const agent = new FormAgent();
-      await signInAndConsent(server, authorizeUrl(docs.url('/good.json')), { agent });
+      await walkPages(server.issuer, authorizeUrl(docs.url('/good.json')), { agent });
       expect(agent.cookies.size).toBeGreaterThan(0);
       const started = Date.now();
       const slow = agent.request(authorizeUrl(docs.url('/slow.json'))).then(async (res) => ({ status: res.status, page: text(await res.text()), ms: Date.now() - started }));

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -8,68 +7,22 @@ import { openStore, type Db } from '../../src/main/store/database';
 import { DEMO_REDIRECT } from '../helpers/flows';
 import { FormAgent } from '../helpers/form-agent';
 import { makeTempDir } from '../helpers/server';
+import { freePort, killHard, serveChild, type ServedChild } from '../helpers/serve-child';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const FAMILIES = 8;
 const ROUNDS = 3;
 
-interface Child {
-  process: ChildProcess;
-  issuer: string;
-  clientId?: string;
-  clientSecret?: string;
-}
+type Child = ServedChild;
 
 const children: ChildProcess[] = [];
-/** kill -9 of the whole group (tsx and the server it runs). */
-function killHard(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 afterEach(() => {
   for (const child of children.splice(0)) killHard(child);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** `npm run serve` as a child process, auto-approving consent; resolves once it prints the console line. */
+/** `npm run serve` as a child process, auto-approving consent. */
 function serve(dataDir: string, port: number): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['--tsconfig', 'tsconfig.node.json', 'src/main/cli.ts', '--port', String(port), '--data-dir', dataDir, '--consent', 'auto-approve'], {
-      cwd: ROOT,
-      env: { ...process.env, OAUTH_CONSOLE_DATA_DIR: '' },
-      // Its own process group: tsx runs the server in a grandchild, and kill -9 must reach it.
-      detached: true,
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    let ready = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (ready || !/^console \(/m.test(out)) return;
-      ready = true;
-      // On a first run the demo app's lines follow the console line.
-      setTimeout(() => {
-        const issuer = /^issuer: (.+)$/m.exec(out)![1]!;
-        resolve({ process: child, issuer, clientId: /^demo client_id: (.+)$/m.exec(out)?.[1], clientSecret: /^demo client_secret[^:]*: (.+)$/m.exec(out)?.[1] });
-      }, 100);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
-  });
+  return serveChild(['--port', String(port), '--data-dir', dataDir, '--consent', 'auto-approve'], children);
 }
 
 async function codeFor(server: Child, auth: string): Promise<{ access_token: string; refresh_token: string }> {

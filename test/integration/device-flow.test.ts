@@ -46,6 +46,11 @@ describe('device authorization grant (RFC 8628) with openid-client', () => {
     expect(await poll()).toMatchObject({ status: 400, body: { error: 'access_denied' } });
   });
 
+  it('names the code field for screen readers', async () => {
+    const html = await (await fetch(`${server.issuer}/oauth/device`)).text();
+    expect(html).toMatch(/<input aria-label="Code shown on your device"[^>]*name="user_code"/);
+  });
+
   it('refuses an unknown user code with a page that says so', async () => {
     const res = await fetch(`${server.issuer}/oauth/device?user_code=BCDF-GHJK`);
     const html = await res.text();

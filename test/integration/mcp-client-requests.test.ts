@@ -10,7 +10,7 @@ import type { AuthorizationServerMetadata, OAuthClientInformationFull } from '@m
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertApp } from '../../src/main/store/apps-store';
 import { settingsUpdateInput } from '../../src/shared/contract';
-import { approveDevice, discover, signInAndConsent } from '../helpers/flows';
+import { approveDevice, discover, userIdByEmail, walkPages } from '../helpers/flows';
 import { raw } from '../helpers/raw-http';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -90,7 +90,7 @@ describe('requests the way the MCP SDK client sends them', () => {
     const redirectUrl = 'http://127.0.0.1:51234/callback';
     const { authorizationUrl, codeVerifier } = await startAuthorization(server.issuer, { metadata, clientInformation: registered, redirectUrl, state: 'st-1' });
     expect(authorizationUrl.searchParams.has('scope')).toBe(false);
-    const { callback, pages } = await signInAndConsent(server, authorizationUrl.toString(), { userEmail: 'mia.member@example.test' });
+    const { callback, pages } = await walkPages(server.issuer, authorizationUrl, { userId: await userIdByEmail(server, 'mia.member@example.test') });
     const consent = pages.map(text).find((page) => page.includes('Approve'));
     expect(consent, 'a consent page was shown').toBeDefined();
     expect(consent).toContain('Read your user information');
@@ -118,7 +118,7 @@ describe('requests the way the MCP SDK client sends them', () => {
   it('an explicit scope is still the client’s choice, within its registered scopes', async () => {
     const redirectUrl = CLI_REDIRECT;
     const { authorizationUrl, codeVerifier } = await startAuthorization(server.issuer, { metadata, clientInformation: registered, redirectUrl, scope: 'read:user' });
-    const { callback } = await signInAndConsent(server, authorizationUrl.toString());
+    const { callback } = await walkPages(server.issuer, authorizationUrl.toString());
     const tokens = await exchangeAuthorization(server.issuer, { metadata, clientInformation: registered, authorizationCode: callback.searchParams.get('code')!, codeVerifier, redirectUri: redirectUrl });
     expect(tokens.scope).toBe('read:user');
   });
@@ -190,7 +190,7 @@ describe('a browser-based MCP client (the MCP Inspector) calls the engine across
     const config = await discover(server, client_id);
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(config, { redirect_uri: `${INSPECTOR}/oauth/callback`, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-    const { callback } = await signInAndConsent(server, url.toString());
+    const { callback } = await walkPages(server.issuer, url.toString());
 
     expect((await preflight('/oauth/token', INSPECTOR)).headers['access-control-allow-origin']).toBe(INSPECTOR);
     const token = await raw(server, '/oauth/token', form(INSPECTOR, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, client_id, redirect_uri: `${INSPECTOR}/oauth/callback`, code_verifier: verifier }));

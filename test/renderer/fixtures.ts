@@ -76,6 +76,7 @@ export function jwtInspection(overrides: Partial<TokenInspection> = {}): TokenIn
     format: 'jwt',
     prefixKind: null,
     token: null,
+    audience: null,
     jwt: {
       header: { alg: 'RS256', kid: 'kid-rs-1', typ: 'JWT' },
       claims: [

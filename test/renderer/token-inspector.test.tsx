@@ -44,7 +44,7 @@ describe('TokenInspector', () => {
 
   it('shows a stored opaque token’s status, owner and lifetime', () => {
     const token = makeToken({ status: 'revoked', revokedAt: Date.now() - 5000 });
-    renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: 'access token', token, jwt: null, notes: ['Revoked 5 seconds ago'] }} />);
+    renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: 'access token', token, jwt: null, audience: null, notes: ['Revoked 5 seconds ago'] }} />);
     expect(screen.getByText('opaque token')).toBeInTheDocument();
     expect(screen.getByText(/prefix says: access token/)).toBeInTheDocument();
     expect(screen.getAllByText('revoked').length).toBeGreaterThan(0);
@@ -53,8 +53,17 @@ describe('TokenInspector', () => {
     expect(screen.getByText('no longer usable')).toBeInTheDocument();
   });
 
+  it('shows the audience (resource) of an access token, or that it has none', () => {
+    const token = makeToken({ kind: 'access' });
+    const bound = renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: null, token, jwt: null, audience: 'http://127.0.0.1:9090/mcp', notes: [] }} />);
+    expect(screen.getByText('Audience (resource)').parentElement).toHaveTextContent('http://127.0.0.1:9090/mcp');
+    bound.unmount();
+    renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: null, token, jwt: null, audience: null, notes: [] }} />);
+    expect(screen.getByText('Audience (resource)').parentElement).toHaveTextContent('none: issued without a resource indicator');
+  });
+
   it('says so when no stored token matches', () => {
-    renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: null, token: null, jwt: null, notes: ['Not found'] }} />);
+    renderPlain(<TokenInspector inspection={{ format: 'opaque', prefixKind: null, token: null, jwt: null, audience: null, notes: ['Not found'] }} />);
     expect(screen.getByText('No stored token matches this value.')).toBeInTheDocument();
   });
 });
@@ -95,7 +104,7 @@ describe('TokenDetails', () => {
     let token = makeToken();
     const admin = fakeAdmin({
       ...lists,
-      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token, jwt: null, notes: [] }),
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token, jwt: null, audience: null, notes: [] }),
       'tokens.list': () => ({ items: [token], nextCursor: null }),
       'tokens.revoke': () => {
         token = { ...token, status: 'revoked', revokedAt: Date.now() };
@@ -119,7 +128,7 @@ describe('TokenDetails', () => {
     const code = makeToken({ id: 'c'.repeat(64), kind: 'code', status: 'consumed', consumedAt: access.createdAt, createdAt: access.createdAt - 1000 });
     const admin = fakeAdmin({
       ...lists,
-      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: access, jwt: null, notes: [] }),
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: access, jwt: null, audience: null, notes: [] }),
       'tokens.list': (input) => ({ items: input.grantId === access.grantId ? [access, code] : [], nextCursor: null }),
     });
     renderConsole(<TokenDetails id={access.id} />, { admin });
@@ -132,7 +141,7 @@ describe('TokenDetails', () => {
     const bound = makeToken({ dpopJkt: 'jKtThUmBpRiNt0123456789abcdefghijklmnopqrs' });
     const admin = fakeAdmin({
       ...lists,
-      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: bound, jwt: null, notes: [] }),
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: bound, jwt: null, audience: null, notes: [] }),
       'tokens.list': () => ({ items: [bound], nextCursor: null }),
     });
     const view = renderConsole(<TokenDetails id={bound.id} />, { admin });
@@ -142,7 +151,7 @@ describe('TokenDetails', () => {
     const plain = makeToken();
     const plainAdmin = fakeAdmin({
       ...lists,
-      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: plain, jwt: null, notes: [] }),
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: plain, jwt: null, audience: null, notes: [] }),
       'tokens.list': () => ({ items: [plain], nextCursor: null }),
     });
     renderConsole(<TokenDetails id={plain.id} />, { admin: plainAdmin });

@@ -20,10 +20,10 @@ export const CONSOLE_CALLER: Caller = { actor: CONSOLE };
 /**
  * What a workspace-held caller may call, and how its workspace applies:
  * `list` filters by it, `create` creates in it, `app` needs the app named
- * by `id` to belong to it (any other app is "not found"). Everything else
+ * by `id` (`appId`: by `appId`, for its webhooks) to belong to it (any other app is "not found"). Everything else
  * is the console's alone.
  */
-const WORKSPACE_RULE: Partial<Record<ProcedureName, 'list' | 'create' | 'app'>> = {
+const WORKSPACE_RULE: Partial<Record<ProcedureName, 'list' | 'create' | 'app' | 'appId'>> = {
   'apps.list': 'list',
   'apps.create': 'create',
   'apps.get': 'app',
@@ -31,6 +31,14 @@ const WORKSPACE_RULE: Partial<Record<ProcedureName, 'list' | 'create' | 'app'>> 
   'apps.delete': 'app',
   'apps.rotateSecret': 'app',
   'apps.setConsentPolicy': 'app',
+  'webhooks.list': 'appId',
+  'webhooks.create': 'appId',
+  'webhooks.update': 'appId',
+  'webhooks.delete': 'appId',
+  'webhooks.rotateSecret': 'appId',
+  'webhooks.deliveries': 'appId',
+  'webhooks.redeliver': 'appId',
+  'webhooks.sendTest': 'appId',
 };
 
 /** Whether a workspace-held caller may call this procedure at all. */
@@ -48,8 +56,10 @@ export async function withinWorkspace<I>(db: Db, procedure: ProcedureName, calle
   if (workspaceId === undefined) return input;
   const rule = WORKSPACE_RULE[procedure];
   if (rule === 'list' || rule === 'create') return { ...input, workspaceId };
-  const id = (input as { id?: unknown }).id;
+  // `app`: the input's `id` is the app; `appId`: the input names its app in `appId` (its webhooks).
+  const field = rule === 'appId' ? 'appId' : 'id';
+  const id = (input as Record<string, unknown>)[field];
   const app = typeof id === 'string' ? await findApp(db, id) : undefined;
-  if (!app || app.workspaceId !== workspaceId) throw notFound('id', 'OAuth application in your workspace');
+  if (!app || app.workspaceId !== workspaceId) throw notFound(field, 'OAuth application in your workspace');
   return input;
 }

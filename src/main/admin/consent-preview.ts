@@ -4,6 +4,7 @@ import { ROUTES } from '../oauth/routes';
 import { consentModel, consentPolicyFor } from '../oauth/consent-model';
 import { findApp } from '../store/apps-store';
 import { findUser, userMemberships } from '../store/identity-store';
+import { findResourceServer } from '../store/resource-servers-store';
 import type { AdminServer } from './context';
 import { invalid, notFound } from './errors';
 
@@ -28,9 +29,13 @@ export async function previewConsent(ctx: Ctx, input: ParsedInput<'consent.previ
   if (input.workspaceId && !memberships.some((m) => m.workspace.id === input.workspaceId)) {
     problems.push({ field: 'workspaceId', message: `${user.email} is not a member of this workspace` });
   }
+  const resource = input.resourceId === undefined ? undefined : await findResourceServer(ctx.db, ctx.issuer, input.resourceId);
+  if (input.resourceId !== undefined && !resource) problems.push({ field: 'resourceId', message: 'no such resource server' });
+  // With a resource, its own scopes may be asked for too (they are not the app's, but the resource's).
+  const askable = [...app.scopes, ...(resource?.customScopes.map((s) => s.name) ?? [])];
   const scopes = input.scopes ?? app.scopes;
   scopes.forEach((scope, index) => {
-    if (!app.scopes.includes(scope)) problems.push({ field: `scopes.${index}`, message: `not one of the app's scopes (${app.scopes.join(' ')})` });
+    if (!askable.includes(scope)) problems.push({ field: `scopes.${index}`, message: `not one of the app's scopes${resource ? ` or ${resource.name}'s` : ''} (${askable.join(' ')})` });
   });
   if (input.actor && !app.actorModes.includes(input.actor)) problems.push({ field: 'actor', message: `the app allows ${app.actorModes.join(' and ')} only` });
   const redirectUri = input.redirectUri ?? app.redirectUris[0];
@@ -40,7 +45,7 @@ export async function previewConsent(ctx: Ctx, input: ParsedInput<'consent.previ
 
   const params: Record<string, string> = { scope: scopes.join(' '), redirect_uri: redirectUri!, ...(input.actor ? { actor: input.actor } : {}) };
   const selectedWorkspace = input.workspaceId ?? app.workspaceId;
-  const model = await consentModel({ params, prompt: { details: {} } }, { ...app, workspaceId: selectedWorkspace }, { name: user.name, email: user.email }, memberships);
+  const model = await consentModel({ params, prompt: { details: {} } }, { ...app, workspaceId: selectedWorkspace }, { name: user.name, email: user.email }, memberships, resource ? [resource] : []);
 
   const codeVerifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
@@ -56,6 +61,7 @@ export async function previewConsent(ctx: Ctx, input: ParsedInput<'consent.previ
     login_hint: user.email,
     prompt: 'consent',
     ...(input.actor ? { actor: input.actor } : {}),
+    ...(resource ? { resource: resource.identifier } : {}),
   }).toString();
   return { model: { ...model, preview: true }, authorizationUrl: url.toString(), codeVerifier, state, effectiveConsentPolicy: consentPolicyFor(app, ctx.settings) };
 }

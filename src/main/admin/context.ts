@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { MasterKeyStatus } from '../secrets/master-key-selection';
 import type { ServiceParts } from '../service-parts';
 import type { StorageHealth } from '../store/storage-health';
+import type { WebhookRuntime } from '../webhooks/webhook-runtime';
 
 /**
  * The one service context of the admin use cases: what they read from the
@@ -22,6 +23,8 @@ export interface AdminServer extends ServiceParts {
   masterKey: MasterKeyStatus;
   /** Full-disk episodes of the database (`server.status` and the console show them). */
   storage: StorageHealth;
+  /** Webhook secrets, the worker's wake-up and the catcher's address. */
+  webhooks: WebhookRuntime;
   /** Makes new signing keys active and swaps in an engine built with them; returns their key ids. */
   rotateSigningKeys(): Promise<string[]>;
 }

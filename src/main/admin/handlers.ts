@@ -21,8 +21,10 @@ import {
   updateUser,
   updateWorkspace,
 } from './identity';
+import { createResource, deleteResource, getResource, listResources, updateResource } from './resources';
 import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateSettings } from './server-admin';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
+import { createWebhook, deleteWebhook, listWebhookDeliveries, listWebhooks, redeliverWebhook, rotateWebhookSecret, sendTestWebhook, updateWebhook, webhookCatcher } from './webhooks';
 
 /**
  * The admin service: one thin handler per procedure of the contract,
@@ -75,6 +77,21 @@ export function createAdminHandlers(server: AdminServer) {
     'registration.createInitialAccessToken': (input, { actor }) => issueInitialAccessToken(server, input, actor),
 
     'consent.preview': (input) => previewConsent(server, input),
+
+    'webhooks.list': (input) => listWebhooks(server, input),
+    'webhooks.create': (input, { actor }) => createWebhook(server, input, actor),
+    'webhooks.update': (input, { actor }) => updateWebhook(server, input, actor),
+    'webhooks.delete': (input, { actor }) => deleteWebhook(server, input, actor),
+    'webhooks.rotateSecret': (input, { actor }) => rotateWebhookSecret(server, input, actor),
+    'webhooks.deliveries': (input) => listWebhookDeliveries(server, input),
+    'webhooks.redeliver': (input, { actor }) => redeliverWebhook(server, input, actor),
+    'webhooks.sendTest': (input, { actor }) => sendTestWebhook(server, input, actor),
+    'webhooks.catcher': (input) => webhookCatcher(server, input),
+    'resources.list': (input) => listResources(server, input),
+    'resources.get': (input) => getResource(server, input),
+    'resources.create': (input, { actor }) => createResource(server, input, actor),
+    'resources.update': (input, { actor }) => updateResource(server, input, actor),
+    'resources.delete': (input, { actor }) => deleteResource(server, input, actor),
   } satisfies AdminHandlers<Caller>);
 }
 

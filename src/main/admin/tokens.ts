@@ -9,6 +9,7 @@ import {
   listTokens as listTokenRows,
   revokeTokenRow,
   revokeTokensAndGrants,
+  tokenAudience,
   type RevocationScope,
   type TokenRow,
 } from '../store/tokens-store';
@@ -41,36 +42,50 @@ function statusNotes(token: Token, now: number): string[] {
   return [`Active${token.expiresAt !== null ? `, expires ${relativeTime(token.expiresAt, now)}` : ''}.`, ...binding];
 }
 
+/** A stored row as the inspector shows it: named, with its status, audience and how it was issued. */
+async function storedInspection(ctx: Ctx, row: TokenRow, now: number): Promise<{ token: Token; audience: string | null; notes: string[] }> {
+  const [token] = await withNames(ctx.db, [row]);
+  const { audience, format } = await tokenAudience(ctx.db, row);
+  const notes = statusNotes(token!, now);
+  if (format === 'jwt') notes.push('Issued as a JWT access token (RFC 9068), signed by this server; its record is kept, so revoking it counts at once here.');
+  if (row.kind === 'access' || row.kind === 'client_credentials') notes.push(audience ? `For the resource ${audience} (its aud).` : 'Issued without a resource indicator: no audience.');
+  return { token: token!, audience, notes };
+}
+
 /**
  * Inspects one token. A pasted value is hashed and looked up, never stored
- * or logged; a JWT (an ID token) is decoded and verified against our keys.
+ * or logged; a JWT is decoded and verified against our keys, and a JWT
+ * access token of ours is matched to its stored record by its `jti`.
  */
 export async function inspectToken(ctx: Ctx, input: ParsedInput<'tokens.inspect'>): Promise<ProcedureOutput<'tokens.inspect'>> {
   const now = Date.now();
   if (input.id !== undefined) {
     const row = await findTokenRow(ctx.db, input.id, now);
     if (!row) throw notFound('id', 'token');
-    const [token] = await withNames(ctx.db, [row]);
-    return { format: 'opaque', prefixKind: null, token: token!, jwt: null, notes: statusNotes(token!, now) };
+    return { format: 'opaque', prefixKind: null, jwt: null, ...(await storedInspection(ctx, row, now)) };
   }
   const value = input.value!;
   if (looksLikeJwt(value)) {
     const { jwt, notes } = await inspectJwt(ctx.db, value, ctx.issuer, now);
-    return { format: 'jwt', prefixKind: null, token: null, jwt, notes };
+    const jti = jwt.claims.find((c) => c.name === 'jti')?.value;
+    const aud = jwt.claims.find((c) => c.name === 'aud')?.value;
+    const row = jwt.signature.verified && jwt.header.typ === 'at+jwt' && typeof jti === 'string' ? await findTokenRow(ctx.db, sha256Hex(jti), now) : undefined;
+    if (row) {
+      const stored = await storedInspection(ctx, row, now);
+      return { format: 'jwt', prefixKind: null, jwt, token: stored.token, audience: stored.audience, notes: [...notes, ...stored.notes] };
+    }
+    return { format: 'jwt', prefixKind: null, token: null, jwt, audience: typeof aud === 'string' ? aud : null, notes };
   }
   const kind = prefixKind(value);
   const row = await findTokenRow(ctx.db, sha256Hex(value), now);
-  if (row) {
-    const [token] = await withNames(ctx.db, [row]);
-    return { format: 'opaque', prefixKind: kind, token: token!, jwt: null, notes: statusNotes(token!, now) };
-  }
+  if (row) return { format: 'opaque', prefixKind: kind, jwt: null, ...(await storedInspection(ctx, row, now)) };
   const notes =
     kind === 'client secret' || kind === 'workspace API key'
       ? [`This looks like a ${kind}, not a token. Secrets are stored only as hashes and cannot be inspected; rotate it if it leaked.`]
       : kind === 'client id'
         ? ['This is a client id (public), not a token.']
         : [`No stored ${kind ?? 'code or token'} has this value: it was never issued here, or it was mistyped.`];
-  return { format: 'opaque', prefixKind: kind, token: null, jwt: null, notes };
+  return { format: 'opaque', prefixKind: kind, token: null, jwt: null, audience: null, notes };
 }
 
 export async function revokeToken(ctx: Ctx, input: ParsedInput<'tokens.revoke'>, actor: Actor): Promise<ProcedureOutput<'tokens.revoke'>> {

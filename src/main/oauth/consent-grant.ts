@@ -28,8 +28,9 @@ export interface SavedGrant {
 
 /**
  * Builds and saves the grant of an approved consent for the chosen workspace
- * and actor: each asked scope is granted when the member's role allows it
- * for that actor, else rejected (the one role rule). An earlier grant is
+ * and actor: each asked scope, for the engine's own catalog or for a
+ * resource server, is granted when the member's role allows it for that
+ * actor, else rejected (the one role rule). An earlier grant is
  * extended only when it was for the same workspace and actor.
  */
 export async function saveConsentGrant(provider: Provider, db: Db, details: PendingConsent, app: AppRecord, membership: MembershipRecord): Promise<SavedGrant> {
@@ -48,7 +49,15 @@ export async function saveConsentGrant(provider: Provider, db: Db, details: Pend
   if (granted.length) grant.addOIDCScope(granted.join(' '));
   if (rejected.length) grant.rejectOIDCScope(rejected.join(' '));
   if (missing.missingOIDCClaims?.length) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  // Scopes for a resource server (RFC 8707 `resource`) obey the same role rule; its own scopes carry no role limit.
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+    const allowed = scopes.filter((scope) => scopeGrantable(scope, actor, membership.role));
+    const refused = scopes.filter((scope) => !allowed.includes(scope));
+    if (allowed.length) grant.addResourceScope(indicator, allowed.join(' '));
+    if (refused.length) grant.rejectResourceScope(indicator, refused.join(' '));
+    for (const scope of allowed) if (!granted.includes(scope)) granted.push(scope);
+    for (const scope of refused) if (!rejected.includes(scope)) rejected.push(scope);
+  }
   const grantId = await grant.save();
   await setGrantContext(db, grantId, { workspaceId: membership.workspace.id, actor });
   return { grantId, actor, granted, rejected };

@@ -3,7 +3,9 @@ import { isLoopbackHost } from '../../shared/redirect-uris';
 import { ACTOR_DESCRIPTIONS, findScope, scopeGrantable, type ActorMode } from '../../shared/scopes';
 import type { ConsentPolicy } from '../../shared/settings';
 import type { AppRecord } from '../store/apps-store';
+import type { Db } from '../store/database';
 import type { MembershipRecord } from '../store/identity-store';
+import { findResourceServerByIdentifier, type ResourceServerRecord } from '../store/resource-servers-store';
 import type { SettingsStore } from '../store/settings-store';
 
 /**
@@ -52,12 +54,25 @@ export function redirectView(redirectUri: unknown, app: Pick<AppRecord, 'redirec
   return { host: url.host || url.protocol, loopbackOnly: app.redirectUris.length > 0 && app.redirectUris.every(loopback) };
 }
 
+/** The resource servers a request names (its `resource` parameter, one value or several), those that exist. */
+export async function requestedResources(db: Db, issuer: string, resource: unknown): Promise<ResourceServerRecord[]> {
+  const values = (Array.isArray(resource) ? resource : [resource]).filter((v): v is string => typeof v === 'string');
+  const found = await Promise.all(values.map((value) => findResourceServerByIdentifier(db, issuer, value)));
+  return found.filter((rs): rs is ResourceServerRecord => rs !== undefined);
+}
+
+/** A scope's consent text: the catalog's, else a requested resource server's own. */
+function describeScope(name: string, resources: ResourceServerRecord[]): string {
+  return findScope(name)?.description ?? resources.flatMap((rs) => rs.customScopes).find((s) => s.name === name)?.description ?? name;
+}
+
 /** The consent screen's data for a pending request: also what the console previews. */
 export async function consentModel(
   details: ConsentRequest,
   app: AppRecord,
   user: { name: string; email: string },
   memberships: MembershipRecord[],
+  resources: ResourceServerRecord[] = [],
 ): Promise<Omit<ConsentViewModel, 'action' | 'csrf'>> {
   const actor = actorFor(details, app);
   const selected = preferredMembership(memberships, app);
@@ -84,11 +99,12 @@ export async function consentModel(
       const grantable = scopeGrantable(name, actor, selected?.role);
       return {
         name,
-        description: def?.description ?? name,
+        description: describeScope(name, resources),
         grantable,
         ...(grantable ? {} : { note: `Needs the ${def!.minRole} role; it will not be granted.` }),
       };
     }),
     actor: { mode: actor, description: ACTOR_DESCRIPTIONS[actor] },
+    ...(resources.length ? { resources: resources.map((rs) => ({ name: rs.name, identifier: rs.identifier })) } : {}),
   };
 }

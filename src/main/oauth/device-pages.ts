@@ -26,8 +26,10 @@ export async function userCodeInputSource(ctx: KoaContextWithOIDC, form: string,
   if (err && (err.userCode || err.name === 'NoCodeError')) message = '<p class="error">That code is not valid or has expired. Check it and try again.</p>';
   else if (err?.name === 'AbortedError') message = '<p class="error">The sign-in was cancelled.</p>';
   else if (err) message = '<p class="error">The code could not be checked. Try again.</p>';
+  // The engine's field has a placeholder only; a screen reader needs a name for it.
+  const labelled = form.replace(/<input([^>]*name="user_code")/, '<input aria-label="Code shown on your device"$1');
   ctx.type = 'html';
-  ctx.body = devicePage('Connect a device', `<h1>Connect a device</h1>${message}${form}<button class="primary" type="submit" form="op.deviceInputForm">Continue</button>`);
+  ctx.body = devicePage('Connect a device', `<h1>Connect a device</h1>${message}${labelled}<button class="primary" type="submit" form="op.deviceInputForm">Continue</button>`);
 }
 
 /** Asks the user to confirm that the device shows the same code. */

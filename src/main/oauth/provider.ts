@@ -30,6 +30,7 @@ import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
 import { installRegistrationCors } from './registration-cors';
 import { installRegistrationGate } from './registration-gate';
+import { installStoredJwtAccessTokens, resourceIndicatorsFeature, resourceServerTtl } from './resource-indicators';
 import { installSerializedRequests } from './serialized-requests';
 import { ROUTES } from './routes';
 import { errorPage, logoutDonePage, logoutPage } from '../http/html';
@@ -128,6 +129,7 @@ export function createEngine(options: EngineOptions): Provider {
         idFactory: () => newClientId(),
         secretFactory: async () => newClientSecret(),
       },
+      resourceIndicators: resourceIndicatorsFeature(options),
     },
     pkce: {
       // S256 is the only method the engine accepts. Per app: required (always for public
@@ -136,8 +138,8 @@ export function createEngine(options: EngineOptions): Provider {
     },
     ttl: {
       AuthorizationCode: () => settings.current.authorizationCodeTtl,
-      AccessToken: () => settings.current.accessTokenTtl,
-      ClientCredentials: () => settings.current.clientCredentialsTtl,
+      AccessToken: resourceServerTtl(() => settings.current.accessTokenTtl),
+      ClientCredentials: resourceServerTtl(() => settings.current.clientCredentialsTtl),
       IdToken: () => settings.current.idTokenTtl,
       RefreshToken: () => settings.current.refreshTokenTtl || UNTIL_REVOKED,
       Grant: () => (settings.current.refreshTokenTtl ? Math.max(settings.current.refreshTokenTtl, settings.current.sessionTtl) : UNTIL_REVOKED),
@@ -219,6 +221,7 @@ export function createEngine(options: EngineOptions): Provider {
   installLoopbackRedirects(provider);
   installMetadataDocumentClients(provider, settings);
   installTokenPrefixes(provider);
+  installStoredJwtAccessTokens(provider, options);
   installRegistrationCors(provider);
   installRegistrationGate(provider, settings);
   recordEngineEvents(provider, options.activity);

@@ -13,6 +13,30 @@ export interface BearerPrincipal {
   workspaceId: string | null;
   actor: 'self' | 'app';
   scopes: Set<string>;
+  /** The resource the token was issued for (RFC 8707 `aud`); null for a token asked without `resource`. */
+  audience: string | null;
+}
+
+/**
+ * The resource a route serves (RFC 8707): a token issued for another
+ * audience is refused. `acceptUnbound` also accepts tokens issued without
+ * any `resource` (no audience): the sample REST API does, because every
+ * token was such a token before resource servers existed; an MCP server
+ * must not (the MCP authorization spec: tokens issued for it only).
+ */
+export interface ExpectedResource {
+  resource: string;
+  acceptUnbound?: boolean;
+}
+
+/** Refuses a token whose audience is not the expected resource (401 `invalid_token`). */
+function checkAudience(audience: string | null, expected: ExpectedResource): void {
+  if (audience === expected.resource) return;
+  if (audience === null) {
+    if (expected.acceptUnbound) return;
+    throw new BearerError(401, 'invalid_token', `The access token has no audience; ask for it with resource=${expected.resource}`);
+  }
+  throw new BearerError(401, 'invalid_token', `The access token was issued for another resource (${audience}), not for ${expected.resource}`);
 }
 
 /** Reads `Authorization: Bearer …` (or `DPoP …`, RFC 9449); throws a 401 BearerError when absent or malformed. */
@@ -41,16 +65,20 @@ async function noteUse(db: Db, kind: string, idHash: string): Promise<void> {
 
 /**
  * Checks an access token against the store on every call: a revoked,
- * expired or unknown token, or one whose app was deleted, is refused at once.
- * A DPoP-bound one needs `request` and a valid proof in it (dpop-proof.ts).
+ * expired or unknown token, or one whose app was deleted, is refused at once
+ * (JWT access tokens too: see resource-indicators.ts). With `expected`, so is
+ * a token issued for another resource. A DPoP-bound one needs `request` and
+ * a valid proof in it (dpop-proof.ts).
  */
-export async function authenticateAccessToken(provider: Provider, db: Db, value: string, request?: Context): Promise<BearerPrincipal> {
+export async function authenticateAccessToken(provider: Provider, db: Db, value: string, expected?: ExpectedResource, request?: Context): Promise<BearerPrincipal> {
   const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
   if (!token || token.isExpired) throw new BearerError(401, 'invalid_token', 'The access token is invalid, expired or revoked');
   await checkSenderConstraint(db, provider.issuer, token, value, request);
   const client = await provider.Client.find(token.clientId!);
   if (!client) throw new BearerError(401, 'invalid_token', 'The app of this token no longer exists');
   const extra = (token.extra ?? {}) as Record<string, unknown>;
+  const audience = typeof token.aud === 'string' ? token.aud : null;
+  if (expected) checkAudience(audience, expected);
   await noteUse(db, token.kind, sha256Hex(value));
   const isClientCredentials = token.kind === 'ClientCredentials';
   return {
@@ -60,5 +88,6 @@ export async function authenticateAccessToken(provider: Provider, db: Db, value:
     workspaceId: (extra.workspace_id as string | undefined) ?? null,
     actor: isClientCredentials || extra.actor === 'app' ? 'app' : 'self',
     scopes: new Set(String(token.scope ?? '').split(' ').filter(Boolean)),
+    audience,
   };
 }

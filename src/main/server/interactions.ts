@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
-import { consentModel, consentPolicyFor, preferredMembership } from '../oauth/consent-model';
+import { consentModel, consentPolicyFor, preferredMembership, requestedResources } from '../oauth/consent-model';
 import { saveConsentGrant } from '../oauth/consent-grant';
 import { findApp, type AppRecord } from '../store/apps-store';
 import { findUser, findUserByHint, userMemberships, workspaceOwner, type MembershipRecord } from '../store/identity-store';
@@ -87,7 +87,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       if (!membership) return steps.deny(ctx, details, 'The user is not a member of any workspace');
       return steps.approve(ctx, details, app, membership, 'auto-approve');
     }
-    sendConsentPage(ctx, app, targetOf(ctx.params.uid!, details), await consentModel(details, app, user, memberships));
+    const resources = await requestedResources(db, deps.issuer, details.params.resource);
+    sendConsentPage(ctx, app, targetOf(ctx.params.uid!, details), await consentModel(details, app, user, memberships, resources));
   };
 
   router.get('/:uid', async (ctx) => {

@@ -1,7 +1,6 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
-import type { z } from 'zod';
-import { fieldErrorsFrom, type FieldError } from '../../shared/contract/errors';
+import type { FieldError } from '../../shared/contract/errors';
 import type { ProcedureName, ProcedureOutput } from '../../shared/contract/procedures';
 import { PREFIX } from '../../shared/prefixes';
 import { FULL_ACCESS_SCOPE, findScope } from '../../shared/scopes';
@@ -10,12 +9,15 @@ import { invalid } from '../admin/errors';
 import { AdminError, BearerError } from '../http/errors';
 import { authenticateApiKey } from '../store/api-keys-store';
 import { authenticateAccessToken, bearerValue } from './bearer';
+import { resourceOf, SAMPLE_API_RESOURCE_PATH } from './built-in-resources';
 import { checkFullAccess } from './checks/check-full-access';
 import { checkRole } from './checks/check-role';
 import { checkScope } from './checks/check-scope';
 import { checkWorkspace } from './checks/check-workspace';
 import { forbidden } from './checks/refusal';
 import { createApplicationBody, toApplication, updateApplicationBody } from './management-schemas';
+import { parseJsonBody as parse } from './json-body';
+import { addWebhookRoutes } from './management-webhooks';
 import { openApiDocument } from './openapi';
 import type { RouteContext } from './route-context';
 
@@ -24,17 +26,23 @@ export type ManagementApiDeps = Pick<RouteContext, 'provider' | 'db' | 'dispatch
 /** The scope an OAuth access token needs to manage apps (seed 000/001). */
 export const MANAGE_SCOPE = 'admin:organization';
 /** Either scope lets a token read the workspace's apps. */
-const READ_SCOPES = [MANAGE_SCOPE, 'read:organization'];
+const READ_SCOPES = [MANAGE_SCOPE, 'read:organization'] as const;
 /** The role that manages apps, and reads their settings: the manage scope's, by the one role rule (seed 001: OWNER and ADMIN). */
 const MANAGING_ROLE = findScope(MANAGE_SCOPE)!.minRole;
 
-/** A REST body: JSON, parsed by its face's schema (seed 001's shape), or a 400 naming each field. */
-function parse<S extends z.ZodType>(schema: S, ctx: Context): z.output<S> {
-  if (!ctx.is('application/json')) throw invalid([{ field: '', message: 'send a JSON body (Content-Type: application/json)' }]);
-  const parsed = schema.safeParse((ctx.request as { body?: unknown }).body ?? {});
-  if (!parsed.success) throw invalid(fieldErrorsFrom(parsed.error));
-  return parsed.data;
+/** The scopes a token needs for a route family, to write and to read; the first of each is the one a refusal names (and whose role the user needs). */
+export interface RouteScopes {
+  write: readonly [string, ...string[]];
+  read: readonly [string, ...string[]];
+  /** What a refused caller could not do, in words: to write, to read. */
+  task: { write: string; read: string };
 }
+const APP_SCOPES: RouteScopes = { write: [MANAGE_SCOPE], read: READ_SCOPES, task: { write: 'create or change OAuth applications', read: 'see OAuth applications' } };
+
+/** Authenticates a management call and holds the caller to its workspace. */
+export type Authenticate = (ctx: Context, need: 'read' | 'write', scopes?: RouteScopes) => Promise<Caller>;
+/** One contract call for the caller; an error result is thrown to the mapper. */
+export type Call = <P extends ProcedureName>(procedure: P, input: unknown, caller: Caller) => Promise<ProcedureOutput<P>>;
 
 /** Seed 001's `redirectUri` shorthand: the contract's `redirectUris` errors are named after the field the caller sent. */
 function renameRedirectFields(err: AdminError, shorthand: boolean): AdminError {
@@ -62,26 +70,29 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
   const { provider, db } = deps;
   const router = new Router({ prefix: '/api/v1' });
 
-  const authenticate = async (ctx: Context, need: 'read' | 'write'): Promise<Caller> => {
+  const authenticate: Authenticate = async (ctx, need, scopes = APP_SCOPES) => {
     const value = bearerValue(ctx);
     if (value.startsWith(PREFIX.apiKey)) {
       const key = await authenticateApiKey(db, value);
       if (!key) throw new BearerError(401, 'invalid_token', 'The API key is invalid or revoked');
       return { workspaceId: key.workspaceId, actor: { via: 'api', principal: `api_key:${key.id}` } };
     }
-    const principal = await authenticateAccessToken(provider, db, value, ctx);
-    const via = checkScope(principal, need === 'write' ? [MANAGE_SCOPE] : READ_SCOPES, MANAGE_SCOPE);
+    // The management API is part of the sample REST API's resource server (/api/v1): the same audience rule.
+    const principal = await authenticateAccessToken(provider, db, value, { resource: resourceOf(deps.issuer, SAMPLE_API_RESOURCE_PATH), acceptUnbound: true }, ctx);
+    const accepted = need === 'write' ? scopes.write : scopes.read;
+    const via = checkScope(principal, accepted, accepted[0]);
     const workspaceId = checkWorkspace(principal, forbidden);
     if (via === FULL_ACCESS_SCOPE) await checkFullAccess(db, principal, forbidden);
     const acting = principal.accountId && principal.actor === 'self' ? principal.accountId : undefined;
     const caller: Caller = { workspaceId, actor: { via: 'api', principal: acting ?? `bot:${principal.clientId}` } };
     if (!acting) {
-      if (need === 'write') throw forbidden('Only OWNER and ADMIN members can create or change OAuth applications; an app token acts as a bot, not a member');
+      if (need === 'write') throw forbidden(`Only OWNER and ADMIN members can ${scopes.task.write}; an app token acts as a bot, not a member`);
       return caller;
     }
     // Seed 001: only OWNERS and ADMINS manage apps. An app's settings (redirect URIs, grants, the secret's
     // last characters) are management data, so a MEMBER's token neither changes nor reads them.
-    await checkRole(db, workspaceId, acting, MANAGING_ROLE, need === 'write' ? 'create or change OAuth applications' : 'see OAuth applications', forbidden);
+    const role = findScope(accepted[0])?.minRole ?? MANAGING_ROLE;
+    await checkRole(db, workspaceId, acting, role, scopes.task[need], forbidden);
     return caller;
   };
 
@@ -140,5 +151,6 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
     ctx.body = { ...toApplication(rotated.app), clientSecret: rotated.clientSecret };
   });
 
+  addWebhookRoutes(router, authenticate, call);
   return router;
 }

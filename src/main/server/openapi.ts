@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { FULL_ACCESS_SCOPE, SCOPE_NAMES } from '../../shared/scopes';
+import { webhookDeliverySchema, webhookEndpointSchema } from '../../shared/contract/webhooks';
+import { createWebhookBody, updateWebhookBody } from './management-webhooks';
 import { applicationListSchema, applicationSchema, applicationWithSecretSchema, createApplicationBody, errorSchema, updateApplicationBody } from './management-schemas';
 
 function schema(s: z.ZodType, io: 'input' | 'output') {
@@ -36,6 +38,12 @@ export function openApiDocument(issuer: string) {
         ApplicationWithSecret: schema(applicationWithSecretSchema, 'output'),
         ApplicationList: schema(applicationListSchema, 'output'),
         Error: schema(errorSchema, 'output'),
+        CreateWebhook: schema(createWebhookBody, 'input'),
+        UpdateWebhook: schema(updateWebhookBody, 'input'),
+        Webhook: schema(webhookEndpointSchema, 'output'),
+        WebhookWithSecret: schema(webhookEndpointSchema.extend({ secret: z.string().describe('The signing secret (whsec_…), returned once') }), 'output'),
+        WebhookList: schema(z.object({ data: z.array(webhookEndpointSchema) }), 'output'),
+        WebhookDeliveryList: schema(z.object({ data: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() }), 'output'),
       },
     },
     paths: {
@@ -83,6 +91,49 @@ export function openApiDocument(issuer: string) {
             '409': error('A public application has no secret'),
           },
         },
+      },
+      ...webhookPaths(idParam, authErrors),
+    },
+  };
+}
+
+/** The webhook routes under an application (`read:webhooks` / `write:webhooks`). */
+function webhookPaths(idParam: Record<string, unknown>, authErrors: Record<string, unknown>) {
+  const webhookParam = { name: 'webhookId', in: 'path', required: true, schema: { type: 'string' }, description: 'The webhook endpoint id (wh_…)' };
+  const auth = { ...authErrors, '403': error('A MEMBER, a bot token, or a token without read:webhooks (reads) / write:webhooks (changes)') };
+  const missing = error('No such application in your workspace, or no such webhook of it');
+  return {
+    '/api/v1/oauth/applications/{id}/webhooks': {
+      parameters: [idParam],
+      get: { operationId: 'listWebhooks', summary: "The application's webhook endpoints (read:webhooks)", responses: { '200': { description: 'The endpoints', content: json('WebhookList') }, ...auth, '404': missing } },
+      post: {
+        operationId: 'createWebhook',
+        summary: 'Add a webhook endpoint (write:webhooks); the signing secret is returned once',
+        requestBody: { required: true, content: json('CreateWebhook') },
+        responses: { '201': { description: 'Created; store the secret now, it is not shown again', content: json('WebhookWithSecret') }, '400': error('Invalid body: `fields` names each bad field'), ...auth, '404': missing },
+      },
+    },
+    '/api/v1/oauth/applications/{id}/webhooks/{webhookId}': {
+      parameters: [idParam, webhookParam],
+      patch: {
+        operationId: 'updateWebhook',
+        summary: 'Change a webhook endpoint (write:webhooks)',
+        requestBody: { required: true, content: json('UpdateWebhook') },
+        responses: { '200': { description: 'The changed endpoint', content: json('Webhook') }, '400': error('Invalid body'), ...auth, '404': missing },
+      },
+      delete: { operationId: 'deleteWebhook', summary: 'Delete a webhook endpoint and its delivery log (write:webhooks)', responses: { '204': { description: 'Deleted' }, ...auth, '404': missing } },
+    },
+    '/api/v1/oauth/applications/{id}/webhooks/{webhookId}/deliveries': {
+      parameters: [idParam, webhookParam],
+      get: {
+        operationId: 'listWebhookDeliveries',
+        summary: "The endpoint's deliveries, newest first, each with every attempt (read:webhooks)",
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'succeeded', 'failed'] } },
+        ],
+        responses: { '200': { description: 'A page of deliveries', content: json('WebhookDeliveryList') }, '400': error('Bad paging parameters'), ...auth, '404': missing },
       },
     },
   };

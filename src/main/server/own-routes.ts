@@ -7,8 +7,10 @@ import { securityHeaders } from '../http/security-headers';
 import { unitPerRequest } from '../oauth/serialized-requests';
 import { createInteractionRouter } from './interactions';
 import { createManagementApi } from './management-api';
+import { protectedResourceRoutes } from './protected-resource-routes';
 import { createResourceApi } from './resource-api';
 import type { RouteContext } from './route-context';
+import { createWebhookCatcher } from './webhook-catcher';
 
 /** A refusal of the APIs (401, 403) is audit material: recorded as `api.rejected`. */
 function recordRejection(deps: Pick<RouteContext, 'activity'>, ctx: Context, problem: Problem): void {
@@ -69,12 +71,15 @@ export function createOwnRoutes(deps: RouteContext): Koa {
   app.silent = true;
   app.use(securityHeaders());
   app.use(answerErrors(deps));
+  // The webhook catcher reads its raw body itself (any content type, capped), so it comes before the parser.
+  app.use(createWebhookCatcher(deps).routes());
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: OWN_BODY_LIMIT, formLimit: OWN_BODY_LIMIT, encoding: 'utf-8' }));
   // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
   // form submitted twice at once is decided once (the second sees the first's result). Writes of the
   // management and sample APIs are units too; their reads stay outside.
   const serialized = (ctx: Koa.Context) => ctx.path.startsWith('/interaction/') || (ctx.path.startsWith('/api/') && ctx.method !== 'GET' && ctx.method !== 'HEAD');
   app.use(unitPerRequest(deps.db, serialized));
+  app.use(protectedResourceRoutes(deps));
   for (const router of [createInteractionRouter(deps), createManagementApi(deps), createResourceApi(deps)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

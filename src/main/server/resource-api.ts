@@ -10,6 +10,7 @@ import { findUser, findWorkspace, workspaceMembers } from '../store/identity-sto
 import { invalid, notFound } from '../admin/errors';
 import { BearerError } from '../http/errors';
 import { authenticateAccessToken, bearerValue, type BearerPrincipal } from './bearer';
+import { resourceOf, SAMPLE_API_RESOURCE_PATH } from './built-in-resources';
 import { checkFullAccess } from './checks/check-full-access';
 import { checkRole } from './checks/check-role';
 import { checkScope } from './checks/check-scope';
@@ -18,7 +19,7 @@ import { insufficientScope } from './checks/refusal';
 import { insertComment } from '../store/comments-store';
 import type { RouteContext } from './route-context';
 
-export type ResourceApiDeps = Pick<RouteContext, 'provider' | 'db' | 'activity'>;
+export type ResourceApiDeps = Pick<RouteContext, 'provider' | 'db' | 'activity' | 'issuer'>;
 
 const commentBody = z.object({ body: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters') });
 
@@ -28,7 +29,9 @@ const commentBody = z.object({ body: z.string().trim().min(1, 'must not be empty
  */
 export function createResourceApi(deps: ResourceApiDeps): Router {
   const { provider, db, activity } = deps;
-  const router = new Router({ prefix: '/api/v1' });
+  const router = new Router({ prefix: SAMPLE_API_RESOURCE_PATH });
+  // Tokens for another resource (the MCP server's, yours) are refused; tokens asked without `resource` still work, as before resource servers existed.
+  const audience = { resource: resourceOf(deps.issuer, SAMPLE_API_RESOURCE_PATH), acceptUnbound: true };
 
   /**
    * Authenticates, then the named checks: the scope (or `admin:all`), the
@@ -36,7 +39,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
    * user, the user's role for the scope.
    */
   const guard = async (ctx: Context, scope: string, workspaceId?: string): Promise<BearerPrincipal & { role?: Role }> => {
-    const principal = await authenticateAccessToken(provider, db, bearerValue(ctx), ctx);
+    const principal = await authenticateAccessToken(provider, db, bearerValue(ctx), audience, ctx);
     const refuse = insufficientScope(scope);
     const via = checkScope(principal, [scope]);
     if (workspaceId !== undefined) checkWorkspace(principal, refuse, workspaceId);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import Koa from 'koa';
 import type { JWK } from 'oidc-provider';
+import { PROTECTED_RESOURCE_WELL_KNOWN } from '../../shared/protected-resource-metadata';
 import type { ConsentPolicy } from '../../shared/settings';
 import { mintAdminToken } from '../admin/admin-token';
 import type { AdminServer } from '../admin/context';
@@ -27,6 +28,8 @@ import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
 import { StorageHealth } from '../store/storage-health';
 import { startSweeper } from '../store/sweeper';
+import { startWebhooks } from '../webhooks/start-webhooks';
+import type { WebhookDeliveryOptions } from '../webhooks/webhook-worker';
 import { createAdminHttpApp } from './admin-http';
 import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
 import { listen, prepareDataDir, urlHost } from './listen';
@@ -64,6 +67,8 @@ export interface ServerOptions {
   onFatal?: (err: StartupError) => void;
   /** How often a full disk is re-tried (ms); 2 s unless given. */
   storageProbeIntervalMs?: number;
+  /** Webhook retry schedule, polling, timeout (tests shorten them). */
+  webhooks?: Partial<WebhookDeliveryOptions>;
 }
 
 /** The running server: the admin service's context, plus what the transports and the shell need. */
@@ -211,6 +216,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const lateCheck = await needsLateIntegrityCheck(databaseFile);
     const stopSweeper = startSweeper(db);
     undo.push(async () => stopSweeper());
+    const webhooks = startWebhooks({ db, activity, masterKey, issuer }, options.webhooks);
+    undo.push(() => webhooks.stop());
     const version = await schemaVersion(db);
     log(`data folder: ${options.dataDir}`);
     let closing: Promise<void> | undefined;
@@ -238,6 +245,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       hosts,
       rateLimits,
       storage,
+      webhooks: webhooks.runtime,
       close() {
         closing ??= (async () => {
           await activity.flush();
@@ -277,7 +285,8 @@ function routeRequests(
       return current().engine(req, res);
     }
     if (path.startsWith('/admin/')) return adminRoutes(req, res);
-    if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/')) return current().ownRoutes(req, res);
+    if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/') || path.startsWith('/webhooks/')) return current().ownRoutes(req, res);
+    if (path.startsWith(PROTECTED_RESOURCE_WELL_KNOWN)) return current().ownRoutes(req, res);
     return current().engine(req, res);
   };
 }

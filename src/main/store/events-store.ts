@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { sql, type DatabaseConnection, type SqlBool } from 'kysely';
+import { sql, type CompiledQuery, type DatabaseConnection, type QueryResult, type SqlBool } from 'kysely';
 import { currentUnit, type Db } from './database';
 import type { EventType } from '../../shared/events';
 import type { EventTable } from './schema';
@@ -55,6 +55,14 @@ type EventRow = {
   detail: string;
 };
 
+/**
+ * Work that belongs to the same transaction as the events it reads (the
+ * webhook deliveries they cause): runs right after their insert with the
+ * same connection, so both commit or neither. For events written outside a
+ * unit it runs right after their batch.
+ */
+export type EventsWrittenHook = (events: ActivityEvent[], run: <R>(query: CompiledQuery<R>) => Promise<QueryResult<R>>) => Promise<void>;
+
 /** Rows per insert statement: one multi-row insert costs about what two single ones do. */
 const BATCH_ROWS = 200;
 /** Events waiting beyond this are dropped (and the drop is logged) rather than growing memory without end. */
@@ -78,10 +86,16 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
   #dropped = 0;
   #writing: Promise<void> | undefined;
   readonly #pending = new WeakMap<UnitOfWork, EventRow[]>();
+  readonly #writtenHooks: EventsWrittenHook[] = [];
 
   constructor(db: Db) {
     super();
     this.#db = db;
+  }
+
+  /** Adds work to run with every write of events, in its transaction (see {@link EventsWrittenHook}). */
+  onWritten(hook: EventsWrittenHook): void {
+    this.#writtenHooks.push(hook);
   }
 
   record(input: ActivityInput): void {
@@ -123,6 +137,7 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
         const batch = rows.slice(i, i + BATCH_ROWS);
         written.push(...(await this.#insert(connection, batch)));
       }
+      for (const hook of this.#writtenHooks) await hook(written, (query) => connection.executeQuery(query));
     });
     unit.afterCommit(() => {
       for (const event of written) this.emit('event', event);
@@ -156,7 +171,9 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
           const inserted = await this.#db.insertInto('events').values(batch).returning('id').execute();
           // Ids grow in insertion order; RETURNING does not promise an order, so sort.
           const ids = inserted.map((r) => r.id).sort((a, b) => a - b);
-          batch.forEach((row, i) => this.emit('event', toEvent(ids[i] ?? 0, row)));
+          const events = batch.map((row, i) => toEvent(ids[i] ?? 0, row));
+          for (const hook of this.#writtenHooks) await hook(events, (query) => this.#db.executeQuery(query)).catch(() => undefined);
+          for (const event of events) this.emit('event', event);
         } catch {
           // The log must never break the server: a failed batch is lost, the next one is tried.
         }

@@ -140,6 +140,90 @@ export interface CommentTable {
   created_at: number;
 }
 
+export interface WebhookEndpointTable {
+  id: string;
+  app_id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of webhook event types (src/shared/webhooks.ts). */
+  events: string;
+  enabled: number;
+  /** The signing secret (`whsec_…`), AES-256-GCM under the master key. */
+  secret_enc: string;
+  secret_hint: string;
+  created_at: number;
+  updated_at: number;
+  /** Set when the app was deleted: no new deliveries, pending ones still go out. */
+  removed_at: number | null;
+}
+
+export interface WebhookDeliveryTable {
+  /** The message id (`msg_…`), sent as `webhook-id` on every attempt. */
+  id: string;
+  endpoint_id: string;
+  app_id: string;
+  event_type: string;
+  event_id: number | null;
+  /** The JSON body, exactly as sent. */
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  attempt_limit: number;
+  next_attempt_at: number | null;
+  lease_until: number | null;
+  lease_owner: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An API tokens are issued for (RFC 8707); built-in ones hold a path on the issuer (migration 0005). */
+export interface ResourceServerTable {
+  id: string;
+  identifier: string;
+  issuer_relative: number;
+  name: string;
+  /** JSON: catalog scope names. */
+  scopes: string;
+  /** JSON: `{ name, description }` of the server's own scopes. */
+  custom_scopes: string;
+  token_format: 'opaque' | 'jwt';
+  /** Seconds; null follows the server's access-token lifetime setting. */
+  access_token_ttl: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  url: string;
+  request_headers: string;
+  response_status: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+}
+
+export interface WebhookInboxTable {
+  id: string;
+  app_id: string;
+  created_at: number;
+}
+
+export interface WebhookInboxRequestTable {
+  id: Generated<number>;
+  inbox_id: string;
+  received_at: number;
+  headers: string;
+  body: string;
+  size: number;
+  truncated: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -153,4 +237,10 @@ export interface Database {
   settings: SettingTable;
   signing_keys: SigningKeyTable;
   comments: CommentTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  webhook_inboxes: WebhookInboxTable;
+  webhook_inbox_requests: WebhookInboxRequestTable;
+  resource_servers: ResourceServerTable;
 }

@@ -303,3 +303,18 @@ export async function countLiveRows(db: Db, kinds: readonly string[], now = Date
   }
   return total;
 }
+
+/**
+ * What a stored token is for and how it was issued (read from its payload):
+ * the audience (RFC 8707 `aud`; null for a token asked without `resource`)
+ * and its format (`jwt` for an RFC 9068 access token, else `opaque`).
+ */
+export async function tokenAudience(db: Db, row: Pick<TokenRow, 'kind' | 'id'>): Promise<{ audience: string | null; format: 'opaque' | 'jwt' }> {
+  const found = await db
+    .selectFrom('oidc_models')
+    .select([sql<string | null>`json_extract(payload, '$.aud')`.as('aud'), sql<string | null>`json_extract(payload, '$.format')`.as('format')])
+    .where('kind', '=', TOKEN_KIND_MODELS[row.kind])
+    .where('id', '=', row.id)
+    .executeTakeFirst();
+  return { audience: typeof found?.aud === 'string' ? found.aud : null, format: found?.format === 'jwt' ? 'jwt' : 'opaque' };
+}

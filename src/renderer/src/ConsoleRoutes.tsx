@@ -9,6 +9,7 @@ import { ConsentPreviewScreen } from './screens/consent/ConsentPreviewScreen';
 import { IdentityScreen } from './screens/identity/IdentityScreen';
 import { NotFoundScreen } from './screens/NotFoundScreen';
 import { OverviewScreen } from './screens/overview/OverviewScreen';
+import { ResourcesScreen } from './screens/resources/ResourcesScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
 import { TokensScreen } from './screens/tokens/TokensScreen';
 
@@ -21,6 +22,7 @@ export function ConsoleRoutes() {
         <Route path="apps" element={<AppsScreen />} />
         <Route path="apps/new" element={<AppCreateScreen />} />
         <Route path="apps/:appId" element={<AppDetailScreen />} />
+        <Route path="resources" element={<ResourcesScreen />} />
         <Route path="consent" element={<ConsentPreviewScreen />} />
         <Route path="tokens" element={<TokensScreen />} />
         <Route path="connections" element={<ConnectionsScreen />} />

@@ -9,6 +9,7 @@ import { StorageBanner } from './components/StorageBanner';
 import {
   IconActivity,
   IconApps,
+  IconServer,
   IconGauge,
   IconLink,
   IconMoon,
@@ -22,6 +23,7 @@ import {
 const NAV: Array<{ to: string; label: string; icon: ReactNode; end?: boolean }> = [
   { to: '/', label: 'Overview', icon: <IconGauge />, end: true },
   { to: '/apps', label: 'Apps', icon: <IconApps /> },
+  { to: '/resources', label: 'Resources', icon: <IconServer /> },
   { to: '/consent', label: 'Consent preview', icon: <IconShield /> },
   { to: '/tokens', label: 'Tokens', icon: <IconTicket /> },
   { to: '/connections', label: 'Connections', icon: <IconLink /> },

@@ -40,6 +40,8 @@ export interface ConsentViewModel {
   selectedWorkspaceId: string | null;
   scopes: ConsentScopeView[];
   actor: { mode: string; description: string };
+  /** The resource servers the request names (RFC 8707 `resource`): where the scopes apply. */
+  resources?: Array<{ name: string; identifier: string }>;
   /** Where the form posts; absent in a preview. */
   action?: string;
   csrf?: string;
@@ -101,6 +103,17 @@ export function ConsentScreen({ model }: { model: ConsentViewModel }) {
           </div>
           <div className="oc-section">
             <p className="oc-label">This app will be able to</p>
+            {model.resources?.length ? (
+              <p className="oc-sub">
+                at{' '}
+                {model.resources.map((resource, index) => (
+                  <span key={resource.identifier}>
+                    {index > 0 ? ', ' : ''}
+                    <strong>{resource.name}</strong> <code>{resource.identifier}</code>
+                  </span>
+                ))}
+              </p>
+            ) : null}
             <ul className="oc-scopes">
               {scopes.map((scope) => (
                 <li key={scope.name}>

@@ -11,5 +11,7 @@ export * from './errors';
 export * from './http-transport';
 export * from './identity';
 export * from './procedures';
+export * from './resources';
 export * from './server';
 export * from './tokens';
+export * from './webhooks';

@@ -3,8 +3,10 @@ import * as activity from './activity';
 import * as apps from './apps';
 import { emptyInputSchema } from './common';
 import * as identity from './identity';
+import * as resources from './resources';
 import * as server from './server';
 import * as tokens from './tokens';
+import * as webhooks from './webhooks';
 
 export interface ProcedureDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
@@ -76,6 +78,21 @@ export const adminContract = {
   ),
 
   'consent.preview': query(server.consentPreviewInput, server.consentPreviewOutput, 'The consent screen a user would see, and the real authorization URL'),
+
+  'webhooks.list': query(webhooks.webhooksListInput, webhooks.webhooksListOutput, "An app's webhook endpoints (secret hints only)"),
+  'webhooks.create': mutation(webhooks.webhooksCreateInput, webhooks.webhookWithSecretSchema, 'Add a webhook endpoint to an app; its signing secret is shown once'),
+  'webhooks.update': mutation(webhooks.webhooksUpdateInput, webhooks.webhookEndpointSchema, "Change a webhook endpoint's URL, events, description or enabled state"),
+  'webhooks.delete': mutation(webhooks.webhookKeyInput, webhooks.webhooksDeleteOutput, 'Delete a webhook endpoint and its delivery log'),
+  'webhooks.rotateSecret': mutation(webhooks.webhookKeyInput, webhooks.webhookWithSecretSchema, 'Replace the signing secret; the new one is shown once and signs from now on'),
+  'webhooks.deliveries': query(webhooks.webhookDeliveriesInput, webhooks.webhookDeliveriesOutput, "An app's webhook deliveries, newest first, with every attempt; keyset paging"),
+  'webhooks.redeliver': mutation(webhooks.webhookRedeliverInput, webhooks.webhookDeliverySchema, 'Send a delivery again now (same webhook-id), one more attempt'),
+  'webhooks.sendTest': mutation(webhooks.webhookKeyInput, webhooks.webhookDeliverySchema, 'Queue a webhook.test event for one endpoint'),
+  'webhooks.catcher': query(webhooks.webhookCatcherInput, webhooks.webhookCatcherOutput, "The app's built-in catcher: its URL and the requests it received"),
+  'resources.list': query(resources.resourcesListInput, resources.resourcesListOutput, 'List resource servers (RFC 8707 APIs tokens are issued for), built-in ones first'),
+  'resources.get': query(resources.resourceIdInput, resources.resourceServerSchema, 'One resource server with its RFC 9728 metadata document'),
+  'resources.create': mutation(resources.resourcesCreateInput, resources.resourceServerSchema, 'Add a resource server: identifier, scopes, token format and lifetime'),
+  'resources.update': mutation(resources.resourcesUpdateInput, resources.resourceServerSchema, 'Change a resource server (a built-in one keeps its identifier)'),
+  'resources.delete': mutation(resources.resourceIdInput, resources.resourcesDeleteOutput, 'Delete a resource server; its resource value gets invalid_target from then on'),
 } as const satisfies Record<string, ProcedureDefinition>;
 
 export type AdminContract = typeof adminContract;

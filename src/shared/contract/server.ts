@@ -85,6 +85,7 @@ export const consentViewModelSchema = z.object({
   selectedWorkspaceId: z.string().nullable(),
   scopes: z.array(z.object({ name: z.string(), description: z.string(), grantable: z.boolean(), note: z.string().optional() })),
   actor: z.object({ mode: z.string(), description: z.string() }),
+  resources: z.array(z.object({ name: z.string(), identifier: z.string() })).optional(),
   action: z.string().optional(),
   csrf: z.string().optional(),
   preview: z.boolean().optional(),
@@ -104,6 +105,8 @@ export const consentPreviewInput = z.strictObject({
   actor: z.enum(ACTOR_MODES).optional(),
   /** One of the app's redirect URIs; the first unless given. */
   redirectUri: z.string().max(2000).optional(),
+  /** A resource server's id: the request asks for a token for it (RFC 8707 `resource`), and its own scopes may be asked for. */
+  resourceId: idSchema.optional(),
 });
 export const consentPreviewOutput = z.object({
   model: consentViewModelSchema,

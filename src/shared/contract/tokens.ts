@@ -88,6 +88,8 @@ export const tokensInspectOutput = z.object({
   token: tokenSchema.nullable(),
   /** For a JWT: decoded header, explained claims and the verification result. */
   jwt: jwtInspectionSchema.nullable(),
+  /** The resource the token is for (RFC 8707 `aud`): null when it was asked without `resource`, or nothing is known. */
+  audience: z.string().nullable(),
   /** Plain-language findings: "not found", "revoked 5 minutes ago", "expired", ... */
   notes: z.array(z.string()),
 });

@@ -2,12 +2,16 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_console_indexes';
 import * as m0003 from './0003_app_policies';
+import * as m0004 from './0004_webhooks';
+import * as m0005 from './0005_resource_servers';
 
 /** Migrations are imported statically: a folder scan breaks in bundled builds. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_console_indexes': m0002,
   '0003_app_policies': m0003,
+  '0004_webhooks': m0004,
+  '0005_resource_servers': m0005,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

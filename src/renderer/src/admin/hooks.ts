@@ -41,6 +41,8 @@ export const TOPIC_DOMAINS: Record<ChangeTopic, string[]> = {
   identity: ['workspaces', 'users', 'memberships', 'consent'],
   apiKeys: ['apiKeys'],
   server: ['server', 'settings', 'consent', 'apps'],
+  webhooks: ['webhooks'],
+  resources: ['resources', 'consent'],
 };
 
 type CallFor<P extends ProcedureName> = (procedure: P, input: ProcedureInput<P>) => Promise<ProcedureOutput<P>>;

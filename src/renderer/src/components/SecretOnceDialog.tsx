@@ -12,6 +12,8 @@ export interface SecretOnceDialogProps {
   owner?: string;
   /** Extra values shown with it (the client id), each with its own copy button. */
   extras?: Array<{ label: string; value: string }>;
+  /** How the server keeps it: a hash unless said otherwise (a webhook secret is encrypted: the server signs with it). */
+  storedAs?: string;
   onClose: () => void;
 }
 
@@ -21,7 +23,7 @@ export interface SecretOnceDialogProps {
  * acknowledgement (not on Escape or a click outside) so it is not lost by
  * accident. The value lives only in this dialog's props.
  */
-export function SecretOnceDialog({ secret, kind, owner, extras = [], onClose }: SecretOnceDialogProps) {
+export function SecretOnceDialog({ secret, kind, owner, extras = [], storedAs = 'only a hash', onClose }: SecretOnceDialogProps) {
   const [saved, setSaved] = useState(false);
   const close = () => {
     setSaved(false);
@@ -45,7 +47,7 @@ export function SecretOnceDialog({ secret, kind, owner, extras = [], onClose }: 
     >
       <Stack>
         <Alert color="yellow" variant="light" title="This is the only time it is shown">
-          The server stores only a hash of the {kind}
+          The server stores {storedAs} of the {kind}
           {owner ? (
             <>
               {' '}

@@ -16,6 +16,7 @@ import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { formatDateTime, plural } from '../../lib/format';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { TokensPanel } from '../tokens/TokensPanel';
+import { WebhooksPanel } from './webhooks/WebhooksPanel';
 import { appFormFromApp } from './app-form-model';
 import { AppForm } from './AppForm';
 import { PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
@@ -123,6 +124,7 @@ export function AppDetailScreen() {
                 <Tabs.Tab value="edit">Settings</Tabs.Tab>
                 <Tabs.Tab value="tokens">Tokens ({a.stats.activeTokens})</Tabs.Tab>
                 <Tabs.Tab value="connections">Connections ({a.stats.activeConnections})</Tabs.Tab>
+                <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="overview">
                 <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -275,6 +277,9 @@ export function AppDetailScreen() {
               </Tabs.Panel>
               <Tabs.Panel value="connections">
                 <ConnectionsPanel fixed={{ appId: a.id }} />
+              </Tabs.Panel>
+              <Tabs.Panel value="webhooks">
+                <WebhooksPanel appId={a.id} appName={a.name} />
               </Tabs.Panel>
             </Tabs>
           </>

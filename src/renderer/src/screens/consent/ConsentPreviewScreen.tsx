@@ -10,7 +10,7 @@ import { IconExternal } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { useSearchFilters } from '../../lib/use-search-filters';
 
-const FILTERS = ['app', 'user', 'workspace', 'scopes', 'actor'] as const;
+const FILTERS = ['app', 'user', 'workspace', 'scopes', 'actor', 'resource'] as const;
 
 /** Opens the real authorization request in the system browser (the shell routes new windows there) or a new tab. */
 function openExternally(url: string) {
@@ -29,6 +29,8 @@ export function ConsentPreviewScreen() {
   const user = lookups.users.find((u) => u.id === values.user) ?? lookups.users.find((u) => app && u.memberships.some((m) => m.workspaceId === app.workspaceId)) ?? lookups.users[0];
   const scopes = values.scopes ? values.scopes.split(' ').filter(Boolean) : undefined;
   const actor = (values.actor as ActorMode | undefined) ?? undefined;
+  const resources = useAdminQuery('resources.list', {});
+  const resource = resources.data?.items.find((rs) => rs.id === values.resource);
   const input: ProcedureInput<'consent.preview'> | null =
     app && user
       ? {
@@ -37,6 +39,7 @@ export function ConsentPreviewScreen() {
           ...(values.workspace ? { workspaceId: values.workspace } : {}),
           ...(scopes ? { scopes } : {}),
           ...(actor && app.actorModes.includes(actor) ? { actor } : {}),
+          ...(resource ? { resourceId: resource.id } : {}),
         }
       : null;
   const preview = useAdminQuery('consent.preview', input ?? { appId: '', userId: '' }, { enabled: input !== null });
@@ -70,6 +73,15 @@ export function ConsentPreviewScreen() {
                   searchable
                 />
                 <Select
+                  label="Resource"
+                  placeholder="None (no resource indicator)"
+                  description="The API the token is for (RFC 8707 resource); its own scopes become available."
+                  data={(resources.data?.items ?? []).map((rs) => ({ value: rs.id, label: `${rs.name} (${rs.identifier})` }))}
+                  value={resource?.id ?? null}
+                  onChange={(v) => update({ resource: v, scopes: null })}
+                  clearable
+                />
+                <Select
                   label="Workspace pre-selected"
                   placeholder="The app's workspace"
                   data={(user?.memberships ?? []).map((m) => ({ value: m.workspaceId, label: `${m.workspaceName} (${m.role})` }))}
@@ -82,7 +94,7 @@ export function ConsentPreviewScreen() {
                   label="Scopes requested"
                   description="All of the app’s scopes unless you remove some"
 
-                  data={(app?.scopes ?? []).map((s) => ({ value: s, label: s }))}
+                  data={[...(app?.scopes ?? []), ...(resource?.customScopes.map((s) => s.name) ?? [])].map((s) => ({ value: s, label: s }))}
                   value={scopes ?? app?.scopes ?? []}
                   onChange={(v) => set('scopes', v.length ? v.join(' ') : null)}
                   renderOption={({ option }) => (

@@ -143,6 +143,13 @@ export function TokenInspector({ inspection, names }: { inspection: TokenInspect
         ) : null}
         {inspection.token ? <TokenStatusBadge status={inspection.token.status} /> : null}
       </Group>
+      {inspection.audience !== null || inspection.token?.kind === 'access' || inspection.token?.kind === 'client_credentials' ? (
+        <Field label="Audience (resource)">
+          <Text size="sm" className="mono">
+            {inspection.audience ?? 'none: issued without a resource indicator'}
+          </Text>
+        </Field>
+      ) : null}
       {inspection.notes.length > 0 ? (
         <Alert variant="light" color={inspection.token?.status === 'active' ? 'blue' : 'gray'} title="Findings">
           <Stack gap={2}>
