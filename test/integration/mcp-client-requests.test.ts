@@ -10,6 +10,7 @@ import type { AuthorizationServerMetadata, OAuthClientInformationFull } from '@m
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertApp } from '../../src/main/store/apps-store';
 import { settingsUpdateInput } from '../../src/shared/contract';
+import { httpClient } from '../admin/admin-clients';
 import { approveDevice, discover, userIdByEmail, walkPages } from '../helpers/flows';
 import { raw } from '../helpers/raw-http';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -113,6 +114,17 @@ describe('requests the way the MCP SDK client sends them', () => {
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     expect(refreshed.scope?.split(' ').sort()).toEqual(tokens.scope?.split(' ').sort());
     await expect(refreshAuthorization(server.issuer, { metadata, clientInformation: registered, refreshToken: tokens.refresh_token! })).rejects.toThrow(/grant/i);
+  });
+
+  it('without scope but with resource (RFC 8707, as the SDK sends for an MCP server): the token is for that resource, with its scopes of the default', async () => {
+    const resource = new URL(`${server.issuer}/mcp`);
+    const { authorizationUrl, codeVerifier } = await startAuthorization(server.issuer, { metadata, clientInformation: registered, redirectUrl: CLI_REDIRECT, resource });
+    expect(authorizationUrl.searchParams.has('scope')).toBe(false);
+    const { callback } = await walkPages(server.issuer, authorizationUrl);
+    const tokens = await exchangeAuthorization(server.issuer, { metadata, clientInformation: registered, authorizationCode: callback.searchParams.get('code')!, codeVerifier, redirectUri: CLI_REDIRECT, resource });
+    expect(tokens.scope?.split(' ').sort()).toEqual(['read:organization', 'read:user']);
+    const inspected = await httpClient(server).tokens.inspect({ value: tokens.access_token });
+    expect(inspected.audience).toBe(resource.href);
   });
 
   it('an explicit scope is still the client’s choice, within its registered scopes', async () => {
