@@ -9,6 +9,7 @@ import { createInteractionRouter } from './interactions';
 import { createManagementApi } from './management-api';
 import { createResourceApi } from './resource-api';
 import type { RouteContext } from './route-context';
+import { sampleMcpRoute } from './sample-mcp';
 
 /** A refusal of the APIs (401, 403) is audit material: recorded as `api.rejected`. */
 function recordRejection(deps: Pick<RouteContext, 'activity'>, ctx: Context, problem: Problem): void {
@@ -63,11 +64,12 @@ function health(issuer: string): Koa.Middleware {
   };
 }
 
-/** Our own routes: sign-in and consent pages, the management and sample APIs, health. */
+/** Our own routes: sign-in and consent pages, the management and sample APIs, the sample MCP server (its own answers), health. */
 export function createOwnRoutes(deps: RouteContext): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(securityHeaders());
+  app.use(sampleMcpRoute(deps));
   app.use(answerErrors(deps));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: OWN_BODY_LIMIT, formLimit: OWN_BODY_LIMIT, encoding: 'utf-8' }));
   // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
