@@ -7,16 +7,6 @@ import { authorizeScope, type AuthorizedCaller } from './resource-guard';
 import type { SampleTool } from './sample-mcp-tools';
 
 /**
- * The scope a 401 of `/mcp` names (the MCP authorization spec, "Protected
- * Resource Metadata Discovery": servers SHOULD name the scopes in the
- * challenge; clients MUST treat them as authoritative, "Scope Selection
- * Strategy"). `read:user` runs `whoami` and `list_my_connections`: least
- * privilege for a first connection; a tool that needs more answers 403
- * `insufficient_scope` and the client steps up (SEP-835).
- */
-export const MCP_BASE_SCOPES = ['read:user'] as const;
-
-/**
  * The scopes a 403 asks a client to step up to: what the token has plus
  * what the refused calls need, in catalog order. The spec's "recommended
  * approach" (Scope Challenge Handling): the SDK's client, like others,

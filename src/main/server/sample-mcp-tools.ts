@@ -1,6 +1,7 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { fieldErrorsFrom } from '../../shared/contract/errors';
+import { sampleMcpToolScope, type SampleMcpToolName } from '../../shared/sample-mcp';
 import { connectionsListInput, connectionsListOutput } from '../../shared/contract/tokens';
 import { listConnections } from '../admin/connections';
 import { invalid } from '../admin/errors';
@@ -43,7 +44,6 @@ export interface SampleTool {
 interface ToolDefinition<I extends z.ZodType, O extends z.ZodObject> {
   title: string;
   description: string;
-  scope: string | undefined;
   onWorkspace?: boolean;
   input: I;
   output: O;
@@ -57,13 +57,15 @@ const workspaceOf = (caller: AuthorizedCaller): string => caller.workspaceId!;
 const READS: ToolAnnotations = { readOnlyHint: true, openWorldHint: false };
 const NO_INPUT = z.strictObject({});
 
-function tool<I extends z.ZodType, O extends z.ZodObject>(name: string, definition: ToolDefinition<I, O>): SampleTool {
-  const scopeNote = definition.scope ? ` Needs the "${definition.scope}" scope.` : ' Any valid access token of this server will do.';
+/** A tool, its scope from the shared catalog (src/shared/sample-mcp.ts). */
+function tool<I extends z.ZodType, O extends z.ZodObject>(name: SampleMcpToolName, definition: ToolDefinition<I, O>): SampleTool {
+  const scope = sampleMcpToolScope(name);
+  const scopeNote = scope ? ` Needs the "${scope}" scope.` : ' Any valid access token of this server will do.';
   return {
     name,
     title: definition.title,
     description: `${definition.description}${scopeNote}`,
-    scope: definition.scope,
+    scope,
     onWorkspace: definition.onWorkspace ?? false,
     writes: definition.annotations.readOnlyHint !== true,
     inputSchema: jsonSchemaOf(definition.input, 'input', `sample mcp: ${name}`),
@@ -92,7 +94,6 @@ export function sampleTools(): SampleTool[] {
     tool('whoami', {
       title: 'Who am I',
       description: 'Who the access token acts as: the user (with their role in the token\'s workspace), or the bot identity of an app. The same answer as GET /api/v1/me.',
-      scope: 'read:user',
       input: NO_INPUT,
       output: whoAmISchema,
       annotations: READS,
@@ -101,7 +102,6 @@ export function sampleTools(): SampleTool[] {
     tool('get_workspace', {
       title: 'Get the workspace',
       description: "The token's workspace: its id, name, slug, creation time and member count.",
-      scope: 'read:organization',
       onWorkspace: true,
       input: NO_INPUT,
       output: workspaceSummarySchema,
@@ -111,7 +111,6 @@ export function sampleTools(): SampleTool[] {
     tool('list_members', {
       title: 'List the members',
       description: "The members of the token's workspace: id, email, name, role and when they joined.",
-      scope: 'read:members',
       onWorkspace: true,
       input: NO_INPUT,
       output: memberListSchema,
@@ -121,7 +120,6 @@ export function sampleTools(): SampleTool[] {
     tool('post_comment', {
       title: 'Post a comment',
       description: "Posts a comment (1-2000 characters) in the token's workspace, authored by the user, or by the app's bot.",
-      scope: 'write:organization',
       onWorkspace: true,
       input: commentInputSchema.strict(),
       output: commentSchema,
@@ -131,7 +129,6 @@ export function sampleTools(): SampleTool[] {
     tool('list_my_connections', {
       title: 'List my connections',
       description: 'The connections (consent grants) of the user the token acts as: app, workspace, scopes, last use, live tokens. Tokens that act as an app\'s bot have none.',
-      scope: 'read:user',
       input: myConnectionsInput,
       output: connectionsListOutput,
       annotations: READS,
@@ -144,7 +141,6 @@ export function sampleTools(): SampleTool[] {
     tool('revoke_this_token', {
       title: 'Revoke this token',
       description: 'Revokes the access token this call presents (as RFC 7009 revocation would); every later request with it gets 401. Its connection and refresh token stay.',
-      scope: undefined,
       input: NO_INPUT,
       output: z.object({ revoked: z.number().int().describe('1: revoked now; 0: it was not live any more') }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Context, Middleware } from 'koa';
+import { SAMPLE_MCP_BASE_SCOPES, SAMPLE_MCP_PATH, sampleMcpUrl } from '../../shared/sample-mcp';
 import { OWN_BODY_LIMIT, tooLargeBody } from '../http/body-limit';
 import { BearerError, problemOf, restBody, setProblemHead, type Problem } from '../http/errors';
 import { foreignOrigin } from '../http/origin-policy';
@@ -11,18 +12,15 @@ import { authenticateAccessToken, bearerValue, type BearerPrincipal } from './be
 import { setCheckedRequestHandler } from './mcp-request-handler';
 import { jsonRpcRefusal, refuseNonPost, serveStateless } from './mcp-stateless';
 import type { RouteContext } from './route-context';
-import { MCP_BASE_SCOPES, McpRequestAuthorization } from './sample-mcp-authorization';
+import { McpRequestAuthorization } from './sample-mcp-authorization';
 import { sampleTools, type SampleTool } from './sample-mcp-tools';
 
-/** The sample MCP server (streamable HTTP), protected by this authorization server. */
-export const SAMPLE_MCP_PATH = '/mcp';
+export { SAMPLE_MCP_PATH };
 
 export type SampleMcpDeps = Pick<RouteContext, 'provider' | 'db' | 'activity' | 'issuer' | 'log'>;
 
 /** The server's canonical URI (the MCP authorization spec's "Canonical Server URI", RFC 8707 §2): the audience its tokens are for. */
-export function sampleMcpResource(issuer: string): string {
-  return `${issuer}${SAMPLE_MCP_PATH}`;
-}
+export const sampleMcpResource = sampleMcpUrl;
 
 /** Where RFC 9728 §3.1 puts a resource's metadata: `/.well-known/oauth-protected-resource` before the resource's path. */
 export function protectedResourceMetadataUrl(resource: string): string {
@@ -195,7 +193,7 @@ export function sampleMcpRoute(deps: SampleMcpDeps): Middleware {
       state = { authorization: new McpRequestAuthorization(deps.db, principal), token };
       await state.authorization.authorizeCalls(tools, parsed.body);
     } catch (err) {
-      const challenge = err instanceof BearerError ? err.forResource(resourceMetadata, err.scope ?? MCP_BASE_SCOPES.join(' ')) : err;
+      const challenge = err instanceof BearerError ? err.forResource(resourceMetadata, err.scope ?? SAMPLE_MCP_BASE_SCOPES.join(' ')) : err;
       const problem = problemOf(challenge, { report: (message) => reportBug(deps, message) });
       if (problem.status === 401 || problem.status === 403) recordRefusal(deps, problem, principal);
       setProblemHead(ctx, problem);
