@@ -168,7 +168,7 @@ export function sampleMcpRoute(deps: SampleMcpDeps): Middleware {
   const toolList = sampleTools();
   const tools = new Map(toolList.map((tool) => [tool.name, tool]));
   const listing = toolList.map(listingOf);
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: OWN_BODY_LIMIT, encoding: 'utf-8' }) as unknown as Middleware;
+  const parse: Middleware = bodyParser({ enableTypes: ['json'], jsonLimit: OWN_BODY_LIMIT, encoding: 'utf-8' });
 
   return async (ctx, next) => {
     if (ctx.path !== SAMPLE_MCP_PATH) return next();
