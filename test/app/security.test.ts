@@ -52,7 +52,7 @@ describe("Electron's security checklist", () => {
   });
 
   describe('Content-Security-Policy', () => {
-    it('allows nothing remote but https images, and no inline or eval script in production', () => {
+    it('allows nothing remote but images (app logos, as the consent page does), and no inline or eval script in production', () => {
       const csp = directives(rendererContentSecurityPolicy(production));
       expect(csp.get('default-src')).toEqual(["'none'"]);
       expect(csp.get('script-src')).toEqual(["'self'"]);
@@ -62,7 +62,7 @@ describe("Electron's security checklist", () => {
       expect(csp.get('form-action')).toEqual(["'none'"]);
       expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
       expect(csp.get('connect-src')).toEqual(["'self'"]);
-      expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'https:']);
+      expect(csp.get('img-src')).toEqual(["'self'", 'https:', 'http:', 'data:']);
       for (const [name, sources] of csp) {
         if (name === 'img-src') continue;
         expect(sources.filter((s) => /^(https?:|ws:|\*|'unsafe-eval')/.test(s))).toEqual([]);

@@ -22,6 +22,7 @@ import {
   updateWorkspace,
 } from './identity';
 import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateSettings } from './server-admin';
+import { endAllSessionsOfUser, endSession, listSessions } from './sessions';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
 
 /**
@@ -65,6 +66,10 @@ export function createAdminHandlers(server: AdminServer) {
 
     'connections.list': (input) => listConnections(server, input),
     'connections.revoke': (input, { actor }) => revokeConnection(server, input, actor),
+
+    'sessions.list': (input) => listSessions(server, input),
+    'sessions.end': (input, { actor }) => endSession(server, input, actor),
+    'sessions.endAllForUser': (input, { actor }) => endAllSessionsOfUser(server, input, actor),
 
     'activity.list': (input) => listActivity(server, input),
 

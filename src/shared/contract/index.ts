@@ -12,4 +12,5 @@ export * from './http-transport';
 export * from './identity';
 export * from './procedures';
 export * from './server';
+export * from './sessions';
 export * from './tokens';

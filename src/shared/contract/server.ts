@@ -85,6 +85,7 @@ export const consentViewModelSchema = z.object({
   scopes: z.array(z.object({ name: z.string(), description: z.string(), grantable: z.boolean(), note: z.string().optional() })),
   actor: z.object({ mode: z.string(), description: z.string() }),
   action: z.string().optional(),
+  switchAction: z.string().optional(),
   csrf: z.string().optional(),
   preview: z.boolean().optional(),
 });

@@ -41,6 +41,7 @@ export const TOPIC_DOMAINS: Record<ChangeTopic, string[]> = {
   identity: ['workspaces', 'users', 'memberships', 'consent'],
   apiKeys: ['apiKeys'],
   server: ['server', 'settings', 'consent', 'apps'],
+  sessions: ['sessions'],
 };
 
 type CallFor<P extends ProcedureName> = (procedure: P, input: ProcedureInput<P>) => Promise<ProcedureOutput<P>>;
