@@ -133,7 +133,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.post('/:uid/switch', async (ctx) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (!forms.accepts(ctx, ctx.params.uid!)) ctx.throw(403, FORM_EXPIRED);
-    if (details.result) ctx.throw(409, ALREADY_ANSWERED);
+    // The browser's interaction cookie names the pending request; a form of an earlier one (answered since) switches nothing.
+    if (details.result || details.uid !== ctx.params.uid) ctx.throw(409, ALREADY_ANSWERED);
     const resume = await restartSignIn(provider, details.uid);
     if (!resume) return ctx.throw(409, ALREADY_ANSWERED);
     deps.activity.record({ type: 'session.switch_user', clientId: details.params.client_id as string, accountId: details.session?.accountId ?? null, detail: { prompt: details.prompt.name } });
