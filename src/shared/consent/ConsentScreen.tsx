@@ -48,10 +48,10 @@ export function AppLogo({ name, logoUrl }: { name: string; logoUrl: string | nul
  * "Not you? Switch user": a submit button of the page's form (it carries the
  * CSRF field) that posts to `action`, where the request asks for sign-in again.
  */
-export function SwitchUser({ action, disabled = false }: { action: string | undefined; disabled?: boolean }) {
+export function SwitchUser({ action, disabled = false, chosen }: { action: string | undefined; disabled?: boolean; chosen?: string }) {
   return (
     <p className="oc-switch">
-      Not you?{' '}
+      {chosen ? `${chosen} is chosen for you. ` : null}Not you?{' '}
       <button className="oc-link" type="submit" formAction={action} formNoValidate disabled={disabled || !action}>
         Switch user
       </button>

@@ -34,7 +34,7 @@ export function SignInScreen({ model }: { model: SignInViewModel }) {
         ) : (
           <form method="post" action={model.action}>
             <input type="hidden" name="csrf" value={model.csrf} />
-            {model.switchAction ? <SwitchUser action={model.switchAction} /> : null}
+            {model.switchAction ? <SwitchUser action={model.switchAction} chosen={model.users.find((u) => u.id === model.hintedUserId)?.name} /> : null}
             <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
               <legend className="oc-label">Test users</legend>
               {model.users.map((user) => (

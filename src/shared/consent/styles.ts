@@ -7,8 +7,10 @@
 export const interactionStyles = `
 .oc-page{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1c2230;background:#f4f5f8;min-height:100vh;display:flex;align-items:center;justify-content:center;padding:24px;box-sizing:border-box}
 .oc-page *,.oc-page *::before,.oc-page *::after{box-sizing:border-box}
+.oc-page legend{padding:0}
 .oc-card{background:#fff;border:1px solid #dde1e8;border-radius:14px;box-shadow:0 4px 24px rgba(20,30,60,.06);width:100%;max-width:518px;padding:28px}
 .oc-head{display:flex;gap:14px;align-items:center;margin-bottom:18px}
+.oc-head:last-child{margin-bottom:0}
 .oc-logo{width:48px;height:48px;border-radius:10px;background:#e8ebf3;display:grid;place-items:center;font-weight:700;font-size:20px;color:#3b4a6b;overflow:hidden;flex:none}
 .oc-logo img{width:100%;height:100%;object-fit:cover}
 .oc-title{font-size:19px;font-weight:650;margin:0}

@@ -112,7 +112,7 @@ export function ConsentPreviewScreen() {
                 ) : null}
                 {app ? (
                   <div>
-                    <Text size="sm" fw={500} mb={4} id="actor-label">
+                    <Text size="sm" fw={600} mb={4} id="actor-label">
                       Acts as
                     </Text>
                     {app.actorModes.length > 1 ? (
