@@ -43,8 +43,9 @@ async function cardFacts(root: Locator) {
     const box = image.getBoundingClientRect();
     return { natural: image.naturalWidth, width: box.width, height: box.height };
   });
+  type Item = { querySelector(selector: string): { textContent: string | null } | null };
   const scopes = await card.locator('.oc-scopes li').evaluateAll((items) =>
-    items.map((li) => ({ name: li.querySelector('.oc-scope-name')?.textContent, granted: li.querySelector('.oc-tick') !== null })),
+    (items as unknown as Item[]).map((li) => ({ name: li.querySelector('.oc-scope-name')?.textContent, granted: li.querySelector('.oc-tick') !== null })),
   );
   return { width, logo, scopes };
 }
