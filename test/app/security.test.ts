@@ -125,12 +125,13 @@ describe("Electron's security checklist", () => {
       expect(externalUrl('')).toBeNull();
     });
 
-    it('lets the window reach the network only for https images and the dev server', () => {
+    it('lets the window reach the network only for images (app logos) and the dev server', () => {
       expect(allowsNetworkRequest('https://example.com/x.js', 'script', production)).toBe(false);
       expect(allowsNetworkRequest('https://example.com/page', 'mainFrame', production)).toBe(false);
       expect(allowsNetworkRequest('https://example.com/api', 'xhr', production)).toBe(false);
       expect(allowsNetworkRequest('https://example.com/logo.png', 'image', production)).toBe(true);
-      expect(allowsNetworkRequest('http://example.com/logo.png', 'image', production)).toBe(false);
+      expect(allowsNetworkRequest('http://127.0.0.1:8765/logo.png', 'image', production)).toBe(true);
+      expect(allowsNetworkRequest('http://127.0.0.1:8765/logo.png', 'script', production)).toBe(false);
       expect(allowsNetworkRequest('http://127.0.0.1:9090/', 'xhr', production)).toBe(false);
       expect(allowsNetworkRequest('http://localhost:5173/src/main.tsx', 'script', development)).toBe(true);
       expect(allowsNetworkRequest('ws://localhost:5173/', 'webSocket', development)).toBe(true);

@@ -95,6 +95,8 @@ describe('the consent preview equals the real request', () => {
     // One user per browser session: Olivia's session there ended when Mia signed in.
     const sessions = await admin.sessions.list({});
     expect(sessions.items.filter((s) => s.userId === ids[OLIVIA])).toHaveLength(0);
+    // Her connection outlives the session: tokens do not expire with it.
+    expect((await admin.connections.list({ userId: ids[OLIVIA]!, appId: app.clientId })).items.map((c) => c.revokedAt)).toEqual([null]);
     expect(sessions.items.filter((s) => s.userId === ids[MIA]).map((s) => s.apps.map((a) => a.appId))).toEqual([[app.clientId]]);
     await admin.sessions.endAllForUser({ userId: ids[MIA]! });
   }, 60_000);
