@@ -12,6 +12,7 @@ import { createFindAccount } from './accounts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages';
 import { corsAllowed } from './cors';
 import { installLoopbackRedirects } from './loopback-redirects';
+import { interactionPolicyWithLoginHint } from './login-hint-policy';
 import { ClientAdapter } from './client-adapter';
 import type { ServiceParts } from '../service-parts';
 import { ManagedPkce } from './managed-pkce';
@@ -182,6 +183,7 @@ export function createEngine(options: EngineOptions): Provider {
       return context ? { workspace_id: context.workspaceId ?? undefined, actor: context.actor ?? 'self' } : undefined;
     },
     interactions: {
+      policy: interactionPolicyWithLoginHint(db),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     renderError: async (ctx, out) => {
