@@ -1,5 +1,5 @@
 /** What the console needs to refresh when an event arrives. */
-export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server', 'webhooks', 'resources'] as const;
+export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server', 'webhooks', 'resources', 'sessions'] as const;
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 
 type Catalog = Record<string, { topics: readonly ChangeTopic[]; description: string }>;
@@ -9,6 +9,7 @@ const IDENTITY = ['identity'] as const;
 const APPS = ['apps'] as const;
 const SERVER = ['server'] as const;
 const WEBHOOKS = ['webhooks'] as const;
+const SESSIONS = ['sessions'] as const;
 
 /**
  * Every activity-log event type, what it means, and which console views it
@@ -19,8 +20,8 @@ const WEBHOOKS = ['webhooks'] as const;
 export const EVENT_TYPES = {
   'authorization.requested': { topics: [], description: 'An app sent a user to the authorization endpoint' },
   'authorization.rejected': { topics: [], description: 'An authorization request was refused' },
-  sign_in: { topics: [], description: 'A user signed in on the sign-in page' },
-  'consent.approved': { topics: TOKENS, description: 'A user (or a consent policy) approved a request' },
+  sign_in: { topics: SESSIONS, description: 'A user signed in on the sign-in page' },
+  'consent.approved': { topics: [...TOKENS, ...SESSIONS], description: 'A user (or a consent policy) approved a request' },
   'consent.denied': { topics: TOKENS, description: 'A user (or a consent policy) denied a request' },
   'code.issued': { topics: TOKENS, description: 'An authorization code was issued' },
   'code.consumed': { topics: TOKENS, description: 'An authorization code was exchanged' },
@@ -37,13 +38,18 @@ export const EVENT_TYPES = {
   'revocation.rejected': { topics: [], description: 'A revocation request was refused' },
   'userinfo.rejected': { topics: [], description: 'A userinfo request was refused' },
   'par.rejected': { topics: [], description: 'A pushed authorization request was refused' },
-  'session.ended': { topics: [], description: 'A user signed out (end session)' },
+  'session.ended': { topics: SESSIONS, description: 'A user signed out (end session)' },
+  'session.revoked': { topics: SESSIONS, description: 'A session was ended in the console: its user signs in again on the next request' },
+  'session.revoked_all': { topics: SESSIONS, description: 'Every session of a user was ended in the console' },
+  'session.switch_user': { topics: [], description: 'A user chose "Not you? Switch user" on the sign-in or consent page' },
   'session.end_rejected': { topics: [], description: 'An end-session request was refused' },
   'client.registered': { topics: APPS, description: 'A client registered itself (dynamic registration)' },
   'registration.rejected': { topics: [], description: 'A dynamic registration was refused' },
   'registration.access_granted': { topics: SERVER, description: 'An initial access token for registration was issued' },
   'api.comment_created': { topics: [], description: 'The sample API stored a comment' },
   'api.rejected': { topics: [], description: 'The sample or management API refused a call' },
+  'mcp.tool_called': { topics: [], description: 'The sample MCP server ran a tool (its name, the app, the user)' },
+  'mcp.rejected': { topics: [], description: 'The sample MCP server refused a request (no or bad token, missing scope, foreign origin)' },
   'rate_limit.hit': { topics: [], description: 'A rate limit was reached (once per episode)' },
   'app.created': { topics: APPS, description: 'An app was registered in the console or the API' },
   'app.updated': { topics: APPS, description: 'An app was changed' },
@@ -114,6 +120,7 @@ export const EVENT_GROUP_LABELS: Record<EventGroup, string> = {
   'client.': 'Dynamic registration',
   'registration.': 'Registration access',
   'api.': 'Resource and management APIs',
+  'mcp.': 'Sample MCP server',
   'rate_limit.': 'Rate limits',
   'app.': 'Apps',
   'workspace.': 'Workspaces',

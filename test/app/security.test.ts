@@ -52,7 +52,7 @@ describe("Electron's security checklist", () => {
   });
 
   describe('Content-Security-Policy', () => {
-    it('allows nothing remote but https images, and no inline or eval script in production', () => {
+    it('allows nothing remote but images (app logos, as the consent page does), and no inline or eval script in production', () => {
       const csp = directives(rendererContentSecurityPolicy(production));
       expect(csp.get('default-src')).toEqual(["'none'"]);
       expect(csp.get('script-src')).toEqual(["'self'"]);
@@ -62,7 +62,7 @@ describe("Electron's security checklist", () => {
       expect(csp.get('form-action')).toEqual(["'none'"]);
       expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
       expect(csp.get('connect-src')).toEqual(["'self'"]);
-      expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'https:']);
+      expect(csp.get('img-src')).toEqual(["'self'", 'https:', 'http:', 'data:']);
       for (const [name, sources] of csp) {
         if (name === 'img-src') continue;
         expect(sources.filter((s) => /^(https?:|ws:|\*|'unsafe-eval')/.test(s))).toEqual([]);
@@ -125,12 +125,13 @@ describe("Electron's security checklist", () => {
       expect(externalUrl('')).toBeNull();
     });
 
-    it('lets the window reach the network only for https images and the dev server', () => {
+    it('lets the window reach the network only for images (app logos) and the dev server', () => {
       expect(allowsNetworkRequest('https://example.com/x.js', 'script', production)).toBe(false);
       expect(allowsNetworkRequest('https://example.com/page', 'mainFrame', production)).toBe(false);
       expect(allowsNetworkRequest('https://example.com/api', 'xhr', production)).toBe(false);
       expect(allowsNetworkRequest('https://example.com/logo.png', 'image', production)).toBe(true);
-      expect(allowsNetworkRequest('http://example.com/logo.png', 'image', production)).toBe(false);
+      expect(allowsNetworkRequest('http://127.0.0.1:8765/logo.png', 'image', production)).toBe(true);
+      expect(allowsNetworkRequest('http://127.0.0.1:8765/logo.png', 'script', production)).toBe(false);
       expect(allowsNetworkRequest('http://127.0.0.1:9090/', 'xhr', production)).toBe(false);
       expect(allowsNetworkRequest('http://localhost:5173/src/main.tsx', 'script', development)).toBe(true);
       expect(allowsNetworkRequest('ws://localhost:5173/', 'webSocket', development)).toBe(true);

@@ -98,11 +98,16 @@ export async function walkPages(issuer: string, url: URL | string, options: Walk
   const origin = new URL(issuer).origin;
   const pages: string[] = [];
   let step = await agent.follow(url.toString(), origin);
-  for (let i = 0; i < 6 && step.res; i++) {
+  for (let i = 0; i < 8 && step.res; i++) {
     const html = await step.res.text();
     if (step.res.status !== 200) throw new Error(`unexpected ${step.res.status} at ${step.url}: ${html.replace(/<style>[^<]*<\/style>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 400)}`);
     pages.push(html);
     const action = new URL(formAction(html), step.url).toString();
+    if (isAutoSubmitLogout(html)) {
+      // Another user signed in over this browser's session: the engine's page submits itself (its script) to end the old session first.
+      step = await agent.postForm(action, origin, { xsrf: hiddenValue(html, 'xsrf'), logout: hiddenValue(html, 'logout') }, { origin });
+      continue;
+    }
     const csrf = hiddenValue(html, 'csrf');
     if (action.endsWith('/login')) {
       step = await agent.postForm(action, origin, { csrf, user_id: options.userId ?? radioValues(html, 'user_id')[0]! }, { origin });
@@ -115,6 +120,11 @@ export async function walkPages(issuer: string, url: URL | string, options: Walk
   return { callback: new URL(step.url), agent, pages };
 }
 
+
+/** The engine's self-submitting form that ends a session before another user's sign-in continues (resume after a login as someone else). */
+export function isAutoSubmitLogout(html: string): boolean {
+  return html.includes('<title>Submitting Callback</title>') && /name="logout"/.test(html) && /name="xsrf"/.test(html);
+}
 
 /** Authorizes and exchanges the code: the whole code + PKCE flow. */
 export async function codeFlow(

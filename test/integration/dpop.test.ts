@@ -132,6 +132,27 @@ describe('DPoP (RFC 9449): tokens bound to a key, proofs checked by the resource
     expect((await client.refreshTokenGrant(config, refreshed.refresh_token!, undefined, { DPoP: dpop })).access_token).toMatch(/^oc_at_/);
   });
 
+  it('the sample MCP server takes a DPoP-bound token for it with a proof, and refuses it as Bearer with a DPoP challenge naming its metadata', async () => {
+    const mcp = `${server.issuer}/mcp`;
+    const flow = await authorize(server, { config, scope: 'openid read:user', params: { resource: mcp } });
+    const bound = await client.authorizationCodeGrant(config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedState: flow.state }, { resource: mcp }, { DPoP: dpop });
+    expect(bound.token_type.toLowerCase()).toBe('dpop');
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const post = (authorization: string, dpopHeader?: string) => fetch(mcp, { method: 'POST', headers: { ...headers, authorization, ...(dpopHeader ? { dpop: dpopHeader } : {}) }, body });
+    const ok = await post(`DPoP ${bound.access_token}`, await proof({ method: 'POST', url: mcp, token: bound.access_token }));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('"tools"');
+    const bearer = await post(`Bearer ${bound.access_token}`);
+    expect(bearer.status).toBe(401);
+    expect(bearer.headers.get('www-authenticate')).toMatch(
+      new RegExp(`^DPoP realm="oauth-console", error="invalid_token", .*, resource_metadata="${server.issuer}/.well-known/oauth-protected-resource/mcp"$`),
+    );
+    const wrongUrl = await post(`DPoP ${bound.access_token}`, await proof({ method: 'POST', url: me, token: bound.access_token }));
+    expect(wrongUrl.status).toBe(401);
+    expect(wrongUrl.headers.get('www-authenticate')).toMatch(/^DPoP .*error="invalid_dpop_proof"/);
+  });
+
   it('a plain bearer token stays Bearer, and is refused under the DPoP scheme', async () => {
     const { tokens: bearer } = await codeFlow(server, { config: await demoConfig(server), scope: 'openid read:user' });
     expect(bearer.token_type.toLowerCase()).toBe('bearer');

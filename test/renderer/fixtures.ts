@@ -1,4 +1,4 @@
-import type { App, Token, TokenInspection, User, Workspace } from '../../src/shared/contract';
+import type { App, ProcedureOutput, Token, TokenInspection, User, Workspace } from '../../src/shared/contract';
 
 export const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -87,6 +87,27 @@ export function jwtInspection(overrides: Partial<TokenInspection> = {}): TokenIn
       signature: { verified: true, kid: 'kid-rs-1', alg: 'RS256', keyStatus: 'active', problem: null },
     },
     notes: ['An ID token issued to Demo App'],
+    ...overrides,
+  };
+}
+
+/** A `server.status` answer of a healthy server at http://127.0.0.1:9090. */
+export function makeServerStatus(overrides: Partial<ProcedureOutput<'server.status'>> = {}): ProcedureOutput<'server.status'> {
+  return {
+    issuer: 'http://127.0.0.1:9090',
+    host: '127.0.0.1',
+    port: 9090,
+    startedAt: 1,
+    uptimeSeconds: 1,
+    schemaVersion: '0002_console_indexes',
+    latestSchemaVersion: '0002_console_indexes',
+    dataDir: '/data',
+    databaseFile: '/data/oauth-console.sqlite',
+    masterKeyKind: 'file',
+    masterKey: { store: 'file', level: 'ok', message: 'file' },
+    counts: { workspaces: 1, users: 3, apps: 1, activeTokens: 0, activeConnections: 0, events: 0 },
+    signingKeys: [],
+    storage: { state: 'ok', since: null, message: null },
     ...overrides,
   };
 }

@@ -5,24 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { ProcedureOutput } from '../../src/shared/contract';
 import { StorageBanner } from '../../src/renderer/src/components/StorageBanner';
 import { fakeAdmin, renderConsole } from './console-harness';
+import { makeServerStatus } from './fixtures';
 
 function status(storage: ProcedureOutput<'server.status'>['storage']): ProcedureOutput<'server.status'> {
-  return {
-    issuer: 'http://127.0.0.1:9090',
-    host: '127.0.0.1',
-    port: 9090,
-    startedAt: 1,
-    uptimeSeconds: 1,
-    schemaVersion: '0002_console_indexes',
-    latestSchemaVersion: '0002_console_indexes',
-    dataDir: '/data',
-    databaseFile: '/data/oauth-console.sqlite',
-    masterKeyKind: 'file',
-    masterKey: { store: 'file', level: 'ok', message: 'file' },
-    counts: { workspaces: 1, users: 3, apps: 1, activeTokens: 0, activeConnections: 0, events: 0 },
-    signingKeys: [],
-    storage,
-  };
+  return makeServerStatus({ storage });
 }
 
 describe('StorageBanner', () => {

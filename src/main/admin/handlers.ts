@@ -23,6 +23,7 @@ import {
 } from './identity';
 import { createResource, deleteResource, getResource, listResources, updateResource } from './resources';
 import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateSettings } from './server-admin';
+import { endAllSessionsOfUser, endSession, listSessions } from './sessions';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
 import { createWebhook, deleteWebhook, listWebhookDeliveries, listWebhooks, redeliverWebhook, rotateWebhookSecret, sendTestWebhook, updateWebhook, webhookCatcher } from './webhooks';
 
@@ -67,6 +68,10 @@ export function createAdminHandlers(server: AdminServer) {
 
     'connections.list': (input) => listConnections(server, input),
     'connections.revoke': (input, { actor }) => revokeConnection(server, input, actor),
+
+    'sessions.list': (input) => listSessions(server, input),
+    'sessions.end': (input, { actor }) => endSession(server, input, actor),
+    'sessions.endAllForUser': (input, { actor }) => endAllSessionsOfUser(server, input, actor),
 
     'activity.list': (input) => listActivity(server, input),
 

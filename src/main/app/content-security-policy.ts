@@ -1,3 +1,4 @@
+import { LOGO_IMAGE_SOURCES } from '../http/security-headers';
 import type { RendererLocation } from './renderer-location';
 
 /** Builds a policy string from directives, in a stable order. */
@@ -12,8 +13,8 @@ export function serializePolicy(directives: Record<string, string[]>): string {
  * Scripts, styles, fonts and connections only from the app's own files; no eval, no plugins,
  * no frames, no forms posting elsewhere. Styles allow inline because Mantine sets `style`
  * attributes and its CSS variables at run time; an injected style cannot run code.
- * The one remote thing is https images: app logos, so the consent preview shows what the
- * real consent page shows. An image cannot run code.
+ * The one remote thing is images (http and https, LOGO_IMAGE_SOURCES): app logos, so the
+ * consent preview shows what the real consent page shows. An image cannot run code.
  *
  * Development only (`npm start`): Vite's React refresh preamble is an inline script and
  * hot reload talks over a WebSocket to the dev server.
@@ -24,7 +25,7 @@ export function rendererContentSecurityPolicy(location: RendererLocation): strin
     'default-src': ["'none'"],
     'script-src': devServer ? ["'self'", "'unsafe-inline'"] : ["'self'"],
     'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:', 'https:'],
+    'img-src': ["'self'", ...LOGO_IMAGE_SOURCES],
     'font-src': ["'self'", 'data:'],
     'connect-src': devServer ? ["'self'", `ws://${devServer.host}`] : ["'self'"],
     'object-src': ["'none'"],

@@ -50,8 +50,9 @@ export function decidePermission(permission: string, requestingUrl: string | und
 /**
  * Network requests (http, https, ws, wss) the app's web contents may make. In production the
  * console comes from `app://` and talks to the main process over IPC, so the only requests
- * are https images (app logos, as the CSP allows); under `npm start`, also the dev server
- * (pages, modules, the hot-reload socket). `resourceType` is Electron's (`image`, `script`, ...).
+ * are images (app logos, http or https as the CSP and the real consent page allow); under
+ * `npm start`, also the dev server (pages, modules, the hot-reload socket). `resourceType` is
+ * Electron's (`image`, `script`, ...).
  */
 export function allowsNetworkRequest(url: string, resourceType: string, location: RendererLocation): boolean {
   let parsed: URL;
@@ -60,7 +61,7 @@ export function allowsNetworkRequest(url: string, resourceType: string, location
   } catch {
     return false;
   }
-  if (parsed.protocol === 'https:' && resourceType === 'image') return true;
+  if ((parsed.protocol === 'https:' || parsed.protocol === 'http:') && resourceType === 'image') return true;
   if (!location.dev) return false;
   return (parsed.protocol === 'http:' || parsed.protocol === 'ws:') && parsed.host === new URL(location.origin).host;
 }

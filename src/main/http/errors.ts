@@ -12,7 +12,11 @@ export { AdminError };
 
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
-/** An RFC 6750 failure: 401 or 403, the challenge's error (absent when no credentials were sent), and the scope that would do. */
+/**
+ * An RFC 6750 failure: 401 or 403, the challenge's error (absent when no
+ * credentials were sent), the scope that would do, and, for a resource that
+ * publishes RFC 9728 metadata (the sample MCP server), where that metadata is.
+ */
 export class BearerError extends AdminError {
   override name = 'BearerError';
   constructor(
@@ -20,8 +24,14 @@ export class BearerError extends AdminError {
     readonly challenge: BearerErrorCode | undefined,
     description: string,
     readonly scope?: string,
+    readonly resourceMetadata?: string,
   ) {
     super({ code: status === 401 ? 'unauthorized' : 'forbidden', message: description });
+  }
+
+  /** The same refusal pointing at a protected resource's metadata (RFC 9728 §5.1), naming `scope` (this one's unless given). */
+  forResource(resourceMetadata: string, scope = this.scope): BearerError {
+    return new BearerError(this.status, this.challenge, this.message, scope, resourceMetadata);
   }
 }
 
@@ -36,8 +46,14 @@ export class DpopError extends BearerError {
     readonly dpopChallenge: 'invalid_token' | 'invalid_dpop_proof',
     description: string,
     readonly algs: readonly string[],
+    resourceMetadata?: string,
   ) {
-    super(401, 'invalid_token', description);
+    super(401, 'invalid_token', description, undefined, resourceMetadata);
+  }
+
+  /** Stays a DPoP challenge, pointing at the resource's metadata too. */
+  override forResource(resourceMetadata: string): DpopError {
+    return new DpopError(this.dpopChallenge, this.message, this.algs, resourceMetadata);
   }
 }
 
@@ -68,14 +84,16 @@ export interface Problem {
 
 const REALM = 'oauth-console';
 
-/** RFC 6750 §3: `Bearer realm=…, error=…, error_description=…, scope=…`. */
+/** RFC 6750 §3: `Bearer realm=…, error=…, error_description=…, scope=…`, and RFC 9728 §5.1's `resource_metadata=…`. */
 function challengeHeader(err: BearerError, realm: string): string {
   if (err instanceof DpopError) {
-    return `DPoP realm="${realm}", error="${err.dpopChallenge}", error_description="${err.message.replace(/["\\]/g, "'")}", algs="${err.algs.join(' ')}"`;
+    const metadata = err.resourceMetadata ? `, resource_metadata="${err.resourceMetadata}"` : '';
+    return `DPoP realm="${realm}", error="${err.dpopChallenge}", error_description="${err.message.replace(/["\\]/g, "'")}", algs="${err.algs.join(' ')}"${metadata}`;
   }
   const parts = [`Bearer realm="${realm}"`];
   if (err.challenge) parts.push(`error="${err.challenge}"`, `error_description="${err.message.replace(/["\\]/g, "'")}"`);
   if (err.scope) parts.push(`scope="${err.scope}"`);
+  if (err.resourceMetadata) parts.push(`resource_metadata="${err.resourceMetadata}"`);
   return parts.join(', ');
 }
 

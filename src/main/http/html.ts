@@ -1,5 +1,6 @@
-import type { ReactElement } from 'react';
+import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { SignOutScreen } from '../../shared/consent/SignOutScreen';
 import { escapeHtml } from '../../shared/html-escape';
 
 export function renderPage(title: string, element: ReactElement): string {
@@ -9,7 +10,7 @@ export function renderPage(title: string, element: ReactElement): string {
 
 export { escapeHtml };
 
-/** The look shared by the server's small pages (errors, sign-out, the device flow): system fonts, nothing remote. */
+/** The look shared by the server's small pages (errors, the device flow): system fonts, nothing remote. */
 const SIMPLE_STYLE =
   'body{font:15px/1.5 system-ui,sans-serif;background:#f6f7f9;color:#1c2230;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border:1px solid #dde1e8;border-radius:12px;padding:28px 32px;max-width:520px}h1{font-size:20px;margin:0 0 8px}code{background:#f0f2f5;padding:2px 6px;border-radius:4px}button{font:inherit;padding:8px 16px;margin:8px 8px 0 0;border-radius:8px;border:1px solid #c5cbd6;background:#fff;cursor:pointer}button.primary{background:#2f5bea;border-color:#2f5bea;color:#fff}';
 
@@ -27,17 +28,15 @@ export function errorPage(error: string, description?: string): string {
 }
 
 /**
- * The sign-out question (RP-initiated logout). `form` is the engine's own
- * hidden form (its action and XSRF field); the buttons submit it.
+ * The sign-out question (RP-initiated logout), in the look of the sign-in and
+ * consent screens. `form` is the engine's own hidden form (its action and
+ * XSRF field); the buttons submit it.
  */
 export function logoutPage(form: string, appName: string | undefined): string {
-  return simplePage(
-    'Sign out',
-    `<h1>Sign out${appName ? ` of ${escapeHtml(appName)}` : ''}?</h1><p>You are signed in to this authorization server. Signing out ends that session.</p>${form}<button class="primary" autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button><button type="submit" form="op.logoutForm">No, stay signed in</button>`,
-  );
+  return renderPage('Sign out', createElement(SignOutScreen, { model: { appName: appName ?? null, engineForm: form } }));
 }
 
 /** Shown after a sign-out that has no registered `post_logout_redirect_uri` to return to. */
 export function logoutDonePage(appName: string | undefined): string {
-  return simplePage('Signed out', `<h1>Signed out</h1><p>Your sign-out${appName ? ` from ${escapeHtml(appName)}` : ''} was successful. You can close this window.</p>`);
+  return renderPage('Signed out', createElement(SignOutScreen, { model: { appName: appName ?? null } }));
 }

@@ -5,6 +5,15 @@ import helmet from 'koa-helmet';
 type Directives = Record<string, string[]>;
 
 /**
+ * Where app logos may load from: any web URL (an app's `logo_uri` is http or
+ * https; QA serves them from loopback too) or inline data. The sign-in and
+ * consent pages and every console window (the web console, the desktop
+ * window) allow the same, so the console's consent preview shows the logo
+ * exactly when the real page does.
+ */
+export const LOGO_IMAGE_SOURCES = ['https:', 'http:', 'data:'];
+
+/**
  * The server-rendered pages (sign-in, consent, errors, sign-out, the
  * engine's own): nothing loads but inline styles and images (app logos), no
  * script, no plugin, no framing (clickjacking), and forms post to this
@@ -15,7 +24,7 @@ type Directives = Record<string, string[]>;
 export const PAGE_DIRECTIVES: Directives = {
   'default-src': ["'none'"],
   'style-src': ["'unsafe-inline'"],
-  'img-src': ['https:', 'http:', 'data:'],
+  'img-src': LOGO_IMAGE_SOURCES,
   // The engine's auto-submitting form_post page adds its one script's hash here.
   'script-src': ["'none'"],
   'form-action': ["'self'"],
@@ -28,14 +37,14 @@ export const PAGE_DIRECTIVES: Directives = {
  * The web console (`/console`): scripts, styles, fonts and requests from its
  * own origin only (the admin API is same-origin), no inline script, no
  * frames, no forms. Inline styles are allowed because Mantine sets CSS
- * variables at run time; https images are the app logos the consent preview
- * shows.
+ * variables at run time; remote images are the app logos the consent preview
+ * shows ({@link LOGO_IMAGE_SOURCES}).
  */
 export const CONSOLE_DIRECTIVES: Directives = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:', 'https:'],
+  'img-src': ["'self'", ...LOGO_IMAGE_SOURCES],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],
   'manifest-src': ["'self'"],

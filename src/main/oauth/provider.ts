@@ -23,6 +23,7 @@ import {
 import { defaultScope } from './default-scope';
 import { nativeWhenUnsaid } from './native-registration';
 import { installLoopbackRedirects } from './loopback-redirects';
+import { interactionPolicyWithLoginHint } from './login-hint-policy';
 import { ClientAdapter } from './client-adapter';
 import type { ServiceParts } from '../service-parts';
 import { ManagedPkce } from './managed-pkce';
@@ -202,6 +203,7 @@ export function createEngine(options: EngineOptions): Provider {
       return context ? { workspace_id: context.workspaceId ?? undefined, actor: context.actor ?? 'self' } : undefined;
     },
     interactions: {
+      policy: interactionPolicyWithLoginHint(db),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     renderError: async (ctx, out) => {

@@ -7,6 +7,7 @@ import { ADMIN_CHANGES_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-t
 import { adminContract, PROCEDURE_NAMES } from '../../shared/contract/procedures';
 import { adminMcpRoute } from './admin-mcp';
 import { isLoopbackAddress } from '../http/host-policy';
+import { foreignOrigin } from '../http/origin-policy';
 import { BearerError, problemOf, problemOfBody, rpcBody, setProblemHead, type Problem } from '../http/errors';
 import { tooManyRequests } from '../http/rate-limits';
 import { securityHeaders } from '../http/security-headers';
@@ -72,9 +73,8 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
     ctx.set('Cache-Control', 'no-store');
     const peer = ctx.req.socket.remoteAddress;
     if (!isLoopbackAddress(peer)) return fail(ctx, { code: 'forbidden', message: 'The admin service answers loopback clients only' });
-    const origin = ctx.get('origin');
-    if (origin && origin.toLowerCase() !== issuerOrigin) return fail(ctx, { code: 'forbidden', message: 'Cross-origin calls to the admin service are refused' });
-    if (ctx.get('sec-fetch-site') === 'cross-site') return fail(ctx, { code: 'forbidden', message: 'Cross-site calls to the admin service are refused' });
+    const foreign = foreignOrigin(issuerOrigin, { origin: ctx.get('origin'), secFetchSite: ctx.get('sec-fetch-site') });
+    if (foreign) return fail(ctx, { code: 'forbidden', message: `Cross-${foreign} calls to the admin service are refused` });
     const spent = await server.rateLimits.spent('adminFailures', peer!, true);
     if (spent) {
       ctx.set(tooManyRequests(spent).headers);

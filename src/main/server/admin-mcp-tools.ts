@@ -1,21 +1,6 @@
-import { ToolSchema, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { adminContract, PROCEDURE_NAMES, type ProcedureDefinition, type ProcedureName } from '../../shared/contract/procedures';
-
-type ObjectSchema = Tool['inputSchema'];
-
-/**
- * A contract schema as MCP wants it: JSON Schema with `type: 'object'` at the
- * root, checked with the SDK's own schema of a tool's input schema. Draft-07,
- * the dialect the SDK's `McpServer` emits and its client validates with, so
- * every client that handles SDK servers handles these. A schema that JSON
- * Schema cannot express, or that is no object, throws here, at start.
- */
-function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output', procedure: ProcedureName): ObjectSchema {
-  const checked = ToolSchema.shape.inputSchema.safeParse(z.toJSONSchema(schema, { target: 'draft-7', io }));
-  if (!checked.success) throw new Error(`admin mcp: the ${io} of ${procedure} is no JSON Schema of an object: ${z.prettifyError(checked.error)}`);
-  return checked.data;
-}
+import { jsonSchemaOf } from './mcp-json-schema';
 
 /** What one verb does to the server's state, in MCP's terms (ignored for queries). */
 interface MutationEffect {
@@ -61,8 +46,8 @@ export function adminTools(): Tool[] {
     return {
       name,
       description: definition.summary,
-      inputSchema: jsonSchemaOf(definition.input, 'input', name),
-      outputSchema: jsonSchemaOf(definition.output, 'output', name),
+      inputSchema: jsonSchemaOf(definition.input, 'input', `admin mcp: ${name}`),
+      outputSchema: jsonSchemaOf(definition.output, 'output', `admin mcp: ${name}`),
       annotations: toolAnnotations(name, definition.kind),
     };
   });

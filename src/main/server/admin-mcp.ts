@@ -1,5 +1,4 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Middleware } from 'koa';
 import { isProcedureName } from '../../shared/contract/procedures';
@@ -7,6 +6,7 @@ import type { AdminDispatch } from '../admin/dispatch';
 import { toolResult } from './admin-mcp-results';
 import { adminTools } from './admin-mcp-tools';
 import { setCheckedRequestHandler } from './mcp-request-handler';
+import { refuseNonPost, serveStateless } from './mcp-stateless';
 
 /** The admin service as MCP tools (streamable HTTP): `POST /admin/mcp`. */
 export const ADMIN_MCP_PATH = '/admin/mcp';
@@ -17,9 +17,6 @@ export interface AdminMcpOptions {
   /** Largest request body, bytes (the admin service's limit); more gets 413. */
   bodyLimit: number;
 }
-
-/** A server-defined JSON-RPC error code, the one the SDK's transport uses for its own HTTP-level refusals. */
-const TRANSPORT_REFUSAL = -32000;
 
 const SERVER_INFO = { name: 'oauth-console-admin', version: '1.0.0' };
 
@@ -52,29 +49,13 @@ function createAdminMcpServer(dispatch: AdminDispatch, tools: Tool[]): Server {
  * itself, so bad JSON and bad JSON-RPC get JSON-RPC errors (400, 413 over
  * `bodyLimit`, 406/415 for wrong headers).
  *
- * Stateless: a fresh server and transport per request, no `Mcp-Session-Id`.
- * Every tool call is one self-contained admin call that keeps no state
- * between requests and sends nothing unasked (no progress, no server
- * requests, no list changes), so sessions would only add a table of live
- * transports to expire. For the same reason answers are plain JSON, not an
- * SSE stream; GET (the server-to-client stream) and DELETE (ending a
- * session) have nothing to serve and get 405, as the spec allows.
+ * Stateless, plain JSON (mcp-stateless.ts).
  */
 export function adminMcpRoute(options: AdminMcpOptions): Middleware {
   const tools = adminTools();
   return async (ctx, next) => {
     if (ctx.path !== ADMIN_MCP_PATH) return next();
-    if (ctx.method !== 'POST') {
-      ctx.status = 405;
-      ctx.set('Allow', 'POST');
-      ctx.body = { jsonrpc: '2.0', error: { code: TRANSPORT_REFUSAL, message: 'Method not allowed: this MCP endpoint is stateless; send JSON-RPC messages with POST' }, id: null };
-      return;
-    }
-    const server = createAdminMcpServer(options.dispatch, tools);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, maxRequestBodySize: options.bodyLimit });
-    ctx.respond = false;
-    ctx.res.on('close', () => void server.close());
-    await server.connect(transport);
-    await transport.handleRequest(ctx.req, ctx.res);
+    if (refuseNonPost(ctx)) return;
+    await serveStateless(ctx, createAdminMcpServer(options.dispatch, tools), { bodyLimit: options.bodyLimit });
   };
 }

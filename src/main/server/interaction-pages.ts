@@ -23,8 +23,15 @@ export interface PageTarget {
   redirectUri: unknown;
 }
 
-/** The sign-in page: every test user, labelled with their roles, the hinted one first chosen. */
-export async function sendSignInPage(ctx: Context, db: Db, app: AppRecord, target: PageTarget, hint: UserRecord | undefined): Promise<void> {
+/** Where "Not you? Switch user" posts for the interaction `uid` (server/switch-user.ts). */
+const switchActionOf = (uid: string) => `/interaction/${uid}/switch`;
+
+/**
+ * The sign-in page: every test user, labelled with their roles, `chosen`
+ * (the hinted user, or the one this browser is signed in as) first chosen,
+ * with "Not you? Switch user" to decline that choice.
+ */
+export async function sendSignInPage(ctx: Context, db: Db, app: AppRecord, target: PageTarget, chosen: UserRecord | undefined): Promise<void> {
   const users = await listUsers(db);
   const labelled = await Promise.all(
     users.map(async (u) => ({
@@ -37,7 +44,8 @@ export async function sendSignInPage(ctx: Context, db: Db, app: AppRecord, targe
   const model = {
     app: { name: app.name, logoUrl: app.logoUrl },
     users: labelled,
-    hintedUserId: hint?.id ?? null,
+    hintedUserId: chosen?.id ?? null,
+    ...(chosen ? { switchAction: switchActionOf(target.uid) } : {}),
     action: `/interaction/${target.uid}/login`,
     abortAction: `/interaction/${target.uid}/abort`,
     csrf: target.csrf,
@@ -46,7 +54,7 @@ export async function sendSignInPage(ctx: Context, db: Db, app: AppRecord, targe
 }
 
 /** The consent page for the model the console's preview shows too (src/main/oauth/consent-model.ts). */
-export function sendConsentPage(ctx: Context, app: AppRecord, target: PageTarget, model: Omit<ConsentViewModel, 'action' | 'csrf'>): void {
-  const html = renderPage(`Authorize ${app.name}`, createElement(ConsentScreen, { model: { ...model, action: `/interaction/${target.uid}/confirm`, csrf: target.csrf } }));
+export function sendConsentPage(ctx: Context, app: AppRecord, target: PageTarget, model: Omit<ConsentViewModel, 'action' | 'csrf' | 'switchAction'>): void {
+  const html = renderPage(`Authorize ${app.name}`, createElement(ConsentScreen, { model: { ...model, action: `/interaction/${target.uid}/confirm`, switchAction: switchActionOf(target.uid), csrf: target.csrf } }));
   sendPage(ctx, target.redirectUri, app, html);
 }

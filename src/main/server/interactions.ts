@@ -9,6 +9,7 @@ import { findUser, findUserByHint, userMemberships, workspaceOwner, type Members
 import { createFormGuard, formBody, limitFormPosts } from './interaction-forms';
 import { sendConsentPage, sendSignInPage, type PageTarget } from './interaction-pages';
 import type { RouteContext } from './route-context';
+import { restartSignIn } from './switch-user';
 
 export type InteractionDeps = Pick<RouteContext, 'provider' | 'db' | 'settings' | 'activity' | 'issuer' | 'csrfKey' | 'rateLimits'>;
 
@@ -66,14 +67,19 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   };
   const targetOf = (uid: string, details: Details): PageTarget => ({ uid, csrf: forms.tokenFor(uid), redirectUri: details.params.redirect_uri });
 
-  /** The login prompt: auto-approve signs in the hinted user (or the workspace owner); else the picker. */
+  /**
+   * The login prompt: auto-approve signs in the hinted user (or the workspace
+   * owner); else the picker, with the hinted user chosen, or else the user
+   * this browser is signed in as.
+   */
   const showSignIn = async (ctx: Context, details: Details, app: AppRecord, autoApprove: boolean) => {
     const hint = typeof details.params.login_hint === 'string' ? await findUserByHint(db, details.params.login_hint) : undefined;
     if (autoApprove) {
       const user = hint ?? (await workspaceOwner(db, app.workspaceId));
       if (user) return steps.signIn(ctx, details, user.id, hint ? 'auto-approve, login_hint' : 'auto-approve, workspace owner');
     }
-    await sendSignInPage(ctx, db, app, targetOf(ctx.params.uid!, details), hint);
+    const current = details.session?.accountId ? await findUser(db, details.session.accountId) : undefined;
+    await sendSignInPage(ctx, db, app, targetOf(ctx.params.uid!, details), hint ?? current);
   };
 
   /** The consent prompt: auto-approve grants in the preferred workspace; else the consent page. */
@@ -123,6 +129,18 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const membership = memberships.find((m) => m.workspace.id === body.workspace_id);
     if (!membership) return ctx.throw(400, 'Choose one of your workspaces.');
     await steps.approve(ctx, details, app, membership, 'form');
+  });
+
+  router.post('/:uid/switch', async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (!forms.accepts(ctx, ctx.params.uid!)) ctx.throw(403, FORM_EXPIRED);
+    // The browser's interaction cookie names the pending request; a form of an earlier one (answered since) switches nothing.
+    if (details.result || details.uid !== ctx.params.uid) ctx.throw(409, ALREADY_ANSWERED);
+    const resume = await restartSignIn(provider, details.uid);
+    if (!resume) return ctx.throw(409, ALREADY_ANSWERED);
+    deps.activity.record({ type: 'session.switch_user', clientId: details.params.client_id as string, accountId: details.session?.accountId ?? null, detail: { prompt: details.prompt.name } });
+    ctx.status = 303;
+    ctx.redirect(resume);
   });
 
   router.post('/:uid/abort', async (ctx) => {

@@ -11,6 +11,7 @@ import { protectedResourceRoutes } from './protected-resource-routes';
 import { createResourceApi } from './resource-api';
 import type { RouteContext } from './route-context';
 import { createWebhookCatcher } from './webhook-catcher';
+import { sampleMcpRoute } from './sample-mcp';
 
 /** A refusal of the APIs (401, 403) is audit material: recorded as `api.rejected`. */
 function recordRejection(deps: Pick<RouteContext, 'activity'>, ctx: Context, problem: Problem): void {
@@ -65,11 +66,12 @@ function health(issuer: string): Koa.Middleware {
   };
 }
 
-/** Our own routes: sign-in and consent pages, the management and sample APIs, health. */
+/** Our own routes: sign-in and consent pages, the management and sample APIs, the sample MCP server (its own answers), health. */
 export function createOwnRoutes(deps: RouteContext): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(securityHeaders());
+  app.use(sampleMcpRoute(deps));
   app.use(answerErrors(deps));
   // The webhook catcher reads its raw body itself (any content type, capped), so it comes before the parser.
   app.use(createWebhookCatcher(deps).routes());

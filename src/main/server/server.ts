@@ -34,6 +34,7 @@ import { createAdminHttpApp } from './admin-http';
 import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
 import { listen, prepareDataDir, urlHost } from './listen';
 import { createOwnRoutes } from './own-routes';
+import { SAMPLE_MCP_PATH } from './sample-mcp';
 
 export interface ServerOptions {
   dataDir: string;
@@ -285,7 +286,7 @@ function routeRequests(
       return current().engine(req, res);
     }
     if (path.startsWith('/admin/')) return adminRoutes(req, res);
-    if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/') || path.startsWith('/webhooks/')) return current().ownRoutes(req, res);
+    if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/') || path.startsWith('/webhooks/') || path === SAMPLE_MCP_PATH) return current().ownRoutes(req, res);
     if (path.startsWith(PROTECTED_RESOURCE_WELL_KNOWN)) return current().ownRoutes(req, res);
     return current().engine(req, res);
   };

@@ -118,3 +118,58 @@ export async function touchModelLastUse(db: Db, kind: string, id: string, now: n
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - resolutionMs)]))
     .execute();
 }
+
+/** A signed-in browser session (the engine's `Session` model), as the console lists it. */
+export interface SessionRow {
+  /** The session's `uid`: stable for its life, unlike its id (the cookie value's hash), which the engine renews on each sign-in step. */
+  uid: string;
+  accountId: string;
+  /** The engine's JSON: `loginTs`, `authorizations` (per app: `sid`, `grantId`). */
+  payload: string;
+  expiresAt: number | null;
+}
+
+/** At most this many sessions are listed: a test server holds a handful; the cap bounds a runaway script. */
+const SESSION_LIST_CAP = 500;
+
+/** Live sessions in which a user is signed in, newest first; one user's when `accountId` is given. */
+export async function listSessionRows(db: Db, filter: { accountId?: string }, now: number): Promise<SessionRow[]> {
+  let query = db
+    .selectFrom('oidc_models')
+    .select(['uid', 'account_id', 'payload', 'expires_at'])
+    .where('kind', '=', 'Session')
+    .where('account_id', 'is not', null)
+    .where('uid', 'is not', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+  if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(SESSION_LIST_CAP).execute();
+  return rows.map((r) => ({ uid: r.uid!, accountId: r.account_id!, payload: r.payload, expiresAt: r.expires_at }));
+}
+
+/**
+ * Deletes the live session with this uid: the browser's cookie then names
+ * nothing, so its next authorization request asks for sign-in. Returns the
+ * session's user, or undefined when no such live session exists.
+ */
+export async function deleteSessionByUid(db: Db, uid: string, now: number): Promise<{ accountId: string } | undefined> {
+  const row = await db
+    .deleteFrom('oidc_models')
+    .where('kind', '=', 'Session')
+    .where('uid', '=', uid)
+    .where('account_id', 'is not', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .returning('account_id')
+    .executeTakeFirst();
+  return row?.account_id ? { accountId: row.account_id } : undefined;
+}
+
+/** Deletes every session of one user; returns how many were live. */
+export async function deleteSessionsOfAccount(db: Db, accountId: string, now: number): Promise<number> {
+  const rows = await db
+    .deleteFrom('oidc_models')
+    .where('kind', '=', 'Session')
+    .where('account_id', '=', accountId)
+    .returning('expires_at')
+    .execute();
+  return rows.filter((r) => r.expires_at === null || r.expires_at > now).length;
+}

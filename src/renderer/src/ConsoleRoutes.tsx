@@ -10,6 +10,7 @@ import { IdentityScreen } from './screens/identity/IdentityScreen';
 import { NotFoundScreen } from './screens/NotFoundScreen';
 import { OverviewScreen } from './screens/overview/OverviewScreen';
 import { ResourcesScreen } from './screens/resources/ResourcesScreen';
+import { SessionsScreen } from './screens/sessions/SessionsScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
 import { TokensScreen } from './screens/tokens/TokensScreen';
 
@@ -26,6 +27,7 @@ export function ConsoleRoutes() {
         <Route path="consent" element={<ConsentPreviewScreen />} />
         <Route path="tokens" element={<TokensScreen />} />
         <Route path="connections" element={<ConnectionsScreen />} />
+        <Route path="sessions" element={<SessionsScreen />} />
         <Route path="identity" element={<IdentityScreen />} />
         <Route path="activity" element={<ActivityScreen />} />
         <Route path="settings" element={<SettingsScreen />} />

@@ -44,6 +44,8 @@ export interface ConsentViewModel {
   resources?: Array<{ name: string; identifier: string }>;
   /** Where the form posts; absent in a preview. */
   action?: string;
+  /** Where "Not you? Switch user" posts (sign in again for this request); absent in a preview. */
+  switchAction?: string;
   csrf?: string;
   /** A console preview: buttons do nothing. */
   preview?: boolean;
@@ -51,6 +53,21 @@ export interface ConsentViewModel {
 
 export function AppLogo({ name, logoUrl }: { name: string; logoUrl: string | null }) {
   return <div className="oc-logo" aria-hidden="true">{logoUrl ? <img src={logoUrl} alt="" /> : name.slice(0, 1).toUpperCase()}</div>;
+}
+
+/**
+ * "Not you? Switch user": a submit button of the page's form (it carries the
+ * CSRF field) that posts to `action`, where the request asks for sign-in again.
+ */
+export function SwitchUser({ action, disabled = false, chosen }: { action: string | undefined; disabled?: boolean; chosen?: string }) {
+  return (
+    <p className="oc-switch">
+      {chosen ? `${chosen} is chosen for you. ` : null}Not you?{' '}
+      <button className="oc-link" type="submit" formAction={action} formNoValidate disabled={disabled || !action}>
+        Switch user
+      </button>
+    </p>
+  );
 }
 
 function SafeLink({ href, children }: { href: string | null; children: string }) {
@@ -87,6 +104,7 @@ export function ConsentScreen({ model }: { model: ConsentViewModel }) {
         </div>
         <form method="post" action={model.action} onSubmit={disabled ? (e) => e.preventDefault() : undefined}>
           {model.csrf ? <input type="hidden" name="csrf" value={model.csrf} /> : null}
+          <SwitchUser action={model.switchAction} disabled={disabled} />
           <div className="oc-section">
             <p className="oc-label">Workspace</p>
             {workspaces.length === 0 ? (

@@ -1,10 +1,13 @@
-import { AppLogo } from './ConsentScreen';
+import { AppLogo, SwitchUser } from './ConsentScreen';
 import { interactionStyles } from './styles';
 
 export interface SignInViewModel {
   app: { name: string; logoUrl: string | null };
   users: Array<{ id: string; name: string; email: string; roles: string }>;
+  /** The user chosen for them: the request's `login_hint`, else the user this browser is signed in as. */
   hintedUserId: string | null;
+  /** Where "Not you? Switch user" posts, when a user was chosen for them. */
+  switchAction?: string;
   action: string;
   csrf: string;
   abortAction: string;
@@ -31,6 +34,7 @@ export function SignInScreen({ model }: { model: SignInViewModel }) {
         ) : (
           <form method="post" action={model.action}>
             <input type="hidden" name="csrf" value={model.csrf} />
+            {model.switchAction ? <SwitchUser action={model.switchAction} chosen={model.users.find((u) => u.id === model.hintedUserId)?.name} /> : null}
             <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
               <legend className="oc-label">Test users</legend>
               {model.users.map((user) => (

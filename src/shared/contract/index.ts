@@ -13,5 +13,6 @@ export * from './identity';
 export * from './procedures';
 export * from './resources';
 export * from './server';
+export * from './sessions';
 export * from './tokens';
 export * from './webhooks';

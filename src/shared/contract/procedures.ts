@@ -5,6 +5,7 @@ import { emptyInputSchema } from './common';
 import * as identity from './identity';
 import * as resources from './resources';
 import * as server from './server';
+import * as sessions from './sessions';
 import * as tokens from './tokens';
 import * as webhooks from './webhooks';
 
@@ -64,6 +65,10 @@ export const adminContract = {
 
   'connections.list': query(tokens.connectionsListInput, tokens.connectionsListOutput, 'List connections (grants) per user and app'),
   'connections.revoke': mutation(tokens.connectionsRevokeInput, tokens.connectionsRevokeOutput, 'Revoke a connection and every token of it'),
+
+  'sessions.list': query(sessions.sessionsListInput, sessions.sessionsListOutput, 'Who is signed in to the sign-in pages: live sessions, newest first, with their apps'),
+  'sessions.end': mutation(sessions.sessionsEndInput, sessions.sessionsEndOutput, 'End one session: its browser signs in again on the next request'),
+  'sessions.endAllForUser': mutation(sessions.sessionsEndAllInput, sessions.sessionsEndAllOutput, 'End every session of a user'),
 
   'activity.list': query(activity.activityListInput, activity.activityListOutput, 'The activity log: filter, page back, or follow with afterId'),
 

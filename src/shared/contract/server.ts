@@ -87,6 +87,7 @@ export const consentViewModelSchema = z.object({
   actor: z.object({ mode: z.string(), description: z.string() }),
   resources: z.array(z.object({ name: z.string(), identifier: z.string() })).optional(),
   action: z.string().optional(),
+  switchAction: z.string().optional(),
   csrf: z.string().optional(),
   preview: z.boolean().optional(),
 });

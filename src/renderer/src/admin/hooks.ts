@@ -43,6 +43,7 @@ export const TOPIC_DOMAINS: Record<ChangeTopic, string[]> = {
   server: ['server', 'settings', 'consent', 'apps'],
   webhooks: ['webhooks'],
   resources: ['resources', 'consent'],
+  sessions: ['sessions'],
 };
 
 type CallFor<P extends ProcedureName> = (procedure: P, input: ProcedureInput<P>) => Promise<ProcedureOutput<P>>;

@@ -1,3 +1,5 @@
+import { SAMPLE_MCP_PATH } from '../../../shared/sample-mcp';
+
 /** The server's endpoints, relative to the issuer (as listed in the README and discovery). */
 export const ENDPOINTS: Array<{ name: string; path: string; note: string }> = [
   { name: 'OIDC discovery', path: '/.well-known/openid-configuration', note: 'Everything a client library needs, in one document' },
@@ -12,6 +14,7 @@ export const ENDPOINTS: Array<{ name: string; path: string; note: string }> = [
   { name: 'Pushed authorization requests (RFC 9126)', path: '/oauth/par', note: 'Send the authorization request over a back channel' },
   { name: 'End session', path: '/oauth/logout', note: 'RP-initiated logout' },
   { name: 'Sample resource API', path: '/api/v1/me', note: 'Answers with the token’s user; 401 once revoked' },
+  { name: 'Sample MCP server', path: SAMPLE_MCP_PATH, note: 'The sample resources as MCP tools (streamable HTTP), for this server’s tokens' },
 ];
 
 export function endpointUrl(issuer: string, path: string): string {

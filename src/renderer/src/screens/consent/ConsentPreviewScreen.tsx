@@ -10,7 +10,7 @@ import { IconExternal } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { useSearchFilters } from '../../lib/use-search-filters';
 
-const FILTERS = ['app', 'user', 'workspace', 'scopes', 'actor', 'resource'] as const;
+const FILTERS = ['app', 'user', 'workspace', 'scopes', 'actor', 'resource', 'redirect'] as const;
 
 /** Opens the real authorization request in the system browser (the shell routes new windows there) or a new tab. */
 function openExternally(url: string) {
@@ -31,6 +31,7 @@ export function ConsentPreviewScreen() {
   const actor = (values.actor as ActorMode | undefined) ?? undefined;
   const resources = useAdminQuery('resources.list', {});
   const resource = resources.data?.items.find((rs) => rs.id === values.resource);
+  const redirectUri = app?.redirectUris.includes(values.redirect ?? '') ? values.redirect : undefined;
   const input: ProcedureInput<'consent.preview'> | null =
     app && user
       ? {
@@ -40,6 +41,7 @@ export function ConsentPreviewScreen() {
           ...(scopes ? { scopes } : {}),
           ...(actor && app.actorModes.includes(actor) ? { actor } : {}),
           ...(resource ? { resourceId: resource.id } : {}),
+          ...(redirectUri ? { redirectUri } : {}),
         }
       : null;
   const preview = useAdminQuery('consent.preview', input ?? { appId: '', userId: '' }, { enabled: input !== null });
@@ -60,7 +62,7 @@ export function ConsentPreviewScreen() {
                   label="App"
                   data={appOptions(lookups.apps)}
                   value={app?.id ?? null}
-                  onChange={(v) => update({ app: v, scopes: null, actor: null })}
+                  onChange={(v) => update({ app: v, scopes: null, actor: null, redirect: null })}
                   allowDeselect={false}
                   searchable
                 />
@@ -109,17 +111,34 @@ export function ConsentPreviewScreen() {
                   )}
                   searchable
                 />
-                {app && app.actorModes.length > 1 ? (
+                {app ? (
+                  <Select
+                    label="Redirect URI"
+                    description="Where the real request returns; the app's registered URIs, matched exactly"
+                    data={app.redirectUris}
+                    value={redirectUri ?? app.redirectUris[0] ?? null}
+                    onChange={(v) => set('redirect', v === app.redirectUris[0] ? null : v)}
+                    allowDeselect={false}
+                    disabled={app.redirectUris.length < 2}
+                  />
+                ) : null}
+                {app ? (
                   <div>
-                    <Text size="sm" fw={500} mb={4} id="actor-label">
+                    <Text size="sm" fw={600} mb={4} id="actor-label">
                       Acts as
                     </Text>
-                    <SegmentedControl
-                      aria-labelledby="actor-label"
-                      value={actor ?? app.actorModes[0]!}
-                      onChange={(v) => set('actor', v)}
-                      data={app.actorModes.map((m) => ({ value: m, label: m }))}
-                    />
+                    {app.actorModes.length > 1 ? (
+                      <SegmentedControl
+                        aria-labelledby="actor-label"
+                        value={actor ?? app.actorModes[0]!}
+                        onChange={(v) => set('actor', v)}
+                        data={app.actorModes.map((m) => ({ value: m, label: m }))}
+                      />
+                    ) : (
+                      <Text size="sm" c="dimmed" aria-labelledby="actor-label">
+                        {app.actorModes[0] ?? 'self'}: the only actor mode this app allows
+                      </Text>
+                    )}
                   </div>
                 ) : null}
                 {p ? (
@@ -153,6 +172,10 @@ export function ConsentPreviewScreen() {
                         Open the real authorization URL
                       </Button>
                     </Group>
+                    <Text size="xs" c="dimmed">
+                      The URL names {user?.name ?? 'the user'} (<code>login_hint</code>): a browser signed in as someone else shows the sign-in page with{' '}
+                      {user?.name ?? 'them'} chosen, and signing in ends the other user's session there.
+                    </Text>
                   </Stack>
                 ) : null}
               </Stack>

@@ -1,15 +1,17 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Card, Code, Group, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
 import type { App } from '../../../../shared/contract';
 import { useAdminQuery } from '../../admin/hooks';
 import { CopyIconButton, CopyValue, Field } from '../../components/copy';
 import { Empty, ErrorAlert, QueryState } from '../../components/feedback';
 import { PageHeader } from '../../components/PageHeader';
+import { SnippetTabs } from '../../components/SnippetTabs';
 import { ENDPOINTS, endpointUrl } from '../../lib/endpoints';
 import { formatDateTime, formatDuration } from '../../lib/format';
 import { quickStartSnippets } from '../../lib/quick-start';
 import { useNow } from '../../lib/use-now';
+import { McpQuickStart } from './McpQuickStart';
 
 function Stat({ label, value, to }: { label: string; value: number; to: string }) {
   return (
@@ -63,25 +65,10 @@ function QuickStart({ issuer }: { issuer: string }) {
         empty={<Empty title="No apps yet" description="Create an app to get its quick start." action={<Anchor component={Link} to="/apps/new">Create an app</Anchor>} />}
       >
         {app ? (
-          <Tabs defaultValue={snippets[0]?.id} keepMounted={false}>
-            <Tabs.List>
-              {snippets.map((s) => (
-                <Tabs.Tab key={s.id} value={s.id}>
-                  {s.label}
-                </Tabs.Tab>
-              ))}
-            </Tabs.List>
-            {snippets.map((s) => (
-              <Tabs.Panel key={s.id} value={s.id} pt="sm">
-                <Group align="flex-start" wrap="nowrap" gap="xs">
-                  <Code block style={{ flex: 1 }}>
-                    <pre className="snippet">{s.code}</pre>
-                  </Code>
-                  <CopyIconButton value={s.code} label={`${s.label} snippet`} />
-                </Group>
-              </Tabs.Panel>
-            ))}
-          </Tabs>
+          <>
+            <SnippetTabs snippets={snippets} />
+            <McpQuickStart app={app} issuer={issuer} />
+          </>
         ) : null}
       </QueryState>
     </Card>
