@@ -1,7 +1,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { PkcePolicy } from '../../shared/contract/apps';
 import { isLoopbackHost } from '../../shared/redirect-uris';
-import { parseScope } from '../../shared/scopes';
+import { FULL_ACCESS_SCOPE, parseScope, SCOPE_NAMES } from '../../shared/scopes';
 import type { ActorMode } from '../../shared/scopes';
 import { whenCommitted, type Db } from '../store/database';
 import type { ClientCache } from './client-cache';
@@ -57,6 +57,25 @@ function applicationType(app: AppRecord): 'native' | 'web' {
   return app.clientType === 'public' && app.redirectUris.length > 0 && app.redirectUris.every(loopback) ? 'native' : 'web';
 }
 
+/**
+ * What a dynamically registered client may ask for beyond the scope it
+ * registered: every catalog scope but `admin:all`. The MCP SDKs register
+ * with the scope of the first challenge (`read:user`) and later step up
+ * (SEP-835) to what a tool needs; the engine refuses any scope outside the
+ * client's registered `scope`, so without this a step-up could never
+ * succeed. Such a client is a third party: the user's consent and the role
+ * rule still decide every scope (like Auth0's third-party apps, whose
+ * scopes belong to the API, not to the client). What it registered stays
+ * its default (`default_scope`) for requests without `scope`.
+ */
+export const DYNAMIC_STEP_UP_SCOPES: readonly string[] = SCOPE_NAMES.filter((name) => name !== FULL_ACCESS_SCOPE);
+
+/** The scopes the engine lets an app ask for: its own, and for a dynamically registered one the step-up set too. */
+function allowedScope(app: AppRecord): string {
+  const scopes = app.origin === 'dynamic' ? [...new Set([...app.scopes, ...DYNAMIC_STEP_UP_SCOPES])] : app.scopes;
+  return scopes.join(' ');
+}
+
 /** Turns an app row into the client metadata the engine reads. */
 export function clientMetadata(app: AppRecord, secretHash: string | null): AdapterPayload {
   return {
@@ -75,7 +94,8 @@ export function clientMetadata(app: AppRecord, secretHash: string | null): Adapt
     grant_types: app.grantTypes,
     response_types: app.grantTypes.includes('authorization_code') ? ['code'] : [],
     token_endpoint_auth_method: (app.clientType === 'public' ? 'none' : app.tokenEndpointAuthMethod) as AdapterPayload['token_endpoint_auth_method'],
-    scope: app.scopes.join(' '),
+    scope: allowedScope(app),
+    default_scope: app.scopes.join(' '),
     actor_modes: app.actorModes,
     environment: app.environment,
     workspace_id: app.workspaceId,

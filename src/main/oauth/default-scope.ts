@@ -1,10 +1,11 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SettingsStore } from '../store/settings-store';
 
-/** What the default needs of a client: its registered `scope` and whether it may refresh. */
+/** What the default needs of a client: its registered `scope` (or `default_scope`, client-adapter.ts) and whether it may refresh. */
 interface ScopedClient {
   scope?: string | undefined;
   grantTypeAllowed(type: string): boolean;
+  metadata(): Record<string, unknown>;
 }
 
 /**
@@ -32,7 +33,9 @@ export function defaultScope(settings: SettingsStore) {
   return async function scope(ctx: KoaContextWithOIDC, value: string | undefined, client: ScopedClient | undefined): Promise<void> {
     if (value !== undefined || !client) return;
     const params = ctx.oidc.params as Record<string, unknown>;
-    const source = client.scope ?? settings.current.defaultScope;
+    // A dynamically registered client may ask for more than it registered (step-up); its default is what it registered.
+    const registered = client.metadata().default_scope;
+    const source = (typeof registered === 'string' && registered ? registered : undefined) ?? client.scope ?? settings.current.defaultScope;
     const promptAsked = 'prompt' in params;
     const prompts = String(params.prompt ?? '').split(' ');
     const offlineUsable = client.grantTypeAllowed('refresh_token') && (!promptAsked || prompts.includes('consent'));

@@ -167,7 +167,7 @@ export function createEngine(options: EngineOptions): Provider {
       },
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
-      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin'],
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', 'default_scope'],
       validator(ctx, key, value, metadata) {
         if (isMetadataDocumentId(metadata.client_id)) return fixDocumentClientMetadata(key, metadata);
         // With a ctx the client is being registered; without one it is being loaded from the apps table.
@@ -185,7 +185,7 @@ export function createEngine(options: EngineOptions): Provider {
         if (key === 'consent_policy' && value != null && !(CONSENT_POLICIES as readonly string[]).includes(value as string)) {
           throw new errors.InvalidClientMetadata('consent_policy must be prompt, auto-approve or auto-deny');
         }
-        if ((key === 'environment' || key === 'workspace_id' || key === 'origin') && value != null && typeof value !== 'string') {
+        if ((key === 'environment' || key === 'workspace_id' || key === 'origin' || key === 'default_scope') && value != null && typeof value !== 'string') {
           throw new errors.InvalidClientMetadata(`${key} must be a string`);
         }
       },
