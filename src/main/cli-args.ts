@@ -27,6 +27,9 @@ Options:
   --allow-http-public-url
                     accept a plain-http --public-url for a host that is not loopback
   --no-rate-limit   turn the rate limits off for this run
+  --seed FILE       apply a configuration file (YAML or JSON) on every start,
+                    before the first request; idempotent, all or nothing
+                    (default: <data-dir>/seed.yaml, .yml or .json if present)
   --check-database  run SQLite's full integrity check on the data folder's
                     database, print one verdict line and exit (0: sound, 1: not);
                     the server does not start
@@ -45,6 +48,8 @@ export interface CliOptions {
   allowHttpPublicUrl?: boolean;
   /** `false` with `--no-rate-limit`. */
   rateLimits?: boolean;
+  /** A configuration file to apply at start (`--seed FILE`). */
+  seedFile?: string;
   /** What to do instead of serving: check the database, or back it up to `backupFile`. */
   action?: 'check-database' | 'backup';
   backupFile?: string;
@@ -67,6 +72,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'no-rate-limit': { type: 'boolean' },
         'check-database': { type: 'boolean' },
         backup: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -101,6 +107,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (dataDir !== undefined && dataDir.trim() === '') throw new StartupError('--data-dir must not be empty');
   const backup = values.backup;
   if (backup !== undefined && backup.trim() === '') throw new StartupError('--backup must name the file to write');
+  const seed = values.seed;
+  if (seed !== undefined && seed.trim() === '') throw new StartupError('--seed must name the configuration file to apply');
   if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
   return {
     port: Number(portText),
@@ -110,6 +118,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(keychain ? { keychain: keychain as KeychainMode } : {}),
     ...(publicUrl !== undefined ? { publicUrl, allowHttpPublicUrl } : {}),
     ...(values['no-rate-limit'] ? { rateLimits: false } : {}),
+    // Relative to the user's own folder, as --backup.
+    ...(seed !== undefined ? { seedFile: resolve(env.INIT_CWD ?? process.cwd(), seed) } : {}),
     ...(values['check-database'] ? { action: 'check-database' as const } : {}),
     // `npm run serve` runs in the project folder; a relative FILE means the user's own folder.
     ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(env.INIT_CWD ?? process.cwd(), backup) } : {}),

@@ -80,6 +80,7 @@ export const EVENT_TYPES = {
   'webhook.test_sent': { topics: WEBHOOKS, description: 'A test event was queued for a webhook endpoint' },
   'webhook.delivered': { topics: WEBHOOKS, description: 'A webhook delivery was answered with 2xx' },
   'webhook.delivery_failed': { topics: WEBHOOKS, description: 'A webhook attempt failed (retried later, or given up)' },
+  'config.applied': { topics: [...IDENTITY, ...APPS, ...SERVER, ...WEBHOOKS, 'apiKeys', 'resources'], description: 'A configuration document (a seed file, an import) was applied: counts of what it created and changed' },
   'server.error': { topics: [], description: 'An internal error (the message only)' },
   'activity.dropped': { topics: [], description: 'Activity events were dropped under overload' },
 } as const satisfies Catalog;
@@ -131,6 +132,7 @@ export const EVENT_GROUP_LABELS: Record<EventGroup, string> = {
   'settings.': 'Settings',
   'keys.': 'Signing keys',
   'webhook.': 'Webhooks',
+  'config.': 'Configuration as code',
   'server.': 'Server',
   'activity.': 'Activity log',
 };

@@ -11,12 +11,13 @@ export async function listApiKeys(ctx: Ctx, input: ParsedInput<'apiKeys.list'>):
   return { items: await listKeys(ctx.db, { includeRevoked: input.includeRevoked, ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}) }) };
 }
 
-export async function createApiKey(ctx: Ctx, input: ParsedInput<'apiKeys.create'>, actor: Actor): Promise<ProcedureOutput<'apiKeys.create'>> {
+/** `knownKey`: a key value chosen by a configuration file (stored hashed like a generated one); else one is generated. */
+export async function createApiKey(ctx: Ctx, input: ParsedInput<'apiKeys.create'>, actor: Actor, knownKey?: string): Promise<ProcedureOutput<'apiKeys.create'>> {
   if (!(await workspaceExists(ctx.db, input.workspaceId))) throw notFound('workspaceId', 'workspace');
   if (input.createdBy && !(await userExists(ctx.db, input.createdBy))) {
     throw notFound('createdBy', 'user');
   }
-  const created = await insertApiKey(ctx.db, { workspaceId: input.workspaceId, name: input.name, createdBy: input.createdBy ?? null });
+  const created = await insertApiKey(ctx.db, { workspaceId: input.workspaceId, name: input.name, createdBy: input.createdBy ?? null, ...(knownKey ? { key: knownKey } : {}) });
   ctx.activity.record({ type: 'api_key.created', workspaceId: input.workspaceId, detail: { ...by(actor), id: created.apiKey.id, name: input.name } });
   return created;
 }

@@ -53,13 +53,21 @@ export async function getApp(ctx: Ctx, input: ParsedInput<'apps.get'>): Promise<
 }
 
 export interface CreateAppOptions {
-  origin: Extract<AppOrigin, 'console' | 'api'>;
+  /** `seed`: declared in a configuration file. */
+  origin: Extract<AppOrigin, 'console' | 'api' | 'seed'>;
   actor: Actor;
+  /** A client id chosen by a configuration file (`oc_app_…`); else one is generated. */
+  clientId?: string;
+  /** A client secret chosen by a configuration file, stored hashed like a generated one; else one is generated. */
+  clientSecret?: string;
 }
 
 export async function createApp(ctx: Ctx, input: ParsedInput<'apps.create'>, options: CreateAppOptions): Promise<ProcedureOutput<'apps.create'>> {
   if (!(await workspaceExists(ctx.db, input.workspaceId))) throw notFound('workspaceId', 'workspace');
+  if (options.clientId && (await findApp(ctx.db, options.clientId))) throw conflict('clientId', `an app with the client id ${options.clientId} exists`);
   const { app, clientSecret } = await insertApp(ctx.db, {
+    ...(options.clientId ? { id: options.clientId } : {}),
+    ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
     workspaceId: input.workspaceId,
     name: input.name,
     description: input.description ?? null,
@@ -122,11 +130,12 @@ export async function deleteApp(ctx: Ctx, input: ParsedInput<'apps.delete'>, act
  * read-back are one unit of work, so the secret and hint returned belong
  * together, and of rotations racing the last to commit is the one that works.
  */
-export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateSecret'>, actor: Actor): Promise<ProcedureOutput<'apps.rotateSecret'>> {
+export async function rotateAppSecret(ctx: Ctx, input: ParsedInput<'apps.rotateSecret'>, actor: Actor, knownSecret?: string): Promise<ProcedureOutput<'apps.rotateSecret'>> {
   return unitOfWork(ctx.db, async () => {
     const app = await requireApp(ctx, input.id);
     if (app.clientType !== 'confidential') throw conflict('id', 'public apps have no client secret to rotate');
-    const clientSecret = newClientSecret();
+    // A configuration file may name the secret (CI's known credentials); it is stored hashed all the same.
+    const clientSecret = knownSecret ?? newClientSecret();
     await setAppSecret(ctx.db, app.id, { hash: hashSecret(clientSecret), hint: secretHint(clientSecret) });
     ctx.clientCache.invalidate(app.id);
     ctx.activity.record({ type: 'app.secret_rotated', clientId: app.id, workspaceId: app.workspaceId, detail: by(actor) });

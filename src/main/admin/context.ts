@@ -31,13 +31,15 @@ export interface AdminServer extends ServiceParts {
 
 /** Who asked for a change, recorded with it in the activity log. */
 export interface Actor {
-  /** `console` (IPC or the admin HTTP transport) or `api` (management REST API). */
-  via: 'console' | 'api';
+  /** `console` (IPC or the admin HTTP transport), `api` (management REST API) or `seed` (a seed file applied at start). */
+  via: 'console' | 'api' | 'seed';
   /** For the REST API: the API key id or the acting user/app. */
   principal?: string;
 }
 
 export const CONSOLE: Actor = { via: 'console' };
+/** A seed file applied at start (`serve --seed FILE`, `<data-dir>/seed.yaml`). */
+export const SEED: Actor = { via: 'seed' };
 
 /** Activity-log detail naming the actor. */
 export function by(actor: Actor): Record<string, unknown> {

@@ -3,6 +3,8 @@ import type { AdminHandlers, ProcedureName } from '../../shared/contract/procedu
 import { listActivity } from './activity';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { createApp, deleteApp, getApp, listApps, rotateAppSecret, setAppConsentPolicy, updateApp } from './apps';
+import { applyConfig } from './config/apply-config';
+import { exportConfig } from './config/export-config';
 import { listConnections, revokeConnection } from './connections';
 import { previewConsent } from './consent-preview';
 import type { AdminServer } from './context';
@@ -97,6 +99,8 @@ export function createAdminHandlers(server: AdminServer) {
     'resources.create': (input, { actor }) => createResource(server, input, actor),
     'resources.update': (input, { actor }) => updateResource(server, input, actor),
     'resources.delete': (input, { actor }) => deleteResource(server, input, actor),
+    'config.export': (input) => exportConfig(server, input.format),
+    'config.import': (input, { actor }) => applyConfig(server, input.document, { actor, file: input.fileName ?? 'console', dryRun: input.dryRun, ...(input.format ? { format: input.format } : {}) }),
   } satisfies AdminHandlers<Caller>);
 }
 

@@ -35,6 +35,8 @@ import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets
 import { listen, prepareDataDir, urlHost } from './listen';
 import { createOwnRoutes } from './own-routes';
 import { SAMPLE_MCP_PATH } from './sample-mcp';
+import { applySeedFile, seedFileOf } from './startup-seed';
+import type { ConfigReport } from '../../shared/contract/config';
 
 export interface ServerOptions {
   dataDir: string;
@@ -70,12 +72,20 @@ export interface ServerOptions {
   storageProbeIntervalMs?: number;
   /** Webhook retry schedule, polling, timeout (tests shorten them). */
   webhooks?: Partial<WebhookDeliveryOptions>;
+  /**
+   * A configuration file applied on every start, before the first request
+   * (`--seed FILE`); without it, `<dataDir>/seed.yaml` (`.yml`, `.json`) if
+   * there is one. A fresh database started with a seed gets no demo data.
+   */
+  seedFile?: string;
 }
 
 /** The running server: the admin service's context, plus what the transports and the shell need. */
 export interface RunningServer extends AdminServer {
   /** Set on the first run only: the seeded demo app and its one-time secret. */
   seed: SeedResult | undefined;
+  /** What the seed file applied at this start created and changed (none without a seed file). */
+  seedReport: ConfigReport | undefined;
   /** Bearer token of the HTTP admin transport (`/admin/*`): minted at start, held in memory only. */
   adminToken: string;
   /** The `Host` rule of every route. */
@@ -188,7 +198,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const settings = new SettingsStore(db);
     await settings.load();
     if (options.consentPolicy) await settings.update({ consentPolicy: options.consentPolicy });
-    const seed = await seedDemoData(db);
+    const seedFile = await seedFileOf(options);
+    const seed = await seedDemoData(db, { demo: seedFile === undefined });
     const activity = new ActivityLog(db);
     const clientCache = new ClientCache();
     const listener = await openListener(options, undo);
@@ -233,6 +244,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return current.provider;
       },
       seed,
+      seedReport: undefined,
       schemaVersion: version,
       adminToken: mintAdminToken(),
       async rotateSigningKeys() {
@@ -256,6 +268,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     };
     dispatch = createAdminDispatcher(createAdminHandlers(running), activity, log);
+    if (seedFile) running.seedReport = await applySeedFile(running, seedFile, log);
     if (lateCheck) checkIntegrityLate(databaseFile, running, () => closing !== undefined, options.onFatal ?? ((fatal) => alert(`error: ${fatal.message}`)));
     listener.route(routeRequests(running, dispatch, options.console, log, () => current));
     return running;

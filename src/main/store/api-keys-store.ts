@@ -28,9 +28,13 @@ function toRecord(row: ApiKeyTable): ApiKeyRecord {
   };
 }
 
-/** Creates a workspace API key; returns the record and the key, which is never stored in plaintext. */
-export async function insertApiKey(db: Db, input: { workspaceId: string; name: string; createdBy: string | null }): Promise<{ apiKey: ApiKeyRecord; key: string }> {
-  const key = randomSecret(PREFIX.apiKey);
+/**
+ * Creates a workspace API key; returns the record and the key, which is never
+ * stored in plaintext. `input.key` is a value chosen by the caller (a
+ * configuration file's known key for CI); else one is generated.
+ */
+export async function insertApiKey(db: Db, input: { workspaceId: string; name: string; createdBy: string | null; key?: string }): Promise<{ apiKey: ApiKeyRecord; key: string }> {
+  const key = input.key ?? randomSecret(PREFIX.apiKey);
   const row: ApiKeyTable = {
     id: newId('key'),
     workspace_id: input.workspaceId,
@@ -62,6 +66,12 @@ export async function findApiKey(db: Db, id: string): Promise<ApiKeyRecord | und
 export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRecord | undefined> {
   await db.updateTable('api_keys').set({ revoked_at: Date.now() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
   return findApiKey(db, id);
+}
+
+/** The live key a value belongs to, by its hash, without noting a use (a configuration file names it). */
+export async function findLiveApiKeyByValue(db: Db, value: string): Promise<ApiKeyRecord | undefined> {
+  const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashSecret(value)).where('revoked_at', 'is', null).executeTakeFirst();
+  return row ? toRecord(row) : undefined;
 }
 
 /**

@@ -81,6 +81,18 @@ export function currentUnit(db: Db): UnitOfWork | undefined {
 }
 
 /**
+ * Runs `fn` as a unit of work (or inside the caller's) whose writes are all
+ * rolled back at its end: what a change would do, read back, without keeping
+ * it (a dry run). The whole enclosing unit is discarded, not only `fn`'s part.
+ */
+export function tryWithoutKeeping<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  return unitOfWork(db, async () => {
+    currentUnit(db)!.discard();
+    return fn();
+  });
+}
+
+/**
  * Runs `apply` once what the caller wrote is durable: after its unit of
  * work commits (never, if it rolls back), or at once outside a unit. For
  * state held in memory beside the store (the settings, the engine's keys),

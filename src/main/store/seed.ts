@@ -19,11 +19,17 @@ const DEMO_USERS = [
 /**
  * On first run: a demo workspace with an owner, an admin and a member, and
  * one confidential demo app whose redirect URIs suit local development.
- * Idempotent: the `seeded` setting records that it ran.
+ * Idempotent: the `seeded` setting records that it ran. With `demo: false`
+ * (a first run with a seed file, which declares the state itself) it only
+ * records that, so a later run without the file adds no demo either.
  */
-export async function seedDemoData(db: Db): Promise<SeedResult | undefined> {
+export async function seedDemoData(db: Db, options: { demo: boolean } = { demo: true }): Promise<SeedResult | undefined> {
   if (await getRawSetting(db, 'seeded')) return undefined;
   const now = Date.now();
+  if (!options.demo) {
+    await setRawSetting(db, 'seeded', JSON.stringify({ at: now, demo: false }));
+    return undefined;
+  }
   const workspaceId = newId('ws');
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('workspaces').values({ id: workspaceId, name: 'Demo Workspace', slug: 'demo', created_at: now }).execute();

@@ -24,6 +24,7 @@ export class UnitOfWork {
   readonly #release: () => void;
   #opening: Promise<UnitConnectionHandle> | undefined;
   #accepting = true;
+  #discarded = false;
   readonly #beforeCommit: BeforeCommit[] = [];
   readonly #afterCommit: Array<() => void> = [];
   readonly #afterRollback: Array<() => void> = [];
@@ -41,6 +42,11 @@ export class UnitOfWork {
   /** The unit's connection, opening its transaction on first use. */
   connection(): Promise<UnitConnectionHandle> {
     return (this.#opening ??= this.#open());
+  }
+
+  /** Makes the unit end in a rollback whatever its result: its writes are only tried (a dry run). */
+  discard(): void {
+    this.#discarded = true;
   }
 
   /** Runs `hook` on the connection right before the commit; it is dropped on rollback. */
@@ -67,7 +73,7 @@ export class UnitOfWork {
       await this.#finish(false).catch(() => undefined);
       throw err;
     }
-    await this.#finish(keep(result));
+    await this.#finish(keep(result) && !this.#discarded);
     return result;
   }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import * as activity from './activity';
 import * as apps from './apps';
 import { emptyInputSchema } from './common';
+import * as config from './config';
 import * as identity from './identity';
 import * as resources from './resources';
 import * as server from './server';
@@ -98,6 +99,8 @@ export const adminContract = {
   'resources.create': mutation(resources.resourcesCreateInput, resources.resourceServerSchema, 'Add a resource server: identifier, scopes, token format and lifetime'),
   'resources.update': mutation(resources.resourcesUpdateInput, resources.resourceServerSchema, 'Change a resource server (a built-in one keeps its identifier)'),
   'resources.delete': mutation(resources.resourceIdInput, resources.resourcesDeleteOutput, 'Delete a resource server; its resource value gets invalid_target from then on'),
+  'config.export': query(config.configExportInput, config.configExportOutput, 'Export the declared state (workspaces, users, apps, resources, settings, webhooks) as YAML or JSON, without secrets'),
+  'config.import': mutation(config.configImportInput, config.configReportSchema, 'Apply a configuration document (matched by slug, email, client id, identifier, URL); dryRun reports what would change'),
 } as const satisfies Record<string, ProcedureDefinition>;
 
 export type AdminContract = typeof adminContract;
