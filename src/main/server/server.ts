@@ -199,7 +199,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await settings.load();
     if (options.consentPolicy) await settings.update({ consentPolicy: options.consentPolicy });
     const seedFile = await seedFileOf(options);
-    const seed = await seedDemoData(db, { demo: seedFile === undefined });
+    const seed = seedFile ? undefined : await seedDemoData(db);
     const activity = new ActivityLog(db);
     const clientCache = new ClientCache();
     const listener = await openListener(options, undo);

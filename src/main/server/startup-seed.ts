@@ -7,6 +7,8 @@ import { reportLines } from '../admin/config/config-report';
 import type { ConfigCtx } from '../admin/config/config-run';
 import { SEED } from '../admin/context';
 import { StartupError } from '../startup-error';
+import { unitOfWork } from '../store/database';
+import { markSeededWithoutDemo } from '../store/seed';
 
 /** A seed the data folder holds: applied on every start when no `--seed` is given. */
 export const DATA_DIR_SEED_FILES = ['seed.yaml', 'seed.yml', 'seed.json'] as const;
@@ -42,7 +44,11 @@ export async function applySeedFile(ctx: ConfigCtx, file: string, log: (line: st
   }
   let report: ConfigReport;
   try {
-    report = await applyConfig(ctx, text, { actor: SEED, file, format: extname(file).toLowerCase() === '.json' ? 'json' : 'yaml' });
+    report = await unitOfWork(ctx.db, async () => {
+      const applied = await applyConfig(ctx, text, { actor: SEED, file, format: extname(file).toLowerCase() === '.json' ? 'json' : 'yaml' });
+      await markSeededWithoutDemo(ctx.db);
+      return applied;
+    });
   } catch (err) {
     if (err instanceof ConfigDocumentError) throw new StartupError(`seed file ${err.message}; nothing was applied`);
     throw new StartupError(`seed file ${file} could not be applied, so nothing was: ${(err as Error).message}`);

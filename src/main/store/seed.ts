@@ -19,17 +19,11 @@ const DEMO_USERS = [
 /**
  * On first run: a demo workspace with an owner, an admin and a member, and
  * one confidential demo app whose redirect URIs suit local development.
- * Idempotent: the `seeded` setting records that it ran. With `demo: false`
- * (a first run with a seed file, which declares the state itself) it only
- * records that, so a later run without the file adds no demo either.
+ * Idempotent: the `seeded` setting records that it ran.
  */
-export async function seedDemoData(db: Db, options: { demo: boolean } = { demo: true }): Promise<SeedResult | undefined> {
+export async function seedDemoData(db: Db): Promise<SeedResult | undefined> {
   if (await getRawSetting(db, 'seeded')) return undefined;
   const now = Date.now();
-  if (!options.demo) {
-    await setRawSetting(db, 'seeded', JSON.stringify({ at: now, demo: false }));
-    return undefined;
-  }
   const workspaceId = newId('ws');
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('workspaces').values({ id: workspaceId, name: 'Demo Workspace', slug: 'demo', created_at: now }).execute();
@@ -68,4 +62,15 @@ export async function seedDemoData(db: Db, options: { demo: boolean } = { demo: 
   await setRawSetting(db, 'seeded', JSON.stringify({ at: now, workspaceId, appId: app.id }));
   await setRawSetting(db, 'registration_workspace', workspaceId);
   return { workspaceId, appId: app.id, clientSecret };
+}
+
+/**
+ * A first run with a seed file (which declares the state itself) gets no
+ * demo data: this records the first run as done, so a later run without the
+ * file adds no demo either. Written in the seed's unit of work: a seed that
+ * fails leaves the database as it was.
+ */
+export async function markSeededWithoutDemo(db: Db): Promise<void> {
+  if (await getRawSetting(db, 'seeded')) return;
+  await setRawSetting(db, 'seeded', JSON.stringify({ at: Date.now(), demo: false }));
 }

@@ -65,7 +65,7 @@ export function detectFormat(text: string): ConfigFormat {
  */
 export function readConfigSource(text: string, file: string, format: ConfigFormat = detectFormat(text)): ConfigSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
     const problems = doc.errors.map((err) => ({
       path: '',

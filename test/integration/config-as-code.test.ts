@@ -1,0 +1,237 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as client from 'openid-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigDocumentError } from '../../src/main/admin/config/config-errors';
+import { createAdminClient, createHttpTransport, type AdminClient, type AdminError } from '../../src/shared/contract';
+import { makeTempDir, startTestServer, type TestServer } from '../helpers/server';
+
+const SECRET = 'oc_sec_ci-known-secret-0123456789abcdefghijklmnop';
+const API_KEY = 'oc_key_ci-known-api-key-0123456789abcdefghijklmn';
+const CLIENT_ID = 'oc_app_ciBackend01';
+
+/** A seed a CI pipeline would write: a workspace, two users, an app with a known secret and a webhook, a resource server, settings. */
+const SEED = `version: 1
+settings:
+  accessTokenTtl: 3600
+  registrationWorkspace: acme
+workspaces:
+  - slug: acme
+    name: Acme Corp
+    members:
+      - { user: owner@acme.test, role: OWNER }
+      - { user: dev@acme.test, role: MEMBER }
+    apiKeys:
+      - { name: ci, key: ${API_KEY} }
+users:
+  - email: owner@acme.test
+    name: Ada Owner
+    groups: [leads]
+  - email: dev@acme.test
+    name: Dev Eloper
+resources:
+  - identifier: https://api.acme.test
+    name: Acme API
+    scopes: [read:user]
+  - identifier: /mcp
+    name: Acme MCP
+apps:
+  - workspace: acme
+    clientId: ${CLIENT_ID}
+    name: CI Backend
+    clientSecret: ${SECRET}
+    grantTypes: [client_credentials]
+    actorModes: [app]
+    scopes: [read:user, read:organization]
+    webhooks:
+      - url: https://hooks.acme.test/oauth
+        events: [app.updated, token.revoked]
+  - workspace: acme
+    name: Web App
+    clientType: public
+    redirectUris: [http://localhost:5173/callback]
+    scopes: [openid, profile]
+`;
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  while (servers.length) await servers.pop()!.dispose();
+});
+
+async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  const server = await startTestServer(options);
+  servers.push(server);
+  return server;
+}
+
+function adminOf(server: TestServer): AdminClient {
+  return createAdminClient(createHttpTransport({ baseUrl: server.issuer, token: server.adminToken }));
+}
+
+async function seedFile(text: string, name = 'seed.yaml'): Promise<string> {
+  const file = join(await makeTempDir(), name);
+  await writeFile(file, text);
+  return file;
+}
+
+/** The AdminError a call rejects with. */
+async function refusal(promise: Promise<unknown>): Promise<AdminError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (err: AdminError) => err,
+  );
+}
+
+describe('configuration as code', () => {
+  it('applies a seed at start, and applying it again changes nothing (0 changes)', async () => {
+    const server = await start({ seedFile: await seedFile(SEED) });
+    const first = server.seedReport!;
+    expect(first).toMatchObject({ created: 10, updated: 2, unchanged: 0, dryRun: false });
+    expect(first.changes.map((c) => `${c.action} ${c.kind} ${c.key}`)).toEqual([
+      'created workspace acme',
+      'created user owner@acme.test',
+      'created user dev@acme.test',
+      'created membership acme/owner@acme.test',
+      'created membership acme/dev@acme.test',
+      'created apiKey acme/ci',
+      'created resource https://api.acme.test',
+      'updated resource /mcp',
+      'created app acme/CI Backend',
+      'created webhook acme/CI Backend https://hooks.acme.test/oauth',
+      'created app acme/Web App',
+      'updated settings settings',
+    ]);
+    // A fresh database with a seed has only what the seed declares: no demo data.
+    expect(server.seed).toBeUndefined();
+    const admin = adminOf(server);
+    const again = await admin.config.import({ document: SEED, fileName: 'seed.yaml' });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 12, changes: [] });
+    const events = (await admin.activity.list({ types: ['config.applied'] })).items;
+    expect(events.map((e) => [e.detail.created, e.detail.updated])).toEqual([
+      [0, 0],
+      [10, 2],
+    ]);
+  });
+
+  it('wins over an admin\'s edits of declared fields, and leaves what it does not declare alone', async () => {
+    const server = await start({ seedFile: await seedFile(SEED) });
+    const admin = adminOf(server);
+    await admin.apps.update({ id: CLIENT_ID, name: 'Renamed by an admin', description: 'kept: the file does not declare it' });
+    await admin.apps.rotateSecret({ id: CLIENT_ID });
+    const extra = await admin.workspaces.create({ name: 'Not in the file', slug: 'elsewhere' });
+    const dry = await admin.config.import({ document: SEED, dryRun: true });
+    expect(dry.changes).toEqual([{ action: 'updated', kind: 'app', key: 'acme/CI Backend', path: 'apps[0]', fields: ['name', 'clientSecret'] }]);
+    expect((await admin.apps.get({ id: CLIENT_ID })).name).toBe('Renamed by an admin');
+    const report = await admin.config.import({ document: SEED });
+    expect(report).toMatchObject({ created: 0, updated: 1, dryRun: false });
+    const app = await admin.apps.get({ id: CLIENT_ID });
+    expect(app).toMatchObject({ name: 'CI Backend', description: 'kept: the file does not declare it' });
+    expect((await admin.workspaces.list()).items.map((w) => w.id)).toContain(extra.id);
+  });
+
+  it('a known client secret from the file works at the token endpoint and is not in the SQLite file', async () => {
+    const server = await start({ seedFile: await seedFile(SEED) });
+    const config = await client.discovery(new URL(server.issuer), CLIENT_ID, undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:user' });
+    expect(tokens.access_token).toMatch(/^oc_cc_/);
+    const api = await fetch(`${server.issuer}/api/v1/workspaces`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(api.status).not.toBe(401);
+    await server.activity.flush();
+    const bytes = [await readFile(server.databaseFile), await readFile(`${server.databaseFile}-wal`).catch(() => Buffer.alloc(0))];
+    for (const file of bytes) {
+      expect(file.includes(SECRET)).toBe(false);
+      expect(file.includes(API_KEY)).toBe(false);
+    }
+    const exported = await adminOf(server).config.export({ format: 'yaml' });
+    expect(exported.document).not.toContain(SECRET);
+    expect(exported.document).not.toContain(API_KEY);
+  });
+
+  it('export, import into a fresh server, export again: the same document', async () => {
+    const original = await start();
+    const admin = adminOf(original);
+    const [demo] = (await admin.workspaces.list()).items;
+    const app = await admin.apps.create({ workspaceId: demo!.id, name: 'Round trip', scopes: ['openid'], redirectUris: ['https://rt.example.test/cb'], singleLiveToken: true });
+    await admin.webhooks.create({ appId: app.app.id, url: 'https://rt.example.test/hook', events: ['app.deleted'], description: 'round trip', enabled: false });
+    await admin.resources.create({ identifier: 'https://rt.example.test/api', name: 'RT API', customScopes: [{ name: 'rt:read', description: 'Read RT' }], tokenFormat: 'jwt' });
+    await admin.settings.update({ consentPolicy: 'auto-approve', idTokenTtl: 600 });
+    for (const format of ['yaml', 'json'] as const) {
+      const first = await admin.config.export({ format });
+      const copy = await start({ seedFile: await seedFile(first.document, `seed.${format}`) });
+      const second = await adminOf(copy).config.export({ format });
+      expect(second.document).toBe(first.document);
+      expect(first.document).toContain('Round trip');
+    }
+  });
+
+  it('refuses bad files with the file, the path, the field and the line, and applies none of it', async () => {
+    const server = await start();
+    const admin = adminOf(server);
+    const before = await admin.config.export({ format: 'json' });
+    const cases: Array<[string, string, RegExp]> = [
+      ['workspaces:\n  - slug: acme\n    name: [unclosed\n', '', /^bad\.yaml: line 4: YAML syntax error: Flow sequence/],
+      ['users:\n  - email: a@b.test\n    name: A\n    nickname: x\n', 'users[0].nickname', /line 4: unknown field/],
+      ['apps:\n  - workspace: demo\n    name: Bad\n    scopes: [openid]\n    redirectUris:\n      - http://evil.example/cb\n', 'apps[0].redirectUris[0]', /line 6: .*https/],
+      ['workspaces:\n  - slug: acme\n    name: A\n    name: B\n', '', /line 4.*key given twice/],
+      ['apps:\n  - workspace: nowhere\n    name: X\n    scopes: [openid]\n', 'apps[0].workspace', /line 2: no workspace has the slug "nowhere"/],
+      ['users:\n  - email: a@b.test\n    name: A\n  - email: a@b.test\n    name: B\n', 'users[1].email', /line 4: .*declared twice \(first at users\[0\]\.email\)/],
+    ];
+    for (const [document, path, message] of cases) {
+      const err = await refusal(admin.config.import({ document, fileName: 'bad.yaml' }));
+      expect(err.code).toBe('invalid_input');
+      expect(err.message).toMatch(/^bad\.yaml: /);
+      expect(err.message).toMatch(message);
+      if (path) expect(err.fields.map((f) => f.field)).toContain(path);
+    }
+    // A rule broken half-way (the second app) leaves the first one out too: one unit of work.
+    const halfway = 'workspaces:\n  - { slug: half, name: Half }\napps:\n  - { workspace: half, name: Good, scopes: [openid], redirectUris: [https://ok.test/cb] }\n  - { workspace: half, name: Public, clientType: public, grantTypes: [client_credentials], actorModes: [app], scopes: [read:user] }\n';
+    const err = await refusal(admin.config.import({ document: halfway, fileName: 'half.yaml' }));
+    expect(err.fields.map((f) => f.field)).toEqual(['apps[1].grantTypes']);
+    expect(err.message).toMatch(/half\.yaml: apps\[1\]\.grantTypes, line 5: public apps have no secret/);
+    expect((await admin.config.export({ format: 'json' })).document).toBe(before.document);
+  });
+
+  it('validates known credentials and never echoes them', async () => {
+    const server = await start();
+    const admin = adminOf(server);
+    const short = 'oc_sec_tooShort';
+    const err = await refusal(admin.config.import({ document: `apps:\n  - { workspace: demo, name: S, scopes: [openid], redirectUris: [https://s.test/cb], clientSecret: ${short} }\n` }));
+    expect(err.fields[0]).toMatchObject({ field: 'apps[0].clientSecret' });
+    expect(JSON.stringify(err.toBody())).not.toContain(short);
+    const twice = `workspaces:\n  - slug: kk\n    name: K\n    apiKeys:\n      - { name: a, key: ${API_KEY} }\n      - { name: b, key: ${API_KEY} }\n`;
+    const dup = await refusal(admin.config.import({ document: twice }));
+    expect(dup.fields[0]!.field).toBe('workspaces[0].apiKeys[1].key');
+    expect(JSON.stringify(dup.toBody())).not.toContain(API_KEY);
+  });
+
+  it('a bad seed file stops the start with one line naming the file, the path and the line', async () => {
+    const dataDir = await makeTempDir();
+    await writeFile(join(dataDir, 'seed.yaml'), 'apps:\n  - workspace: demo\n    name: X\n    scopes: [openid]\n');
+    const failure = await startTestServer({ dataDir }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(failure?.name).toBe('StartupError');
+    expect(failure?.message).toMatch(/^seed file .*seed\.yaml: apps\[0\]\.workspace, line 2: no workspace has the slug "demo".*nothing was applied$/);
+    expect(failure?.message).not.toContain('\n');
+    // The failed start wrote nothing: the next start without the file seeds the demo as any first run.
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dataDir, 'seed.yaml'));
+    const server = await start({ dataDir });
+    expect(server.seed).toBeDefined();
+  });
+
+  it('errors are ConfigDocumentErrors with one problem per place', () => {
+    const err = new ConfigDocumentError('f.yaml', [
+      { path: 'a', message: 'm1', line: 1 },
+      { path: 'b', message: 'm2' },
+    ]);
+    expect(err.message).toBe('f.yaml: a, line 1: m1 (and 1 more problem: b: m2)');
+    expect(err.fields).toEqual([
+      { field: 'a', message: 'm1 (line 1)' },
+      { field: 'b', message: 'm2' },
+    ]);
+  });
+});
