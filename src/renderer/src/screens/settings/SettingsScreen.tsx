@@ -13,6 +13,7 @@ import { IconKey, IconRefresh } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { describeSeconds, formatDateTime } from '../../lib/format';
+import { ConfigurationCard } from './ConfigurationCard';
 import { useFormSubmit } from '../../lib/use-form-submit';
 
 type Lifetime = 'authorizationCodeTtl' | 'accessTokenTtl' | 'refreshTokenTtl' | 'clientCredentialsTtl' | 'idTokenTtl' | 'sessionTtl';
@@ -265,6 +266,7 @@ export function SettingsScreen() {
           </Title>
           <InitialAccessToken />
         </Card>
+        <ConfigurationCard />
         <QueryState query={status}>
           {s ? (
             <SimpleGrid cols={{ base: 1, md: 2 }}>
