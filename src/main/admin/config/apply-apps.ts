@@ -5,14 +5,11 @@ import { findApp, findSecretHash } from '../../store/apps-store';
 import { workspaceViews } from '../../store/workspaces-store';
 import { createApp, listApps, rotateAppSecret, toApp, updateApp } from '../apps';
 import { createWebhook, listWebhooks, updateWebhook } from '../webhooks';
-import type { AppEntry } from './config-document';
+import { APP_FIELDS, WEBHOOK_FIELDS, type AppEntry } from './config-document';
 import { atEntity, changedFields, inputAt, pick } from './config-steps';
 import type { ConfigRun } from './config-run';
 
-/** The app fields a document may declare and the console may change (lifetimes and the like come with the contract). */
-export const APP_FIELDS = Object.keys(appsUpdateInput.shape).filter((key) => key !== 'id');
 const CREATE_FIELDS = new Set(Object.keys(appsCreateInput.shape));
-const WEBHOOK_FIELDS = Object.keys(webhooksUpdateInput.shape).filter((key) => key !== 'appId' && key !== 'id');
 
 /** The id of a workspace named by slug: declared in the file or already stored. */
 async function workspaceIdOf(run: ConfigRun, slug: string, path: Array<string | number>): Promise<string> {
@@ -24,12 +21,12 @@ async function workspaceIdOf(run: ConfigRun, slug: string, path: Array<string | 
   return found.id;
 }
 
-/** Every app of a workspace (all pages). */
-async function appsOfWorkspace(run: ConfigRun, workspaceId: string): Promise<App[]> {
+/** Every app (of a workspace, when given), all pages. */
+export async function allApps(ctx: ConfigRun['ctx'], workspaceId?: string): Promise<App[]> {
   const apps: App[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listApps(run.ctx, { workspaceId, limit: 200, ...(cursor ? { cursor } : {}) });
+    const page = await listApps(ctx, { limit: 200, ...(workspaceId ? { workspaceId } : {}), ...(cursor ? { cursor } : {}) });
     apps.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -43,7 +40,7 @@ async function existingApp(run: ConfigRun, entry: AppEntry, workspaceId: string,
     if (record && record.workspaceId !== workspaceId) throw run.fail([...path, 'workspace'], `the app ${entry.clientId} belongs to another workspace; an app cannot move`);
     return record ? toApp(record, run.ctx.settings) : undefined;
   }
-  const named = (await appsOfWorkspace(run, workspaceId)).filter((app) => app.name === entry.name);
+  const named = (await allApps(run.ctx, workspaceId)).filter((app) => app.name === entry.name);
   if (named.length > 1) throw run.fail([...path, 'name'], `${named.length} apps of ${entry.workspace} are named "${entry.name}": give clientId to say which`);
   return named[0];
 }

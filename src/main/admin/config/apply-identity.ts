@@ -2,10 +2,10 @@ import { usersCreateInput, usersUpdateInput, type User } from '../../../shared/c
 import { findLiveApiKeyByValue } from '../../store/api-keys-store';
 import { createApiKey, listApiKeys, revokeApiKey } from '../api-keys';
 import { createMembership, createUser, createWorkspace, listMemberships, listUsers, listWorkspaces, updateMembership, updateUser, updateWorkspace } from '../identity';
+import { USER_FIELDS } from './config-document';
 import { atEntity, changedFields, inputAt, pick } from './config-steps';
 import type { ConfigRun } from './config-run';
 
-const USER_FIELDS = Object.keys(usersUpdateInput.shape).filter((key) => key !== 'id');
 const USER_CREATE_FIELDS = Object.keys(usersCreateInput.shape);
 
 /** Workspaces by slug: created, or renamed to the file's name. */

@@ -3,11 +3,10 @@ import { settingsUpdateInput } from '../../../shared/contract/server';
 import { workspaceViews } from '../../store/workspaces-store';
 import { createResource, listResources, updateResource } from '../resources';
 import { getSettings, updateSettings } from '../server-admin';
+import { RESOURCE_FIELDS, SETTING_FIELDS } from './config-document';
 import { atEntity, changedFields, inputAt, pick } from './config-steps';
 import type { ConfigRun } from './config-run';
 
-export const RESOURCE_FIELDS = Object.keys(resourcesUpdateInput.shape).filter((key) => key !== 'id' && key !== 'identifier');
-export const SETTING_FIELDS = Object.keys(settingsUpdateInput.shape).filter((key) => key !== 'registrationWorkspaceId');
 
 /** A path (`/api/v1`, `/mcp`) names a built-in resource server: its identifier follows the issuer of each run. */
 export function isBuiltInReference(identifier: string): boolean {

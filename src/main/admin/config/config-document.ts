@@ -68,6 +68,14 @@ export const settingsEntry = settingsUpdateInput
   .extend({ /** Where dynamically registered clients go, by slug. */ registrationWorkspace: slugRef.optional() })
   .strict();
 
+const fieldsOf = (shape: object, ...without: string[]) => Object.keys(shape).filter((key) => !without.includes(key));
+/** The fields of each entity a document may declare besides its key: the contract's update fields (new ones come with the contract). */
+export const APP_FIELDS = fieldsOf(appsUpdateInput.shape, 'id');
+export const USER_FIELDS = fieldsOf(usersUpdateInput.shape, 'id');
+export const WEBHOOK_FIELDS = fieldsOf(webhooksUpdateInput.shape, 'appId', 'id');
+export const RESOURCE_FIELDS = fieldsOf(resourcesUpdateInput.shape, 'id', 'identifier');
+export const SETTING_FIELDS = fieldsOf(settingsUpdateInput.shape, 'registrationWorkspaceId');
+
 export const CONFIG_VERSION = 1;
 
 export const configDocumentSchema = z.strictObject({

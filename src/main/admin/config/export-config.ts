@@ -1,22 +1,15 @@
 import { stringify } from 'yaml';
 import type { ConfigFormat } from '../../../shared/contract/config';
-import { usersUpdateInput } from '../../../shared/contract/identity';
 import type { ProcedureOutput } from '../../../shared/contract/procedures';
-import { webhooksUpdateInput } from '../../../shared/contract/webhooks';
-import { listApps } from '../apps';
 import { listMemberships, listUsers, listWorkspaces } from '../identity';
 import { listResources } from '../resources';
 import { getSettings } from '../server-admin';
 import { listWebhooks } from '../webhooks';
-import { APP_FIELDS } from './apply-apps';
-import { RESOURCE_FIELDS, SETTING_FIELDS } from './apply-server';
-import { CONFIG_VERSION } from './config-document';
+import { allApps } from './apply-apps';
+import { APP_FIELDS, CONFIG_VERSION, RESOURCE_FIELDS, SETTING_FIELDS, USER_FIELDS, WEBHOOK_FIELDS } from './config-document';
 import type { ConfigCtx } from './config-run';
 import { pick } from './config-steps';
-import type { App } from '../../../shared/contract/apps';
 
-const USER_FIELDS = Object.keys(usersUpdateInput.shape).filter((key) => key !== 'id');
-const WEBHOOK_FIELDS = Object.keys(webhooksUpdateInput.shape).filter((key) => key !== 'appId' && key !== 'id');
 /** Apps that clients registered themselves (RFC 7591, metadata documents) come back by themselves: they are not declared state. */
 const RUNTIME_ORIGINS = new Set(['dynamic', 'cimd']);
 
@@ -26,17 +19,6 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
 }
 
 const byText = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
-
-async function allApps(ctx: ConfigCtx): Promise<App[]> {
-  const apps: App[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listApps(ctx, { limit: 200, ...(cursor ? { cursor } : {}) });
-    apps.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return apps;
-}
 
 /**
  * The declared state as a document, in a stable order (by key), so that
