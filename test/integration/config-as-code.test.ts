@@ -136,8 +136,10 @@ describe('configuration as code', () => {
     const config = await client.discovery(new URL(server.issuer), CLIENT_ID, undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
     const tokens = await client.clientCredentialsGrant(config, { scope: 'read:user' });
     expect(tokens.access_token).toMatch(/^oc_cc_/);
-    const api = await fetch(`${server.issuer}/api/v1/workspaces`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    expect(api.status).not.toBe(401);
+    // The known API key works at the management REST API, held to its workspace's apps.
+    const api = await fetch(`${server.issuer}/api/v1/oauth/applications`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { data: Array<{ name: string }> }).data.map((a) => a.name).sort()).toEqual(['CI Backend', 'Web App']);
     await server.activity.flush();
     const bytes = [await readFile(server.databaseFile), await readFile(`${server.databaseFile}-wal`).catch(() => Buffer.alloc(0))];
     for (const file of bytes) {
@@ -208,19 +210,32 @@ describe('configuration as code', () => {
 
   it('a bad seed file stops the start with one line naming the file, the path and the line', async () => {
     const dataDir = await makeTempDir();
-    await writeFile(join(dataDir, 'seed.yaml'), 'apps:\n  - workspace: demo\n    name: X\n    scopes: [openid]\n');
+    await writeFile(join(dataDir, 'seed.yaml'), 'workspaces:\n  - { slug: written-first, name: Written first }\napps:\n  - workspace: demo\n    name: X\n    scopes: [openid]\n');
     const failure = await startTestServer({ dataDir }).then(
       () => undefined,
       (e: Error) => e,
     );
     expect(failure?.name).toBe('StartupError');
-    expect(failure?.message).toMatch(/^seed file .*seed\.yaml: apps\[0\]\.workspace, line 2: no workspace has the slug "demo".*nothing was applied$/);
+    expect(failure?.message).toMatch(/^seed file .*seed\.yaml: apps\[0\]\.workspace, line 4: no workspace has the slug "demo".*nothing was applied$/);
     expect(failure?.message).not.toContain('\n');
     // The failed start wrote nothing: the next start without the file seeds the demo as any first run.
     const { rm } = await import('node:fs/promises');
     await rm(join(dataDir, 'seed.yaml'));
     const server = await start({ dataDir });
     expect(server.seed).toBeDefined();
+    expect((await adminOf(server).workspaces.list()).items.map((w) => w.slug)).toEqual(['demo']);
+  });
+
+  it("the README's complete example applies, and applies again with 0 changes", async () => {
+    const readme = await readFile(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const example = /A complete file[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const server = await start({ seedFile: await seedFile(example) });
+    expect(server.seedReport).toMatchObject({ created: 10, updated: 2 });
+    expect(await adminOf(server).config.import({ document: example })).toMatchObject({ created: 0, updated: 0 });
+    const config = await client.discovery(new URL(server.issuer), 'oc_app_ciBackend01', undefined, client.ClientSecretBasic('oc_sec_ci-known-secret-0123456789abcdefghijklmnop'), {
+      execute: [client.allowInsecureRequests],
+    });
+    expect((await client.clientCredentialsGrant(config, { scope: 'read:user' })).access_token).toBeTruthy();
   });
 
   it('errors are ConfigDocumentErrors with one problem per place', () => {
