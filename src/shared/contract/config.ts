@@ -9,8 +9,8 @@ import { z } from 'zod';
 export const CONFIG_FORMATS = ['yaml', 'json'] as const;
 export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
-/** A document is a file a person writes: 1 MB is far more than any real one. */
-export const CONFIG_DOCUMENT_MAX_CHARS = 1_000_000;
+/** A document is a file a person writes: far more than any real one, and within the admin transport's 1 MB body once JSON-escaped. */
+export const CONFIG_DOCUMENT_MAX_CHARS = 500_000;
 
 export const configExportInput = z.strictObject({ format: z.enum(CONFIG_FORMATS).default('yaml') });
 export const configExportOutput = z.object({
