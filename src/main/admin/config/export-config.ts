@@ -51,6 +51,7 @@ export async function buildConfigDocument(ctx: ConfigCtx): Promise<Record<string
         const hooks = (await listWebhooks(ctx, { appId: a.id })).items.sort(byText((h) => h.url));
         return withoutNulls({
           workspace: slugOf.get(a.workspaceId),
+          name: a.name,
           clientId: a.id,
           clientType: a.clientType,
           ...pick(a, APP_FIELDS),
