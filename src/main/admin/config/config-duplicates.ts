@@ -30,7 +30,12 @@ export function duplicateProblems(source: ConfigSource): ConfigProblem[] {
   once((doc.resources ?? []).map((r, i) => ({ key: r.identifier, path: ['resources', i, 'identifier'] })), 'the resource server');
   const apps = doc.apps ?? [];
   once(apps.map((a, i) => ({ key: a.clientId, path: ['apps', i, 'clientId'] })), 'the client id');
-  once(apps.map((a, i) => ({ key: a.clientId ? undefined : `${a.workspace}/${a.name}`, path: ['apps', i, 'name'] })), 'the app');
+  // An app without clientId is found by its name: no other entry may have that name in its workspace.
+  apps.forEach((a, i) => {
+    if (a.clientId) return;
+    const other = apps.findIndex((b, j) => j !== i && b.workspace === a.workspace && b.name === a.name);
+    if (other !== -1) problems.push(source.problem(['apps', i, 'name'], `the app "${a.workspace}/${a.name}" is declared twice (also at ${formatPath(['apps', other])}): give each a clientId`));
+  });
   apps.forEach((a, i) => once((a.webhooks ?? []).map((h, j) => ({ key: h.url, path: ['apps', i, 'webhooks', j, 'url'] })), 'the webhook URL'));
   return problems;
 }
