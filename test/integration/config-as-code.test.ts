@@ -227,6 +227,38 @@ describe('configuration as code', () => {
     expect((await adminOf(server).workspaces.list()).items.map((w) => w.slug)).toEqual(['demo']);
   });
 
+  it('prune: true removes what the declared sections do not name, by the console\'s rules, and is idempotent', async () => {
+    const server = await start({ seedFile: await seedFile(SEED) });
+    const admin = adminOf(server);
+    const acme = (await admin.workspaces.list()).items.find((w) => w.slug === 'acme')!;
+    const extra = await admin.apps.create({ workspaceId: acme.id, name: 'Extra', scopes: ['openid'], redirectUris: ['https://extra.test/cb'] });
+    await admin.webhooks.create({ appId: CLIENT_ID, url: 'https://stray.test/hook', events: ['app.deleted'] });
+    await admin.workspaces.create({ name: 'Elsewhere', slug: 'elsewhere' });
+    await admin.users.create({ email: 'stray@acme.test', name: 'Stray' });
+    await admin.resources.create({ identifier: 'https://stray.test/api', name: 'Stray API' });
+    const pruning = `prune: true\n${SEED}`;
+    const expected = [
+      'deleted webhook acme/CI Backend https://stray.test/hook apps[0].webhooks',
+      `deleted app ${extra.app.id} apps`,
+      'deleted resource https://stray.test/api resources',
+      'deleted workspace elsewhere workspaces',
+      'deleted user stray@acme.test users',
+    ];
+    const dry = await admin.config.import({ document: pruning, dryRun: true });
+    expect(dry.changes.map((c) => `${c.action} ${c.kind} ${c.key} ${c.path}`)).toEqual(expected);
+    expect((await admin.apps.get({ id: extra.app.id })).name).toBe('Extra');
+    const report = await admin.config.import({ document: pruning });
+    expect(report).toMatchObject({ created: 0, updated: 0, deleted: 5 });
+    expect((await admin.workspaces.list()).items.map((w) => w.slug)).toEqual(['acme']);
+    expect((await admin.resources.list()).items.filter((r) => r.builtIn)).toHaveLength(2);
+    expect(await admin.config.import({ document: pruning })).toMatchObject({ created: 0, updated: 0, deleted: 0, changes: [] });
+    // A prune that would leave a workspace without an OWNER is refused, and removes nothing.
+    const ownerless = pruning.replace('  - email: owner@acme.test\n    name: Ada Owner\n    groups: [leads]\n', '').replace('      - { user: owner@acme.test, role: OWNER }\n', '');
+    const err = await refusal(admin.config.import({ document: ownerless }));
+    expect(err.message).toBe('console: workspaces[0].members, line 10: prune cannot remove the membership acme/owner@acme.test: a workspace needs at least one OWNER; make someone else OWNER first');
+    expect((await admin.users.list()).items.map((u) => u.email).sort()).toEqual(['dev@acme.test', 'owner@acme.test']);
+  });
+
   it("the README's complete example applies, and applies again with 0 changes", async () => {
     const readme = await readFile(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const example = /A complete file[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)![1]!;

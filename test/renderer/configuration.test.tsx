@@ -10,10 +10,20 @@ import { fakeAdmin, renderConsole } from './console-harness';
 const DOCUMENT = 'version: 1\nworkspaces:\n  - { slug: acme, name: Acme }\n';
 
 function report(over: Partial<ConfigReport> = {}): ConfigReport {
-  return { source: 'seed.yaml', dryRun: true, created: 1, updated: 1, unchanged: 3, changes: [
-    { action: 'created', kind: 'workspace', key: 'acme', path: 'workspaces[0]', fields: [] },
-    { action: 'updated', kind: 'app', key: 'acme/CI Backend', path: 'apps[0]', fields: ['name', 'clientSecret'] },
-  ], ...over };
+  return {
+    source: 'seed.yaml',
+    dryRun: true,
+    created: 1,
+    updated: 1,
+    deleted: 1,
+    unchanged: 3,
+    changes: [
+      { action: 'created', kind: 'workspace', key: 'acme', path: 'workspaces[0]', fields: [] },
+      { action: 'updated', kind: 'app', key: 'acme/CI Backend', path: 'apps[0]', fields: ['name', 'clientSecret'] },
+      { action: 'deleted', kind: 'user', key: 'stray@acme.test', path: 'users', fields: [] },
+    ],
+    ...over,
+  };
 }
 
 function fileInput(): HTMLInputElement {
@@ -51,9 +61,9 @@ describe('the Configuration section', () => {
     const u = userEvent.setup({ delay: null });
     await u.upload(fileInput(), new File([DOCUMENT], 'seed.yaml', { type: 'application/yaml' }));
     const table = await screen.findByRole('table', { name: 'Changes the document makes' });
-    expect(screen.getByText('Preview: 1 to create, 1 to update, 3 unchanged')).toBeInTheDocument();
+    expect(screen.getByText('Preview: 1 to create, 1 to update, 1 to delete, 3 unchanged')).toBeInTheDocument();
     const rows = within(table).getAllByRole('row').slice(1).map((row) => row.textContent);
-    expect(rows).toEqual(['createworkspaceacme', 'updateappacme/CI Backendname, clientSecret']);
+    expect(rows).toEqual(['createworkspaceacme', 'updateappacme/CI Backendname, clientSecret', 'deleteuserstray@acme.test']);
     expect(admin.calls).toEqual([{ procedure: 'config.import', input: { document: DOCUMENT, fileName: 'seed.yaml', dryRun: true } }]);
     await u.click(screen.getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(admin.calls.at(-1)).toEqual({ procedure: 'config.import', input: { document: DOCUMENT, fileName: 'seed.yaml', dryRun: false } }));
@@ -61,7 +71,7 @@ describe('the Configuration section', () => {
   });
 
   it('says when nothing would change, and keeps Apply off', async () => {
-    const admin = fakeAdmin({ 'config.import': () => report({ created: 0, updated: 0, unchanged: 5, changes: [] }) });
+    const admin = fakeAdmin({ 'config.import': () => report({ created: 0, updated: 0, deleted: 0, unchanged: 5, changes: [] }) });
     renderConsole(<ConfigurationCard />, { admin });
     await userEvent.setup({ delay: null }).upload(fileInput(), new File([DOCUMENT], 'seed.yaml'));
     expect(await screen.findByText(/Nothing to change: this server already matches the document \(5 unchanged\)/)).toBeInTheDocument();

@@ -34,11 +34,12 @@ export const configImportInput = z.strictObject({
 export const CONFIG_ENTITY_KINDS = ['settings', 'workspace', 'user', 'membership', 'apiKey', 'resource', 'app', 'webhook'] as const;
 
 export const configChangeSchema = z.object({
-  action: z.enum(['created', 'updated']),
+  /** `deleted`: not in a document with `prune: true`. */
+  action: z.enum(['created', 'updated', 'deleted']),
   kind: z.enum(CONFIG_ENTITY_KINDS),
   /** The entity's key in the document: a slug, an email, `workspace/app`, an identifier, a URL. */
   key: z.string(),
-  /** Where it is declared, e.g. `apps[2]`. */
+  /** Where it is declared, e.g. `apps[2]`; for a deletion, the section that no longer names it (`apps`). */
   path: z.string(),
   /** For an update: the declared fields whose value changed (a secret is named, never shown). */
   fields: z.array(z.string()),
@@ -51,6 +52,8 @@ export const configReportSchema = z.object({
   dryRun: z.boolean(),
   created: z.number().int(),
   updated: z.number().int(),
+  /** Entities a `prune: true` document removed (0 without prune). */
+  deleted: z.number().int(),
   /** Declared entities that already matched the document. */
   unchanged: z.number().int(),
   changes: z.array(configChangeSchema),

@@ -112,6 +112,7 @@ export async function applyApps(run: ConfigRun): Promise<void> {
       }
       run.report.updatedOrNot('app', key, path, [...fields, ...(await applySecret(run, entry, app, path))]);
     }
+    run.appIds[i] = app.id;
     await applyWebhooks(run, entry, app.id, path);
   }
 }

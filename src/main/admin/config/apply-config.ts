@@ -3,6 +3,7 @@ import { tryWithoutKeeping, unitOfWork } from '../../store/database';
 import type { ConfigFormat, ConfigReport } from '../../../shared/contract/config';
 import { applyApps } from './apply-apps';
 import { applyApiKeys, applyMembers, applyUsers, applyWorkspaces } from './apply-identity';
+import { applyPrune } from './apply-prune';
 import { applyResources, applySettings } from './apply-server';
 import { duplicateProblems } from './config-duplicates';
 import { ConfigDocumentError } from './config-errors';
@@ -24,7 +25,8 @@ export interface ApplyOptions {
  * unit of work: workspaces, users, members, API keys, resource servers,
  * apps (with their secrets and webhooks), then settings. Idempotent: what
  * already matches is counted unchanged, and nothing is written for it.
- * Entities in the database that the document does not name are left alone.
+ * Entities in the database that the document does not name are left alone,
+ * unless it says `prune: true` (then they are removed, see apply-prune.ts).
  * Any problem throws a {@link ConfigDocumentError} and nothing is kept. One
  * `config.applied` event records the counts (the use cases record their own
  * events for each change, as from the console).
@@ -43,6 +45,7 @@ export async function applyConfig(ctx: ConfigCtx, text: string, options: ApplyOp
       report: new ReportBuilder(),
       workspaceIds: new Map(),
       userIds: new Map(),
+      appIds: [],
       fail: (path, message) => new ConfigDocumentError(source.file, [source.problem(path, message)]),
     };
     await applyWorkspaces(run);
@@ -52,8 +55,9 @@ export async function applyConfig(ctx: ConfigCtx, text: string, options: ApplyOp
     await applyResources(run);
     await applyApps(run);
     await applySettings(run);
+    if (run.doc.prune) await applyPrune(run);
     const report = run.report.build(source.file, dryRun);
-    ctx.activity.record({ type: 'config.applied', detail: { ...by(options.actor), source: report.source, created: report.created, updated: report.updated, unchanged: report.unchanged } });
+    ctx.activity.record({ type: 'config.applied', detail: { ...by(options.actor), source: report.source, created: report.created, updated: report.updated, deleted: report.deleted, unchanged: report.unchanged } });
     return report;
   };
   return dryRun ? tryWithoutKeeping(ctx.db, work) : unitOfWork(ctx.db, work);

@@ -80,6 +80,11 @@ export const CONFIG_VERSION = 1;
 
 export const configDocumentSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION, `must be ${CONFIG_VERSION}`).optional(),
+  /**
+   * Also remove what the file's sections do not name (see apply-prune.ts):
+   * the declared state becomes the whole state of those sections.
+   */
+  prune: z.boolean().optional(),
   settings: settingsEntry.optional(),
   workspaces: z.array(workspaceEntry).optional(),
   users: z.array(userEntry).optional(),

@@ -10,6 +10,11 @@ export class ReportBuilder {
     this.#changes.push({ action: 'created', kind, key, path: formatPath(path), fields: [] });
   }
 
+  /** An entity a `prune: true` document no longer names, removed. */
+  deleted(kind: ConfigChange['kind'], key: string, path: DocPath): void {
+    this.#changes.push({ action: 'deleted', kind, key, path: formatPath(path), fields: [] });
+  }
+
   /** An entity that existed: updated when `fields` changed, else counted as unchanged. */
   updatedOrNot(kind: ConfigChange['kind'], key: string, path: DocPath, fields: string[]): void {
     if (fields.length === 0) this.#unchanged += 1;
@@ -18,14 +23,14 @@ export class ReportBuilder {
 
   build(source: string, dryRun: boolean): ConfigReport {
     const count = (action: ConfigChange['action']) => this.#changes.filter((c) => c.action === action).length;
-    return { source, dryRun, created: count('created'), updated: count('updated'), unchanged: this.#unchanged, changes: [...this.#changes] };
+    return { source, dryRun, created: count('created'), updated: count('updated'), deleted: count('deleted'), unchanged: this.#unchanged, changes: [...this.#changes] };
   }
 }
 
 /** The report as lines for a terminal: a summary, then one line per change (`serve --seed` prints these). */
 export function reportLines(report: ConfigReport): string[] {
   const verb = report.dryRun ? 'would apply' : 'applied';
-  const summary = `seed ${report.source}: ${verb}, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`;
+  const summary = `seed ${report.source}: ${verb}, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged${report.deleted ? `, ${report.deleted} deleted` : ''}`;
   return [
     summary,
     ...report.changes.map((c) => `  ${c.action} ${c.kind} ${c.key} (${c.path})${c.fields.length ? `: ${c.fields.join(', ')}` : ''}`),

@@ -17,6 +17,8 @@ export interface ConfigRun {
   /** Workspace id by slug, user id by email: the file's references, resolved once. */
   workspaceIds: Map<string, string>;
   userIds: Map<string, string>;
+  /** The id of the app each `apps` entry names (found or created), by the entry's index. */
+  appIds: string[];
   /** A document error at `path`, with its line. */
   fail(path: DocPath, message: string): ConfigDocumentError;
 }

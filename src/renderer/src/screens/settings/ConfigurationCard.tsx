@@ -29,8 +29,11 @@ function readText(file: File): Promise<string> {
 }
 
 function summary(report: ConfigReport): string {
-  return `${report.created} to create, ${report.updated} to update, ${report.unchanged} unchanged`;
+  return `${report.created} to create, ${report.updated} to update, ${report.deleted ? `${report.deleted} to delete, ` : ''}${report.unchanged} unchanged`;
 }
+
+const ACTION_LABELS: Record<ConfigReport['changes'][number]['action'], string> = { created: 'create', updated: 'update', deleted: 'delete' };
+const ACTION_COLORS: Record<ConfigReport['changes'][number]['action'], string> = { created: 'teal', updated: 'blue', deleted: 'red' };
 
 function ChangesTable({ report }: { report: ConfigReport }) {
   if (report.changes.length === 0) {
@@ -54,8 +57,8 @@ function ChangesTable({ report }: { report: ConfigReport }) {
         {report.changes.map((c) => (
           <Table.Tr key={`${c.path}:${c.key}`}>
             <Table.Td>
-              <Badge size="sm" variant="light" color={c.action === 'created' ? 'teal' : 'blue'}>
-                {c.action === 'created' ? 'create' : 'update'}
+              <Badge size="sm" variant="light" color={ACTION_COLORS[c.action]}>
+                {ACTION_LABELS[c.action]}
               </Badge>
             </Table.Td>
             <Table.Td>{c.kind}</Table.Td>
@@ -116,7 +119,7 @@ function ImportPanel() {
   });
   const apply = useAdminMutation('config.import', {
     onSuccess: (report) => {
-      notifications.show({ color: 'teal', title: 'Configuration applied', message: `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged` });
+      notifications.show({ color: 'teal', title: 'Configuration applied', message: `${report.created} created, ${report.updated} updated, ${report.deleted} deleted, ${report.unchanged} unchanged` });
       setFile(null);
       setDocument(null);
       preview.reset();
