@@ -14,6 +14,7 @@ import { corsAllowed } from './cors';
 import { installLoopbackRedirects } from './loopback-redirects';
 import { interactionPolicyWithLoginHint } from './login-hint-policy';
 import { ClientAdapter } from './client-adapter';
+import { ID_TOKEN_CLAIMS, idTokenClaimsMetadata, installIdTokenClaims } from './id-token-claims';
 import type { ServiceParts } from '../service-parts';
 import { ManagedPkce } from './managed-pkce';
 import { ModelAdapter } from './model-adapter';
@@ -149,10 +150,11 @@ export function createEngine(options: EngineOptions): Provider {
       },
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
-      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin'],
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', ID_TOKEN_CLAIMS],
       validator(ctx, key, value, metadata) {
         // With a ctx the client is being registered; without one it is being loaded from the apps table.
         if (key === 'pkce_policy') pkcePolicyMetadata(ctx !== undefined, value, metadata);
+        if (key === ID_TOKEN_CLAIMS) idTokenClaimsMetadata(value);
         if (key === 'actor_modes') {
           if (value !== undefined && (!Array.isArray(value) || value.length === 0 || value.some((m) => !(ACTOR_MODES as readonly string[]).includes(m)))) {
             throw new errors.InvalidClientMetadata('actor_modes must be a non-empty array of "self" and "app"');
@@ -202,6 +204,7 @@ export function createEngine(options: EngineOptions): Provider {
   installLoopbackRedirects(provider);
   installTokenPrefixes(provider);
   installStoredJwtAccessTokens(provider, options);
+  installIdTokenClaims(provider);
   installRegistrationGate(provider, settings);
   recordEngineEvents(provider, options.activity);
   return provider;
