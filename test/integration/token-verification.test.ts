@@ -6,7 +6,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminError, type AdminClient, type TokenVerification } from '../../src/shared/contract';
 import { JWKS_FETCH_LIMITS } from '../../src/main/admin/verification-keys';
-import { generateTestSigningKey, NEGATIVE_PRESETS, signWithTestKey, TEST_KEY_KID } from '../../src/renderer/src/lib/test-signing';
+import { generateTestSigningKey, NEGATIVE_PRESETS, signWithTestKey, TEST_KEY_KID } from '../../src/shared/test-signing';
 import { httpClient } from '../admin/admin-clients';
 import { codeFlow, demoApp, demoConfig } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -41,6 +41,7 @@ describe('tokens.verify: a JWT against a pasted key or a JWKS URL', () => {
   let server: TestServer;
   let admin: AdminClient;
   let idToken: string;
+  let accessToken: string;
   let ourJwks: { keys: JWK[] };
   const jwksUrl = () => `${server.issuer}/oauth/jwks`;
 
@@ -49,6 +50,7 @@ describe('tokens.verify: a JWT against a pasted key or a JWKS URL', () => {
     admin = httpClient(server);
     const { tokens } = await codeFlow(server, { config: await demoConfig(server), userEmail: 'mia.member@example.test' });
     idToken = tokens.id_token!;
+    accessToken = tokens.access_token;
     ourJwks = (await (await fetch(jwksUrl())).json()) as { keys: JWK[] };
   });
   afterAll(() => server.dispose());
@@ -62,6 +64,26 @@ describe('tokens.verify: a JWT against a pasted key or a JWKS URL', () => {
     expect(check(result, 'expiry')).toMatchObject({ result: 'ok', detail: expect.stringMatching(/^expires in /) });
     expect(check(result, 'issuer')).toMatchObject({ result: 'ok', detail: expect.stringContaining('(this server)') });
     expect(check(result, 'audience')).toMatchObject({ result: 'ok' });
+  });
+
+  it("tokens.inspect gives an opaque token's stored record as claims (introspection's shape), and nothing for an unknown value", async () => {
+    const inspected = await admin.tokens.inspect({ value: accessToken });
+    expect(inspected.record).toEqual({
+      active: true,
+      status: 'active',
+      token_type: 'access_token',
+      iss: server.issuer,
+      client_id: demoApp(server).clientId,
+      sub: inspected.token!.userId,
+      scope: 'openid profile email read:user',
+      iat: Math.floor(inspected.token!.createdAt / 1000),
+      exp: Math.floor(inspected.token!.expiresAt! / 1000),
+      workspace_id: server.seed!.workspaceId,
+      actor: 'self',
+    });
+    await admin.tokens.revoke({ id: inspected.token!.id });
+    expect((await admin.tokens.inspect({ id: inspected.token!.id })).record).toMatchObject({ active: false, status: 'revoked', revoked_at: expect.any(Number) });
+    expect((await admin.tokens.inspect({ value: 'oc_at_unknown' })).record).toBeUndefined();
   });
 
   it('takes the key pasted as a JWK, a JWKS or PEM (SPKI, and a private key uses its public part)', async () => {

@@ -8,11 +8,11 @@ export const TEST_KEY_ALG = 'ES256';
 /**
  * A throwaway key pair made in the console, once per console session (see
  * `useTestSigningKey`). Its private half never leaves the page (WebCrypto,
- * not extractable); the server never sees it and never trusts it, so every
+ * not extractable; pure code, so the tests sign exactly as the console does); the server never sees it and never trusts it, so every
  * token it signs is refused by the server's APIs: negative-test tokens.
  */
 export interface TestSigningKey {
-  privateKey: CryptoKey;
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   /** The public half, to verify a re-signed token with ("Verify" takes it as a pasted key). */
   publicJwk: JWK;
 }
