@@ -1,4 +1,4 @@
-import { CompactSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
 /** The `kid` of every re-signed token: says, in the token itself, that it is not this server's. */
 export const TEST_KEY_KID = 'test-not-oauth-console';
@@ -50,7 +50,7 @@ export function parseClaims(text: string): { claims: Record<string, unknown> } |
  */
 export async function signWithTestKey(key: TestSigningKey, claims: Record<string, unknown>, originalHeader: Record<string, unknown> = {}): Promise<string> {
   const typ = typeof originalHeader.typ === 'string' ? { typ: originalHeader.typ } : {};
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ ...typ, alg: TEST_KEY_ALG, kid: TEST_KEY_KID }).sign(key.privateKey);
+  return new SignJWT(claims).setProtectedHeader({ ...typ, alg: TEST_KEY_ALG, kid: TEST_KEY_KID }).sign(key.privateKey);
 }
 
 /** The negative tests the editor offers in one click; each returns new claims. */
