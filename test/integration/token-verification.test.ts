@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair, SignJWT, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminError, type AdminClient, type TokenVerification } from '../../src/shared/contract';
@@ -86,7 +86,27 @@ describe('tokens.verify: a JWT against a pasted key or a JWKS URL', () => {
     expect((await admin.tokens.inspect({ value: 'oc_at_unknown' })).record).toBeUndefined();
   });
 
-  it('takes the key pasted as a JWK, a JWKS or PEM (SPKI, and a private key uses its public part)', async () => {
+  it('uses only the public part of a pasted private key (JWK or PEM), and judges nbf', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const now = Math.floor(Date.now() / 1000);
+    const early = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'ES256' }).setNotBefore(now + 600).setExpirationTime(now + 1200).sign(privateKey);
+    const privateJwk = await exportJWK(privateKey);
+    expect(privateJwk.d).toBeDefined();
+    const privatePem = await exportPKCS8(privateKey);
+    for (const key of [JSON.stringify(privateJwk), privatePem]) {
+      const result = await admin.tokens.verify({ token: early, key });
+      expect(result).toMatchObject({ signatureValid: true, verdict: 'invalid', matchedKid: null });
+      expect(check(result, 'signature')!.detail).toBe('valid: ES256, verified with the EC key (the public part of the private key pasted)');
+      expect(check(result, 'not_before')).toMatchObject({ result: 'failed', detail: expect.stringContaining('not valid before') });
+      expect(check(result, 'expiry')).toMatchObject({ result: 'ok' });
+    }
+    const forever = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'ES256' }).sign(privateKey);
+    const result = await admin.tokens.verify({ token: forever, key: JSON.stringify(privateJwk) });
+    expect(result.verdict).toBe('valid');
+    expect(check(result, 'expiry')).toMatchObject({ result: 'info', detail: 'no exp: the token never expires' });
+  });
+
+  it('takes the key pasted as a JWK, a JWKS or PEM (SPKI, PKCS#1)', async () => {
     const kid = decodeProtectedHeader(idToken).kid;
     const jwk = ourJwks.keys.find((k) => k.kid === kid)!;
     const asJwk = await admin.tokens.verify({ token: idToken, key: JSON.stringify(jwk) });
@@ -94,6 +114,10 @@ describe('tokens.verify: a JWT against a pasted key or a JWKS URL', () => {
     expect(await admin.tokens.verify({ token: idToken, key: JSON.stringify(ourJwks) })).toMatchObject({ verdict: 'valid', keySource: 'jwks' });
     const pem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
     expect(await admin.tokens.verify({ token: idToken, key: pem })).toMatchObject({ verdict: 'valid', keySource: 'pem', signatureValid: true });
+    expect(jwk.kty).toBe('RSA');
+    const pkcs1 = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
+    expect(pkcs1).toContain('BEGIN RSA PUBLIC KEY');
+    expect(await admin.tokens.verify({ token: idToken, key: pkcs1 })).toMatchObject({ verdict: 'valid', keySource: 'pem' });
     // Without expectations, issuer and audience are shown, not judged.
     expect(check(asJwk, 'issuer')).toMatchObject({ result: 'info' });
     expect(check(asJwk, 'audience')).toMatchObject({ result: 'info' });
