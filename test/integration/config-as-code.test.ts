@@ -179,6 +179,7 @@ describe('configuration as code', () => {
       ['workspaces:\n  - slug: acme\n    name: A\n    name: B\n', '', /line 4.*key given twice/],
       ['apps:\n  - workspace: nowhere\n    name: X\n    scopes: [openid]\n', 'apps[0].workspace', /line 2: no workspace has the slug "nowhere"/],
       ['users:\n  - email: a@b.test\n    name: A\n  - email: a@b.test\n    name: B\n', 'users[1].email', /line 4: .*declared twice \(first at users\[0\]\.email\)/],
+      [`a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${'*a, '.repeat(10)}*a]\nc: &c [${'*b, '.repeat(10)}*b]\nd: [${'*c, '.repeat(10)}*c]\n`, '', /the document cannot be read: Excessive alias count/],
       ['apps:\n  - { workspace: demo, name: Twin, clientId: oc_app_twin000001, scopes: [openid], redirectUris: [https://t.test/cb] }\n  - { workspace: demo, name: Twin, scopes: [openid] }\n', 'apps[1].name', /line 3: the app "demo\/Twin" is declared twice \(also at apps\[0\]\): give each a clientId/],
     ];
     for (const [document, path, message] of cases) {

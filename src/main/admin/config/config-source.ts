@@ -78,7 +78,13 @@ export function readConfigSource(text: string, file: string, format: ConfigForma
     const line = lineOf(doc, lines, path, keyOnly);
     return { path: formatPath(path), message, ...(line !== undefined ? { line } : {}) };
   };
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    // Aliases that expand too far (a "billion laughs" document), or one that names no anchor.
+    throw new ConfigDocumentError(file, [{ path: '', message: `the document cannot be read: ${(err as Error).message}` }]);
+  }
   const parsed = configDocumentSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigDocumentError(file, schemaProblems(parsed.error, at));
   return { file, value: parsed.data, problem: (path, message) => at(path, message) };
