@@ -25,6 +25,7 @@ import { ROUTES } from './routes';
 import { errorPage, logoutDonePage, logoutPage } from '../http/html';
 import { allowFormTarget, securityHeaders } from '../http/security-headers';
 import { installStorageAnswers, storageAwareAdapters } from './storage-answers';
+import { installSimulation, SIMULATION_PARAM, simulatedAuthorizationErrors } from './engine-simulation';
 import { firstWorkspaceId } from '../store/identity-store';
 
 
@@ -147,6 +148,7 @@ export function createEngine(options: EngineOptions): Provider {
         const allowed = (client.metadata().actor_modes as string[] | undefined) ?? ['self'];
         if (!allowed.includes(value)) throw new errors.InvalidRequest(`this app does not allow actor mode "${value}"`);
       },
+      [SIMULATION_PARAM]: simulatedAuthorizationErrors(options.simulation),
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
       properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin'],
@@ -196,6 +198,7 @@ export function createEngine(options: EngineOptions): Provider {
   // First, so it is the outermost engine middleware and sees what escapes the others.
   installStorageAnswers(provider);
   installPageHeaders(provider);
+  installSimulation(provider, options.simulation);
   installSerializedRequests(provider, db);
   provider.use(managedPkce.persist);
   installHashedSecrets(provider);

@@ -16,3 +16,4 @@ export * from './server';
 export * from './sessions';
 export * from './tokens';
 export * from './webhooks';
+export * from './simulation';
