@@ -88,7 +88,7 @@ describe('time: the server clock offset and "expire now"', () => {
     expect((await introspect(tokens.access_token)).active).toBe(false);
     expect((await me(tokens.access_token)).status).toBe(401);
     const after = await rpc(server, 'tokens.inspect', { id: row.id });
-    expect(after.token.status).toBe('expired');
+    expect(after.token?.status).toBe('expired');
     // The grant and its refresh token: refresh is refused.
     expect((await rpc(server, 'tokens.expire', { grantId: row.grantId! })).expired).toBeGreaterThanOrEqual(1);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -99,11 +99,38 @@ describe('time: the server clock offset and "expire now"', () => {
     await expect(rpc(server, 'tokens.expire', {})).rejects.toMatchObject({ status: 400 });
     await expect(rpc(server, 'tokens.expire', { id: 'nope' })).rejects.toMatchObject({ status: 404 });
   });
+
+  it('per-app lifetimes override the server settings, and bad ones get field errors', async () => {
+    const app = demoApp(server);
+    await rpc(server, 'apps.update', { id: app.clientId, lifetimes: { accessToken: 30, refreshToken: 120, idToken: 60, authorizationCode: 5 } });
+    try {
+      const { tokens } = await codeFlow(server, { config, scope: 'openid read:user offline_access' });
+      expect(tokens.expires_in).toBe(30);
+      const idToken = decodeJwt(tokens.id_token!);
+      expect(idToken.exp! - idToken.iat!).toBe(60);
+      const refresh = await introspect(tokens.refresh_token!);
+      expect(refresh.exp! - refresh.iat!).toBe(120);
+      const got = await rpc(server, 'apps.get', { id: app.clientId });
+      expect(got.lifetimes).toEqual({ accessToken: 30, refreshToken: 120, idToken: 60, authorizationCode: 5 });
+      // The override makes the token expire in seconds on the server clock.
+      await rpc(server, 'simulation.setClock', { offsetSeconds: 31 });
+      expect((await introspect(tokens.access_token)).active).toBe(false);
+      await rpc(server, 'simulation.setClock', { offsetSeconds: 0 });
+      await expect(rpc(server, 'apps.update', { id: app.clientId, lifetimes: { accessToken: 0, refreshToken: null, idToken: null, authorizationCode: null } })).rejects.toMatchObject({
+        body: { error: { fields: [{ field: 'lifetimes.accessToken' }] } },
+      });
+    } finally {
+      await rpc(server, 'apps.update', { id: app.clientId, lifetimes: { accessToken: null, refreshToken: null, idToken: null, authorizationCode: null } });
+    }
+    const { tokens } = await codeFlow(server, { config, scope: 'openid read:user' });
+    expect(tokens.expires_in).toBe(86_400);
+  });
 });
 
-/** openid-client checks the ID token's iat against its own (real) clock; a client tolerant of the offset, as one facing a skewed server. */
-async function demoConfigWithTolerance(server: TestServer, seconds: number): Promise<client.Configuration> {
-  const config = await demoConfig(server);
-  config[client.clockTolerance] = seconds + 60;
-  return config;
+/** openid-client checks ID token times against its own (real) clock; told the server's clock is `seconds` ahead (its `clockSkew`). */
+function demoConfigWithTolerance(server: TestServer, seconds: number): Promise<client.Configuration> {
+  const app = demoApp(server);
+  return client.discovery(new URL(server.issuer), app.clientId, { client_secret: app.clientSecret, [client.clockSkew]: seconds }, client.ClientSecretBasic(app.clientSecret), {
+    execute: [client.allowInsecureRequests],
+  });
 }

@@ -78,6 +78,7 @@ export function clientMetadata(app: AppRecord, secretHash: string | null): Adapt
     consent_policy: app.consentPolicy,
     pkce_policy: app.pkcePolicy,
     origin: app.origin,
+    lifetimes: app.lifetimes,
   };
 }
 

@@ -25,6 +25,7 @@ import { ROUTES } from './routes';
 import { errorPage, logoutDonePage, logoutPage } from '../http/html';
 import { allowFormTarget, securityHeaders } from '../http/security-headers';
 import { installStorageAnswers, storageAwareAdapters } from './storage-answers';
+import { withAppLifetime } from './app-lifetimes';
 import { installSimulation, SIMULATION_PARAM, simulatedAuthorizationErrors } from './engine-simulation';
 import { firstWorkspaceId } from '../store/identity-store';
 
@@ -124,11 +125,11 @@ export function createEngine(options: EngineOptions): Provider {
       required: managedPkce.required,
     },
     ttl: {
-      AuthorizationCode: () => settings.current.authorizationCodeTtl,
-      AccessToken: resourceServerTtl(() => settings.current.accessTokenTtl),
-      ClientCredentials: resourceServerTtl(() => settings.current.clientCredentialsTtl),
-      IdToken: () => settings.current.idTokenTtl,
-      RefreshToken: () => settings.current.refreshTokenTtl || UNTIL_REVOKED,
+      AuthorizationCode: withAppLifetime('authorizationCode', () => settings.current.authorizationCodeTtl),
+      AccessToken: withAppLifetime('accessToken', resourceServerTtl(() => settings.current.accessTokenTtl)),
+      ClientCredentials: withAppLifetime('accessToken', resourceServerTtl(() => settings.current.clientCredentialsTtl)),
+      IdToken: withAppLifetime('idToken', () => settings.current.idTokenTtl),
+      RefreshToken: withAppLifetime('refreshToken', () => settings.current.refreshTokenTtl || UNTIL_REVOKED),
       Grant: () => (settings.current.refreshTokenTtl ? Math.max(settings.current.refreshTokenTtl, settings.current.sessionTtl) : UNTIL_REVOKED),
       Session: () => settings.current.sessionTtl,
       Interaction: () => 3600,
@@ -151,7 +152,7 @@ export function createEngine(options: EngineOptions): Provider {
       [SIMULATION_PARAM]: simulatedAuthorizationErrors(options.simulation),
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
-      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin'],
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', 'lifetimes'],
       validator(ctx, key, value, metadata) {
         // With a ctx the client is being registered; without one it is being loaded from the apps table.
         if (key === 'pkce_policy') pkcePolicyMetadata(ctx !== undefined, value, metadata);

@@ -38,10 +38,20 @@ export interface AppRecord {
   pkcePolicy: PkcePolicy;
   /** A new access or client-credentials token revokes the earlier live ones (same workspace and actor). */
   singleLiveToken: boolean;
+  /** Lifetime overrides for expiry testing (seconds; null follows the server). */
+  lifetimes: AppLifetimes;
   /** Further RFC 7591 metadata (contacts, jwks, application_type, ...). */
   metadata: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Per-app lifetimes (migration 0006): null follows the server's setting (or the resource server's, for access tokens). */
+export interface AppLifetimes {
+  accessToken: number | null;
+  refreshToken: number | null;
+  idToken: number | null;
+  authorizationCode: number | null;
 }
 
 export interface NewApp {
@@ -166,6 +176,7 @@ export function toRecord(row: AppTable, uris: Array<{ kind: string; uri: string 
     consentPolicy: row.consent_policy as ConsentPolicy | null,
     pkcePolicy: row.pkce_policy,
     singleLiveToken: row.single_live_token === 1,
+    lifetimes: { accessToken: row.access_token_ttl, refreshToken: row.refresh_token_ttl, idToken: row.id_token_ttl, authorizationCode: row.authorization_code_ttl },
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -275,6 +286,10 @@ export async function updateAppRecord(db: Db, next: AppRecord, withUris: boolean
       consent_policy: next.consentPolicy,
       pkce_policy: next.pkcePolicy,
       single_live_token: next.singleLiveToken ? 1 : 0,
+      access_token_ttl: next.lifetimes.accessToken,
+      refresh_token_ttl: next.lifetimes.refreshToken,
+      id_token_ttl: next.lifetimes.idToken,
+      authorization_code_ttl: next.lifetimes.authorizationCode,
     },
     withUris ? next : undefined,
   );
