@@ -1,21 +1,11 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcedureInput, ProcedureName, ProcedureOutput } from '../../src/shared/contract/procedures';
+import type { ProcedureInput } from '../../src/shared/contract/procedures';
+import { rpc } from '../helpers/admin-rpc';
 import { codeFlow, confidentialApp, demoApp, demoConfig, DEMO_REDIRECT } from '../helpers/flows';
 
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server';
 
-/** One admin procedure over the HTTP transport (as scripts and CI call it). */
-async function rpc<P extends ProcedureName>(server: TestServer, name: P, input: ProcedureInput<P>): Promise<ProcedureOutput<P>> {
-  const res = await fetch(`${server.issuer}/admin/rpc/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as ProcedureOutput<P> & { error?: unknown };
-  if (!res.ok) throw Object.assign(new Error(`${name}: ${res.status} ${JSON.stringify(body)}`), { status: res.status, body });
-  return body;
-}
 
 function clientCredentials(server: TestServer, clientId: string, secret: string, extra: Record<string, string> = {}): Promise<Response> {
   return fetch(`${server.issuer}/oauth/token`, {

@@ -1,20 +1,10 @@
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcedureInput, ProcedureName, ProcedureOutput } from '../../src/shared/contract/procedures';
+import { rpc } from '../helpers/admin-rpc';
 import { codeFlow, demoApp, demoConfig } from '../helpers/flows';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-async function rpc<P extends ProcedureName>(server: TestServer, name: P, input: ProcedureInput<P>): Promise<ProcedureOutput<P>> {
-  const res = await fetch(`${server.issuer}/admin/rpc/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as ProcedureOutput<P>;
-  if (!res.ok) throw Object.assign(new Error(`${name}: ${res.status} ${JSON.stringify(body)}`), { status: res.status, body });
-  return body;
-}
 
 describe('time: the server clock offset and "expire now"', () => {
   let server: TestServer;
