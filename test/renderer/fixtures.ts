@@ -62,6 +62,7 @@ export function makeToken(overrides: Partial<Token> = {}): Token {
     grantId: 'g'.repeat(64),
     actor: 'self',
     scopes: ['openid', 'read:user'],
+    dpopJkt: null,
     createdAt: NOW - 60_000,
     expiresAt: NOW + 86400_000,
     consumedAt: null,
