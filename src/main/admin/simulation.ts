@@ -12,10 +12,6 @@ function toRule(ctx: Ctx, record: SimulationRuleRecord): SimulationRule {
   return { ...record, endpoint: record.endpoint as SimulationRule['endpoint'], error: record.error as SimulationRule['error'], applied: ctx.simulation.appliedCount(record) };
 }
 
-/** The rules change the snapshot the hot path reads only once they are stored. */
-function reloadWhenCommitted(ctx: Ctx): void {
-  whenCommitted(ctx.db, () => void ctx.simulation.load().catch(() => undefined));
-}
 
 export async function listSimulation(ctx: Ctx): Promise<ProcedureOutput<'simulation.list'>> {
   const records = await listSimulationRules(ctx.db);
@@ -41,16 +37,17 @@ export async function createSimulationRule(ctx: Ctx, input: ParsedInput<'simulat
     },
     ctx.simulation.clock.now(),
   );
-  reloadWhenCommitted(ctx);
   const { appId: _appId, ...rule } = input;
   ctx.activity.record({ type: 'simulation.created', clientId: input.appId ?? null, detail: { ...by(actor), id, ...rule } });
   const created = (await listSimulationRules(ctx.db)).find((r) => r.id === id)!;
+  // The snapshot the hot path reads changes once the rule is stored, before this call answers.
+  whenCommitted(ctx.db, () => ctx.simulation.added(created));
   return toRule(ctx, created);
 }
 
 export async function deleteSimulation(ctx: Ctx, input: ParsedInput<'simulation.delete'>, actor: Actor): Promise<ProcedureOutput<'simulation.delete'>> {
   if (!(await deleteSimulationRule(ctx.db, input.id))) throw notFound('id', 'simulation rule');
-  reloadWhenCommitted(ctx);
+  whenCommitted(ctx.db, () => ctx.simulation.removed(input.id));
   ctx.activity.record({ type: 'simulation.deleted', detail: { ...by(actor), id: input.id } });
   return { deleted: true };
 }
@@ -59,7 +56,7 @@ export async function clearSimulation(ctx: Ctx, input: ParsedInput<'simulation.c
   const cleared = await deleteAllSimulationRules(ctx.db);
   const clockReset = input.clock === true && ctx.simulation.clock.offsetSeconds !== 0;
   if (input.clock) await ctx.simulation.clock.set(0);
-  reloadWhenCommitted(ctx);
+  whenCommitted(ctx.db, () => ctx.simulation.cleared());
   ctx.activity.record({ type: 'simulation.cleared', detail: { ...by(actor), cleared, clockReset } });
   return { cleared, clockReset };
 }

@@ -54,8 +54,26 @@ export class Simulation {
   ) {}
 
   async load(): Promise<void> {
-    const rules = await listSimulationRules(this.db);
-    this.#rules = rules.filter((r) => r.spentAt === null).sort((a, b) => specificity(b) - specificity(a));
+    this.#set(await listSimulationRules(this.db));
+  }
+
+  /** A rule now stored joins the snapshot (synchronously: the caller's answer is not sent before the rule is in effect). */
+  added(rule: SimulationRuleRecord): void {
+    this.#set([rule, ...this.#rules]);
+  }
+
+  /** A rule now deleted leaves it. */
+  removed(id: string): void {
+    this.#drop(id);
+  }
+
+  /** Every rule now deleted. */
+  cleared(): void {
+    this.#rules = [];
+  }
+
+  #set(rules: SimulationRuleRecord[]): void {
+    this.#rules = rules.filter((r) => r.spentAt === null).sort((a, b) => specificity(b) - specificity(a) || b.createdAt - a.createdAt);
   }
 
   /** Whether any rule aims at this endpoint (cheap; lets callers skip work such as reading a body). */
