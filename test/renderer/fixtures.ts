@@ -42,6 +42,7 @@ export function makeApp(overrides: Partial<App> = {}): App {
     pkcePolicy: 'optional',
     singleLiveToken: false,
     idTokenClaims: false,
+    lifetimes: { accessToken: null, refreshToken: null, idToken: null, authorizationCode: null },
     metadata: {},
     createdAt: NOW - 3600_000,
     updatedAt: NOW - 3600_000,

@@ -16,6 +16,7 @@ import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { formatDateTime, plural } from '../../lib/format';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { TokensPanel } from '../tokens/TokensPanel';
+import { ExpireNowButton } from '../tokens/ExpireNowButton';
 import { WebhooksPanel } from './webhooks/WebhooksPanel';
 import { appFormFromApp } from './app-form-model';
 import { AppForm } from './AppForm';
@@ -276,6 +277,9 @@ export function AppDetailScreen() {
                 />
               </Tabs.Panel>
               <Tabs.Panel value="tokens">
+                <Group justify="flex-end" mb="xs">
+                  <ExpireNowButton target={{ appId: a.id }} what={`every token of ${a.name}`} size="sm" />
+                </Group>
                 <TokensPanel fixed={{ appId: a.id }} />
               </Tabs.Panel>
               <Tabs.Panel value="connections">
