@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Badge, Button, Card, Code, Drawer, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { SideDrawer } from '../../components/SideDrawer';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { EVENT_LEVELS, type ActivityEvent, type AdminError, type ProcedureOutput } from '../../../../shared/contract';
@@ -220,9 +221,9 @@ export function ActivityScreen() {
           </QueryState>
         </Stack>
       </Card>
-      <Drawer opened={selected !== null} onClose={() => setSelected(null)} position="right" size="lg" title={<Text fw={700}>Event</Text>}>
+      <SideDrawer opened={selected !== null} onClose={() => setSelected(null)} size="lg" title="Event">
         {selected ? <EventDetail event={selected} names={lookups} /> : null}
-      </Drawer>
+      </SideDrawer>
     </>
   );
 }

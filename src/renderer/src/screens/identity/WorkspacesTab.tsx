@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Drawer, Group, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { SideDrawer } from '../../components/SideDrawer';
 import { notifications } from '@mantine/notifications';
 import { workspacesCreateInput, workspacesUpdateInput, type Workspace } from '../../../../shared/contract';
 import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
@@ -246,7 +247,7 @@ export function WorkspacesTab() {
         </Table.ScrollContainer>
       </QueryState>
       {editing !== null ? <WorkspaceFormModal workspace={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
-      <Drawer opened={open !== null} onClose={() => setOpen(null)} position="right" size="xl" title={<Text fw={700}>{open?.workspace.name}</Text>}>
+      <SideDrawer opened={open !== null} onClose={() => setOpen(null)} size="xl" title={open?.workspace.name}>
         {open ? (
           <Tabs value={open.tab} onChange={(v) => setOpen({ ...open, tab: v ?? 'members' })} keepMounted={false}>
             <Tabs.List mb="md">
@@ -261,7 +262,7 @@ export function WorkspacesTab() {
             </Tabs.Panel>
           </Tabs>
         ) : null}
-      </Drawer>
+      </SideDrawer>
     </Stack>
   );
 }
