@@ -215,7 +215,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     let current = build(signingKeys);
     const lateCheck = await needsLateIntegrityCheck(databaseFile);
-    const stopSweeper = startSweeper(db);
+    const stopSweeper = startSweeper(db, { activityRetentionDays: () => settings.current.activityRetentionDays });
     undo.push(async () => stopSweeper());
     const webhooks = startWebhooks({ db, activity, masterKey, issuer }, options.webhooks);
     undo.push(() => webhooks.stop());

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Button, Card, Group, Stack, Text, Textarea } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { AdminError, TokenInspection } from '../../../../shared/contract';
-import { useAdmin } from '../../admin/hooks';
+import { adminKey, useAdmin } from '../../admin/hooks';
 import { useLookups } from '../../admin/lookups';
 import { ErrorAlert } from '../../components/feedback';
 import { TokenRevokeActions } from './TokenDetails';
@@ -17,15 +17,25 @@ export function PasteInspector() {
   const { connection } = useAdmin();
   const lookups = useLookups();
   const [value, setValue] = useState('');
-  const inspect = useMutation<TokenInspection, AdminError, string>({ mutationFn: (v) => connection.client.tokens.inspect({ value: v }) });
-  const token = inspect.data?.token ?? null;
+  // The inspected value stays in this component; the query key holds only a counter, so the
+  // cache never holds the value. Being a query under `tokens`, live changes refresh it (last used,
+  // revoked, expired) like every other token view.
+  const [submitted, setSubmitted] = useState<{ n: number; value: string } | null>(null);
+  const inspect = useQuery<TokenInspection, AdminError>({
+    queryKey: [...adminKey('tokens.inspect'), 'pasted', submitted?.n ?? 0],
+    queryFn: () => connection.client.tokens.inspect({ value: submitted!.value }),
+    enabled: submitted !== null,
+    gcTime: 0,
+  });
+  const run = (v: string) => setSubmitted((prev) => ({ n: (prev?.n ?? 0) + 1, value: v }));
+  const token = submitted ? (inspect.data?.token ?? null) : null;
   return (
     <Stack>
       <Card withBorder padding="lg">
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (value.trim()) inspect.mutate(value.trim());
+            if (value.trim()) run(value.trim());
           }}
         >
           <Stack gap="sm">
@@ -43,16 +53,16 @@ export function PasteInspector() {
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
             />
             <Group>
-              <Button type="submit" disabled={!value.trim()} loading={inspect.isPending}>
+              <Button type="submit" disabled={!value.trim()} loading={inspect.isFetching && inspect.data === undefined}>
                 Inspect
               </Button>
               <Button
                 variant="default"
                 onClick={() => {
                   setValue('');
-                  inspect.reset();
+                  setSubmitted(null);
                 }}
-                disabled={!value && !inspect.data}
+                disabled={!value && !submitted}
               >
                 Clear
               </Button>
@@ -63,11 +73,11 @@ export function PasteInspector() {
           </Stack>
         </form>
       </Card>
-      {inspect.error ? <ErrorAlert error={inspect.error} /> : null}
-      {inspect.data ? (
+      {submitted && inspect.error ? <ErrorAlert error={inspect.error} /> : null}
+      {submitted && inspect.data ? (
         <Card withBorder padding="lg">
           <Stack>
-            {token ? <TokenRevokeActions token={token} onRevoked={() => inspect.mutate(value.trim())} /> : null}
+            {token ? <TokenRevokeActions token={token} onRevoked={() => void inspect.refetch()} /> : null}
             <TokenInspector inspection={inspect.data} names={lookups} />
           </Stack>
         </Card>

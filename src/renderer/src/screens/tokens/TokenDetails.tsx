@@ -8,6 +8,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { QueryState } from '../../components/feedback';
 import { IconBan } from '../../components/icons';
 import { formatDateTime, plural } from '../../lib/format';
+import { useTokenStatus } from '../../lib/token-status';
 import { TokenInspector } from './TokenInspector';
 
 interface LifeEvent {
@@ -55,7 +56,7 @@ function GrantTokens({ grantId, current, onInspect }: { grantId: string; current
             title={
               <Group gap={6}>
                 <TokenKindBadge kind={t.kind} />
-                <TokenStatusBadge status={t.status} />
+                <TokenStatusBadge token={t} />
                 {t.id === current ? (
                   <Badge size="sm" variant="filled">
                     this token
@@ -109,7 +110,7 @@ function RecentActivity({ token }: { token: Token }) {
 export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevoked?: () => void }) {
   const revoke = useAdminMutation('tokens.revoke');
   const revokeAll = useAdminMutation('tokens.revokeAll');
-  const live = token.status === 'active';
+  const live = useTokenStatus(token) === 'active';
   const done = (what: string) => (result: unknown) => {
     const r = result as { revoked?: number; revokedTokens?: number; revokedGrants?: number };
     const count = r.revoked ?? r.revokedTokens ?? 0;
