@@ -62,7 +62,8 @@ export function makeToken(overrides: Partial<Token> = {}): Token {
     actor: 'self',
     scopes: ['openid', 'read:user'],
     createdAt: NOW - 60_000,
-    expiresAt: NOW + 86400_000,
+    // From the real clock: the console derives status from it, so an active token must not have expired yet.
+    expiresAt: Date.now() + 86400_000,
     consumedAt: null,
     revokedAt: null,
     lastUsedAt: null,

@@ -12,20 +12,23 @@ import { FrozenNowContext } from '../lib/use-now';
  */
 export function StaleGate({ children }: { children: ReactNode }) {
   const { staleSince, liveStatus } = useAdmin();
-  if (staleSince === null) return <>{children}</>;
+  const stale = staleSince !== null;
+  // The same tree whether stale or not, so the screen keeps its state (open drawers, typed text).
   return (
     <FrozenNowContext.Provider value={staleSince}>
-      <Alert color="orange" variant="filled" mb="md" role="alert" title={liveStatus === 'refused' ? 'The server restarted with a new admin token' : 'The server is not answering'}>
-        <Group gap="xs" wrap="nowrap">
-          {liveStatus === 'refused' ? null : <Loader size="xs" color="white" aria-hidden />}
-          <Text size="sm">
-            {liveStatus === 'refused'
-              ? 'Open the console URL it printed, or paste its new token.'
-              : `What you see is as of ${formatTime(staleSince)}, and actions are off until it is back. Reconnecting…`}
-          </Text>
-        </Group>
-      </Alert>
-      <fieldset disabled className="stale-gate" aria-label="Stale data: actions are off until the server is back">
+      {stale ? (
+        <Alert color="orange" variant="filled" mb="md" role="alert" title={liveStatus === 'refused' ? 'The server restarted with a new admin token' : 'The server is not answering'}>
+          <Group gap="xs" wrap="nowrap">
+            {liveStatus === 'refused' ? null : <Loader size="xs" color="white" aria-hidden />}
+            <Text size="sm">
+              {liveStatus === 'refused'
+                ? 'Open the console URL it printed, or paste its new token.'
+                : `What you see is as of ${formatTime(staleSince)}, and actions are off until it is back. Reconnecting…`}
+            </Text>
+          </Group>
+        </Alert>
+      ) : null}
+      <fieldset disabled={stale} className={stale ? 'stale-gate stale' : 'stale-gate'}>
         {children}
       </fieldset>
     </FrozenNowContext.Provider>
