@@ -38,8 +38,8 @@ export function UsersTab() {
         isEmpty={items.length === 0}
         empty={<Empty title={debounced ? 'No user matches' : 'No test users'} description={debounced ? 'Try another search.' : 'Create a user to sign in with.'} />}
       >
-        <Table.ScrollContainer minWidth={800}>
-          <Table verticalSpacing="sm" highlightOnHover>
+        <Table.ScrollContainer minWidth={700}>
+          <Table verticalSpacing="sm" highlightOnHover data-actions>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>User</Table.Th>

@@ -103,7 +103,7 @@ function ApiKeys({ workspace }: { workspace: Workspace }) {
       {create.error && !create.error.fieldMessage('name') ? <ErrorAlert error={create.error} /> : null}
       <Switch label="Show revoked keys" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.currentTarget.checked)} />
       <QueryState query={keys} isEmpty={items.length === 0} empty={<Empty title="No API keys" description="Keys authenticate the management REST API for this workspace." />}>
-        <Table verticalSpacing={6}>
+        <Table verticalSpacing={6} data-actions>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
@@ -178,8 +178,8 @@ export function WorkspacesTab() {
         </Button>
       </Group>
       <QueryState query={workspaces} isEmpty={items.length === 0} empty={<Empty title="No workspaces" description="Apps and members live in workspaces." />}>
-        <Table.ScrollContainer minWidth={700}>
-          <Table verticalSpacing="sm" highlightOnHover>
+        <Table.ScrollContainer minWidth={640}>
+          <Table verticalSpacing="sm" highlightOnHover data-actions>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Workspace</Table.Th>
