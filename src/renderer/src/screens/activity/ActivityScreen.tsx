@@ -95,7 +95,7 @@ function EventDetail({ event, names }: { event: ActivityEvent; names: ReturnType
         </Field>
         <Field label="App">
           {event.clientId ? (
-            <Text size="sm" component={Link} to={`/apps/${encodeURIComponent(event.clientId)}`} c="blue">
+            <Text size="sm" component={Link} to={`/apps/${encodeURIComponent(event.clientId)}`} c="var(--mantine-color-anchor)">
               {names.appName(event.clientId) ?? event.appName ?? event.clientId}
             </Text>
           ) : (

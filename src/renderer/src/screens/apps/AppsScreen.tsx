@@ -72,14 +72,15 @@ export function AppsScreen() {
               )
             }
           >
-            <Table.ScrollContainer minWidth={720}>
+            <Table.ScrollContainer minWidth={680}>
               <Table highlightOnHover verticalSpacing="sm">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>App</Table.Th>
                     <Table.Th>Client ID</Table.Th>
                     <Table.Th>Type</Table.Th>
-                    <Table.Th>Workspace</Table.Th>
+                    {/* Below 1200 px the workspace column gives its room to Consent and Created (the filter above still has it). */}
+                    <Table.Th visibleFrom="lg">Workspace</Table.Th>
                     <Table.Th>Consent</Table.Th>
                     <Table.Th>Created</Table.Th>
                   </Table.Tr>
@@ -95,7 +96,7 @@ export function AppsScreen() {
                         navigate(`/apps/${encodeURIComponent(app.id)}`);
                       }}
                     >
-                      <Table.Td maw={300}>
+                      <Table.Td maw={260}>
                         <Group gap="xs" wrap="nowrap">
                           <Tooltip label={app.name} withArrow multiline maw={420} openDelay={300}>
                             <Text
@@ -125,7 +126,7 @@ export function AppsScreen() {
                           </Text>
                         ) : null}
                       </Table.Td>
-                      <Table.Td maw={190}>
+                      <Table.Td maw={170}>
                         <CopyValue value={app.id} label={`client id of ${app.name}`} truncate />
                       </Table.Td>
                       <Table.Td>
@@ -133,7 +134,7 @@ export function AppsScreen() {
                           {app.clientType}
                         </Badge>
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td visibleFrom="lg">
                         <Truncated text={lookups.workspaceName(app.workspaceId) ?? app.workspaceId} maw={140} />
                       </Table.Td>
                       <Table.Td>

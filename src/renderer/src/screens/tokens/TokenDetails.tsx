@@ -62,7 +62,7 @@ function GrantTokens({ grantId, current, onInspect }: { grantId: string; current
                     this token
                   </Badge>
                 ) : onInspect ? (
-                  <Text size="xs" component="button" type="button" onClick={() => onInspect(t.id)} c="blue" style={{ background: 'none', border: 0, cursor: 'pointer' }}>
+                  <Text size="xs" component="button" type="button" onClick={() => onInspect(t.id)} c="var(--mantine-color-anchor)" style={{ background: 'none', border: 0, cursor: 'pointer' }}>
                     inspect
                   </Text>
                 ) : null}

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import type { ActivityEvent, AdminClient } from '../../src/shared/contract';
 import { actorLabel, fetchAllActivity, toCsv, toJsonLines } from '../../src/renderer/src/lib/activity-export';
