@@ -62,6 +62,15 @@ describe.skipIf(!status.available)('the console fits its screens, and passes axe
     return body;
   };
 
+  /** Waits for a drawer's opening slide to end: its right edge at the window's. */
+  const settled = async (drawer: ReturnType<Page['getByRole']>) => {
+    const width = page.viewportSize()!.width;
+    await expect.poll(async () => {
+      const box = await drawer.boundingBox();
+      return box ? Math.round(box.x + box.width) : -1;
+    }).toBe(width);
+  };
+
   /** Runs axe-core in the page; returns the serious and critical violations. */
   const axe = async (): Promise<AxeViolation[]> => {
     // Evaluated over the devtools protocol, which the console's CSP (script-src 'self') rightly does not let a script tag do.
@@ -160,6 +169,7 @@ describe.skipIf(!status.available)('the console fits its screens, and passes axe
     await page.locator('tr[data-token-id]').first().getByRole('button', { name: /^Inspect/ }).click();
     const drawer = page.getByRole('dialog', { name: 'Inspect token' });
     await drawer.getByText('Stored id (SHA-256 of the value)').waitFor();
+    await settled(drawer);
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Inspect token');
     expect(await drawer.getByRole('button', { name: 'Close' }).isVisible()).toBe(true);
     await page.screenshot({ path: join(shots, 'fit-token-drawer-1280.png') });
@@ -170,7 +180,8 @@ describe.skipIf(!status.available)('the console fits its screens, and passes axe
     await page.getByRole('row', { name: /^app\.created/ }).first().click();
     const event = page.getByRole('dialog', { name: 'Event' });
     await event.getByText('What happened').waitFor();
-    await page.screenshot({ path: join(shots, 'fit-activity-drawer-1024.png') });
+    await settled(event);
+    await page.screenshot({ path: join(shots, 'fit-activity-drawer-1280.png') });
     expect(await axe()).toEqual([]);
     // The detail JSON wraps inside the drawer instead of running past its right edge.
     const drawerBox = (await event.boundingBox())!;

@@ -37,9 +37,15 @@ function localTime(value: string | undefined): number | undefined {
 /** Who did it: the console or the API (and its principal) for admin changes, else the user or app the event is about. */
 function ActorCell({ event, names }: { event: ActivityEvent; names: ReturnType<typeof useLookups> }) {
   const actor = actorLabel(event);
-  if (actor) return <Truncated text={actor} maw={150} />;
+  if (actor) return <Truncated text={actor} maw={130} />;
   const user = names.userLabel(event.accountId);
-  return user ? <Truncated text={user} maw={150} c="dimmed" /> : <Text size="sm" c="dimmed">{event.clientId ? 'the app' : 'the server'}</Text>;
+  return user ? (
+    <Truncated text={user} maw={130} c="dimmed" />
+  ) : (
+    <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+      {event.clientId ? 'the app' : 'the server'}
+    </Text>
+  );
 }
 
 function ExportMenu({ filters }: { filters: Parameters<typeof fetchAllActivity>[1] }) {
@@ -198,13 +204,13 @@ export function ActivityScreen() {
       <Card withBorder padding="md">
         <Stack>
           <Group gap="sm" align="flex-end" wrap="wrap">
-            <Select label="Type" placeholder="Any" data={TYPE_GROUPS} value={values.type ?? null} onChange={(v) => set('type', v)} clearable w={240} />
+            <Select label="Type" placeholder="Any" data={TYPE_GROUPS} value={values.type ?? null} onChange={(v) => set('type', v)} clearable w={210} />
             <Select label="Level" placeholder="Any" data={[...EVENT_LEVELS]} value={values.level ?? null} onChange={(v) => set('level', v)} clearable w={120} />
             <Select label="App" placeholder="Any" data={appOptions(lookups.apps)} value={values.app ?? null} onChange={(v) => set('app', v)} clearable searchable w={190} />
-            <Select label="User" placeholder="Any" data={userOptions(lookups.users)} value={values.user ?? null} onChange={(v) => set('user', v)} clearable searchable w={230} />
-            <TextInput label="Search" placeholder="Type or detail text" leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={220} />
-            <TextInput label="From" type="datetime-local" value={values.from ?? ''} onChange={(e) => set('from', e.currentTarget.value)} w={210} />
-            <TextInput label="To" type="datetime-local" value={values.to ?? ''} onChange={(e) => set('to', e.currentTarget.value)} w={210} error={localTime(values.from) !== undefined && localTime(values.to) !== undefined && localTime(values.from)! > localTime(values.to)! ? 'before From' : undefined} />
+            <Select label="User" placeholder="Any" data={userOptions(lookups.users)} value={values.user ?? null} onChange={(v) => set('user', v)} clearable searchable w={200} />
+            <TextInput label="Search" placeholder="Type or detail text" leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={200} />
+            <TextInput label="From" type="datetime-local" value={values.from ?? ''} onChange={(e) => set('from', e.currentTarget.value)} w={200} />
+            <TextInput label="To" type="datetime-local" value={values.to ?? ''} onChange={(e) => set('to', e.currentTarget.value)} w={200} error={localTime(values.from) !== undefined && localTime(values.to) !== undefined && localTime(values.from)! > localTime(values.to)! ? 'before From' : undefined} />
             <ClearFiltersButton shown={filtered} onClear={clear} />
           </Group>
           <QueryState
@@ -212,17 +218,20 @@ export function ActivityScreen() {
             isEmpty={shown.length === 0}
             empty={<Empty title={filtered ? 'No event matches' : 'No activity yet'} description={filtered ? 'Change or clear the filters.' : 'Events appear here live as the server works.'} />}
           >
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={700}>
               <Table verticalSpacing={6} highlightOnHover stickyHeader>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th w={90}>Time</Table.Th>
-                    <Table.Th w={60}>Level</Table.Th>
+                    {/* Below 1200 px the level column gives its room to the summary (warnings and errors are still filterable). */}
+                    <Table.Th w={60} visibleFrom="lg">
+                      Level
+                    </Table.Th>
                     <Table.Th>Event</Table.Th>
                     <Table.Th>App</Table.Th>
                     <Table.Th>User</Table.Th>
                     <Table.Th>Actor</Table.Th>
-                    <Table.Th>Summary</Table.Th>
+                    <Table.Th miw={180}>Summary</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody aria-live={paused ? 'off' : 'polite'} aria-relevant="additions">
@@ -247,7 +256,7 @@ export function ActivityScreen() {
                           </Text>
                         </Tooltip>
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td visibleFrom="lg">
                         <Badge size="xs" color={LEVEL_COLORS[e.level]} variant="light">
                           {e.level}
                         </Badge>
@@ -256,16 +265,16 @@ export function ActivityScreen() {
                         <Text className="event-type">{e.type}</Text>
                       </Table.Td>
                       <Table.Td>
-                        <Truncated text={lookups.appName(e.clientId) ?? e.appName ?? (e.clientId ? shortId(e.clientId) : '—')} maw={150} />
+                        <Truncated text={lookups.appName(e.clientId) ?? e.appName ?? (e.clientId ? shortId(e.clientId) : '—')} maw={130} />
                       </Table.Td>
                       <Table.Td>
-                        <Truncated text={lookups.userLabel(e.accountId) ?? '—'} maw={170} />
+                        <Truncated text={lookups.userLabel(e.accountId) ?? '—'} maw={130} />
                       </Table.Td>
                       <Table.Td>
                         <ActorCell event={e} names={lookups} />
                       </Table.Td>
-                      <Table.Td maw={320}>
-                        <Text size="sm" c="dimmed" lineClamp={2}>
+                      <Table.Td maw={320} miw={180}>
+                        <Text size="sm" c="dimmed" lineClamp={2} style={{ overflowWrap: 'anywhere' }}>
                           {summarizeEvent(e.type, e.detail)}
                         </Text>
                       </Table.Td>
