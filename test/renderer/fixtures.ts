@@ -61,6 +61,7 @@ export function makeToken(overrides: Partial<Token> = {}): Token {
     grantId: 'g'.repeat(64),
     actor: 'self',
     scopes: ['openid', 'read:user'],
+    dpopJkt: null,
     createdAt: NOW - 60_000,
     // From the real clock: the console derives status from it, so an active token must not have expired yet.
     expiresAt: Date.now() + 86400_000,

@@ -24,6 +24,8 @@ export const tokenSchema = z.object({
   grantId: z.string().nullable(),
   actor: z.string().nullable(),
   scopes: z.array(z.string()),
+  /** DPoP (RFC 9449): the SHA-256 thumbprint of the key the token is bound to (`cnf.jkt`); null for a bearer token. */
+  dpopJkt: z.string().nullable(),
   createdAt: timestampSchema,
   expiresAt: timestampSchema.nullable(),
   consumedAt: timestampSchema.nullable(),

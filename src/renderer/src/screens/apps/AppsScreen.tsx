@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { APP_ORIGINS, CLIENT_TYPES } from '../../../../shared/contract';
 import { useAdminPagedQuery } from '../../admin/hooks';
 import { useLookups, workspaceOptions } from '../../admin/lookups';
-import { ConsentPolicyBadge, TimeAgo } from '../../components/badges';
+import { AppOriginBadge, ConsentPolicyBadge, TimeAgo } from '../../components/badges';
 import { CopyValue } from '../../components/copy';
 import { Empty, QueryState } from '../../components/feedback';
 import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
@@ -114,11 +114,7 @@ export function AppsScreen() {
                           <Badge size="xs" variant="light" color="gray" style={{ flex: 'none' }}>
                             {app.environment}
                           </Badge>
-                          {app.origin !== 'console' ? (
-                            <Badge size="xs" variant="outline" color="gray" style={{ flex: 'none' }}>
-                              {app.origin}
-                            </Badge>
-                          ) : null}
+                          <AppOriginBadge app={app} />
                         </Group>
                         {app.description ? (
                           <Text size="xs" c="dimmed" lineClamp={1}>
