@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { Button, Card, Group, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Card, Group, Stack, Tabs, Text, Textarea } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { AdminError, TokenInspection } from '../../../../shared/contract';
 import { adminKey, useAdmin } from '../../admin/hooks';
 import { useLookups } from '../../admin/lookups';
 import { ErrorAlert } from '../../components/feedback';
 import { TokenRevokeActions } from './TokenDetails';
+import { ResignPanel } from './ResignPanel';
 import { TokenInspector } from './TokenInspector';
+import { VerifyPanel } from './VerifyPanel';
 
 /**
  * Paste any token (one of ours, or a JWT from anywhere) and see what it is.
@@ -28,7 +30,9 @@ export function PasteInspector() {
     gcTime: 0,
   });
   const run = (v: string) => setSubmitted((prev) => ({ n: (prev?.n ?? 0) + 1, value: v }));
-  const token = submitted ? (inspect.data?.token ?? null) : null;
+  // The value the shown answer is about (the field may have changed since).
+  const inspected = submitted?.value ?? null;
+  const token = inspected !== null ? (inspect.data?.token ?? null) : null;
   return (
     <Stack>
       <Card withBorder padding="lg">
@@ -73,12 +77,31 @@ export function PasteInspector() {
           </Stack>
         </form>
       </Card>
-      {submitted && inspect.error ? <ErrorAlert error={inspect.error} /> : null}
-      {submitted && inspect.data ? (
+      {inspected !== null && inspect.error ? <ErrorAlert error={inspect.error} /> : null}
+      {inspect.data && inspected !== null ? (
         <Card withBorder padding="lg">
           <Stack>
             {token ? <TokenRevokeActions token={token} onRevoked={() => void inspect.refetch()} /> : null}
-            <TokenInspector inspection={inspect.data} names={lookups} />
+            {inspect.data.format === 'jwt' ? (
+              <Tabs defaultValue="inspect" keepMounted={false}>
+                <Tabs.List>
+                  <Tabs.Tab value="inspect">Inspect</Tabs.Tab>
+                  <Tabs.Tab value="verify">Verify with a key</Tabs.Tab>
+                  <Tabs.Tab value="resign">Edit and re-sign</Tabs.Tab>
+                </Tabs.List>
+                <Tabs.Panel value="inspect" pt="md">
+                  <TokenInspector inspection={inspect.data} names={lookups} raw={inspected} />
+                </Tabs.Panel>
+                <Tabs.Panel value="verify" pt="md">
+                  <VerifyPanel token={inspected} />
+                </Tabs.Panel>
+                <Tabs.Panel value="resign" pt="md">
+                  <ResignPanel token={inspected} />
+                </Tabs.Panel>
+              </Tabs>
+            ) : (
+              <TokenInspector inspection={inspect.data} names={lookups} raw={inspected} />
+            )}
           </Stack>
         </Card>
       ) : null}
