@@ -65,7 +65,8 @@ export function makeToken(overrides: Partial<Token> = {}): Token {
     scopes: ['openid', 'read:user'],
     dpopJkt: null,
     createdAt: NOW - 60_000,
-    expiresAt: NOW + 86400_000,
+    // From the real clock: the console derives status from it, so an active token must not have expired yet.
+    expiresAt: Date.now() + 86400_000,
     consumedAt: null,
     revokedAt: null,
     lastUsedAt: null,

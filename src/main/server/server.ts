@@ -222,7 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let current = build(signingKeys);
     const lateCheck = await needsLateIntegrityCheck(databaseFile);
     // Background jobs run on the server clock too (timers keep the scope they were made in).
-    const stopSweeper = clock.run(() => startSweeper(db));
+    const stopSweeper = clock.run(() => startSweeper(db, { activityRetentionDays: () => settings.current.activityRetentionDays }));
     undo.push(async () => stopSweeper());
     const webhooks = clock.run(() => startWebhooks({ db, activity, masterKey, issuer }, options.webhooks));
     undo.push(() => webhooks.stop());

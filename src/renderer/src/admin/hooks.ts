@@ -14,6 +14,8 @@ import type { AdminConnection, LiveStatus } from './connection';
 export interface AdminContextValue {
   connection: AdminConnection;
   liveStatus: LiveStatus;
+  /** When the server stopped answering (ms), or null while it answers: the screens are stale since then. */
+  staleSince: number | null;
 }
 
 export const AdminContext = createContext<AdminContextValue | null>(null);

@@ -30,6 +30,8 @@ const POLICY_HELP: Record<ConsentPolicy, string> = {
 
 function ConsentPolicyCard({ appId, policy, effective }: { appId: string; policy: ConsentPolicy | null; effective: ConsentPolicy }) {
   const setPolicy = useAdminMutation('apps.setConsentPolicy');
+  // "Follow the server setting" names the server's policy, not this app's own (which may differ).
+  const serverPolicy = useAdminQuery('settings.get', {}).data?.consentPolicy;
   return (
     <Card withBorder padding="lg">
       <Stack>
@@ -43,7 +45,7 @@ function ConsentPolicyCard({ appId, policy, effective }: { appId: string; policy
           aria-label="Consent policy of this app"
         >
           <Stack gap="sm">
-            <Radio value="server" label="Follow the server setting" description={`Now: ${effective} (change it in Settings)`} disabled={setPolicy.isPending} />
+            <Radio value="server" label="Follow the server setting" description={serverPolicy ? `The server's setting is ${serverPolicy} (change it in Settings)` : 'Change it in Settings'} disabled={setPolicy.isPending} />
             {CONSENT_POLICIES.map((p) => (
               <Radio key={p} value={p} label={p} description={POLICY_HELP[p]} disabled={setPolicy.isPending} />
             ))}
@@ -123,8 +125,8 @@ export function AppDetailScreen() {
               <Tabs.List mb="md">
                 <Tabs.Tab value="overview">Overview</Tabs.Tab>
                 <Tabs.Tab value="edit">Settings</Tabs.Tab>
-                <Tabs.Tab value="tokens">Tokens ({a.stats.activeTokens})</Tabs.Tab>
-                <Tabs.Tab value="connections">Connections ({a.stats.activeConnections})</Tabs.Tab>
+                <Tabs.Tab value="tokens">Tokens ({a.stats.activeTokens} live)</Tabs.Tab>
+                <Tabs.Tab value="connections">Connections ({a.stats.activeConnections} live)</Tabs.Tab>
                 <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="overview">
