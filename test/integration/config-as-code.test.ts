@@ -159,6 +159,8 @@ describe('configuration as code', () => {
     await admin.webhooks.create({ appId: app.app.id, url: 'https://rt.example.test/hook', events: ['app.deleted'], description: 'round trip', enabled: false });
     await admin.resources.create({ identifier: 'https://rt.example.test/api', name: 'RT API', customScopes: [{ name: 'rt:read', description: 'Read RT' }], tokenFormat: 'jwt' });
     await admin.settings.update({ consentPolicy: 'auto-approve', idTokenTtl: 600 });
+    await admin.simulation.create({ endpoint: 'userinfo', appId: app.app.id, effect: 'latency', latencyMs: 5, mode: 'share', percent: 10 });
+    await admin.simulation.create({ endpoint: 'jwks', effect: 'status', status: 503, mode: 'until_cleared' });
     for (const format of ['yaml', 'json'] as const) {
       const first = await admin.config.export({ format });
       const copy = await start({ seedFile: await seedFile(first.document, `seed.${format}`) });
@@ -228,6 +230,31 @@ describe('configuration as code', () => {
     expect((await adminOf(server).workspaces.list()).items.map((w) => w.slug)).toEqual(['demo']);
   });
 
+  it('simulation rules: declared rules are put in effect once, matched by all their fields; a spent one is armed again', async () => {
+    const rule = `simulation:\n  - { endpoint: token, app: ${CLIENT_ID}, grantType: client_credentials, effect: error, error: temporarily_unavailable, retryAfterSeconds: 7, mode: next, count: 1 }\n`;
+    const document = `${SEED}${rule}`;
+    const server = await start({ seedFile: await seedFile(document) });
+    expect(server.seedReport!.changes.at(-2)).toMatchObject({ action: 'created', kind: 'simulationRule', path: 'simulation[0]' });
+    const admin = adminOf(server);
+    expect(await admin.config.import({ document })).toMatchObject({ created: 0, updated: 0, unchanged: 13 });
+    const config = await client.discovery(new URL(server.issuer), CLIENT_ID, undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+    const faulted = await fetch(`${server.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&scope=read%3Auser',
+    });
+    expect([faulted.status, faulted.headers.get('retry-after'), ((await faulted.json()) as { error: string }).error]).toEqual([503, '7', 'temporarily_unavailable']);
+    expect((await client.clientCredentialsGrant(config, { scope: 'read:user' })).access_token).toBeTruthy();
+    // Spent, it is no longer in effect: applying the file arms it again.
+    const again = await admin.config.import({ document });
+    expect(again.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['created simulationRule']);
+    const exported = (await admin.config.export({ format: 'yaml' })).document;
+    expect(exported).toContain('simulation:\n  - endpoint: token\n    app: oc_app_ciBackend01\n');
+    // A rule the contract refuses is a document error at its field.
+    const bad = await refusal(admin.config.import({ document: 'simulation:\n  - { endpoint: jwks, effect: error, error: invalid_grant, mode: until_cleared }\n' }));
+    expect(bad.fields.map((f) => f.field)).toEqual(['simulation[0].error']);
+  });
+
   it('prune: true removes what the declared sections do not name, by the console\'s rules, and is idempotent', async () => {
     const server = await start({ seedFile: await seedFile(SEED) });
     const admin = adminOf(server);
@@ -264,7 +291,7 @@ describe('configuration as code', () => {
     const readme = await readFile(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const example = /A complete file[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
     const server = await start({ seedFile: await seedFile(example) });
-    expect(server.seedReport).toMatchObject({ created: 10, updated: 2 });
+    expect(server.seedReport).toMatchObject({ created: 12, updated: 2 });
     expect(await adminOf(server).config.import({ document: example })).toMatchObject({ created: 0, updated: 0 });
     const config = await client.discovery(new URL(server.issuer), 'oc_app_ciBackend01', undefined, client.ClientSecretBasic('oc_sec_ci-known-secret-0123456789abcdefghijklmnop'), {
       execute: [client.allowInsecureRequests],

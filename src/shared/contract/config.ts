@@ -31,7 +31,7 @@ export const configImportInput = z.strictObject({
   dryRun: z.boolean().default(false),
 });
 
-export const CONFIG_ENTITY_KINDS = ['settings', 'workspace', 'user', 'membership', 'apiKey', 'resource', 'app', 'webhook'] as const;
+export const CONFIG_ENTITY_KINDS = ['settings', 'workspace', 'user', 'membership', 'apiKey', 'resource', 'app', 'webhook', 'simulationRule'] as const;
 
 export const configChangeSchema = z.object({
   /** `deleted`: not in a document with `prune: true`. */

@@ -18,3 +18,4 @@ export * from './token-verification';
 export * from './tokens';
 export * from './webhooks';
 export * from './config';
+export * from './simulation';

@@ -5,6 +5,7 @@ import { applyApps } from './apply-apps';
 import { applyApiKeys, applyMembers, applyUsers, applyWorkspaces } from './apply-identity';
 import { applyPrune } from './apply-prune';
 import { applyResources, applySettings } from './apply-server';
+import { applySimulation } from './apply-simulation';
 import { duplicateProblems } from './config-duplicates';
 import { ConfigDocumentError } from './config-errors';
 import { ReportBuilder } from './config-report';
@@ -23,7 +24,7 @@ export interface ApplyOptions {
 /**
  * Applies a configuration document through the console's use cases, in one
  * unit of work: workspaces, users, members, API keys, resource servers,
- * apps (with their secrets and webhooks), then settings. Idempotent: what
+ * apps (with their secrets and webhooks), simulation rules, then settings. Idempotent: what
  * already matches is counted unchanged, and nothing is written for it.
  * Entities in the database that the document does not name are left alone,
  * unless it says `prune: true` (then they are removed, see apply-prune.ts).
@@ -54,6 +55,7 @@ export async function applyConfig(ctx: ConfigCtx, text: string, options: ApplyOp
     await applyApiKeys(run);
     await applyResources(run);
     await applyApps(run);
+    await applySimulation(run);
     await applySettings(run);
     if (run.doc.prune) await applyPrune(run);
     const report = run.report.build(source.file, dryRun);

@@ -3,6 +3,8 @@ import { appsUpdateInput, CLIENT_TYPES } from '../../../shared/contract/apps';
 import { apiKeysCreateInput, ROLES, usersCreateInput, usersUpdateInput, workspacesCreateInput, workspacesUpdateInput } from '../../../shared/contract/identity';
 import { resourcesUpdateInput } from '../../../shared/contract/resources';
 import { settingsUpdateInput } from '../../../shared/contract/server';
+import { simulationCreateInput } from '../../../shared/contract/simulation';
+import { idSchema } from '../../../shared/contract/common';
 import { webhooksUpdateInput } from '../../../shared/contract/webhooks';
 import { PREFIX } from '../../../shared/prefixes';
 
@@ -60,6 +62,10 @@ export const appEntry = appsUpdateInput
   })
   .strict();
 
+const { appId: _appId, ...ruleShape } = simulationCreateInput.shape;
+/** A simulation rule as a document declares it: the contract's fields, with `app` (a client id) for `appId`; checked across fields when it is created. */
+export const simulationEntry = z.strictObject({ ...ruleShape, app: idSchema.optional() });
+
 /** `/api/v1` or `/mcp` (a path) names a built-in resource server of this issuer; anything else is an RFC 8707 identifier. */
 export const resourceEntry = resourcesUpdateInput.omit({ id: true }).extend({ identifier: z.string().trim().min(1, 'must not be empty').max(2000) });
 
@@ -75,6 +81,8 @@ export const USER_FIELDS = fieldsOf(usersUpdateInput.shape, 'id');
 export const WEBHOOK_FIELDS = fieldsOf(webhooksUpdateInput.shape, 'appId', 'id');
 export const RESOURCE_FIELDS = fieldsOf(resourcesUpdateInput.shape, 'id', 'identifier');
 export const SETTING_FIELDS = fieldsOf(settingsUpdateInput.shape, 'registrationWorkspaceId');
+/** A rule is matched by all of these (it has no name): it is created or kept, never updated. */
+export const SIMULATION_FIELDS = Object.keys(ruleShape);
 
 export const CONFIG_VERSION = 1;
 
@@ -90,6 +98,8 @@ export const configDocumentSchema = z.strictObject({
   users: z.array(userEntry).optional(),
   resources: z.array(resourceEntry).optional(),
   apps: z.array(appEntry).optional(),
+  /** Fault and latency rules to have in effect. */
+  simulation: z.array(simulationEntry).optional(),
 });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 export type AppEntry = z.infer<typeof appEntry>;

@@ -5,7 +5,7 @@ import type { ReportBuilder } from './config-report';
 import type { ConfigSource } from './config-source';
 
 /** What the use cases of an apply need from the server. */
-export type ConfigCtx = Pick<AdminServer, 'db' | 'settings' | 'activity' | 'clientCache' | 'issuer' | 'webhooks'>;
+export type ConfigCtx = Pick<AdminServer, 'db' | 'settings' | 'activity' | 'clientCache' | 'issuer' | 'webhooks' | 'simulation'>;
 
 /** One apply in progress: the document, who applies it, what it did so far, and the ids its keys resolved to. */
 export interface ConfigRun {

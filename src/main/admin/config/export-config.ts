@@ -4,7 +4,9 @@ import type { ProcedureOutput } from '../../../shared/contract/procedures';
 import { listMemberships, listUsers, listWorkspaces } from '../identity';
 import { listResources } from '../resources';
 import { getSettings } from '../server-admin';
+import { listSimulation } from '../simulation';
 import { listWebhooks } from '../webhooks';
+import { declaredRule } from './apply-simulation';
 import { allApps } from './apply-apps';
 import { APP_FIELDS, CONFIG_VERSION, RESOURCE_FIELDS, SETTING_FIELDS, USER_FIELDS, WEBHOOK_FIELDS } from './config-document';
 import type { ConfigCtx } from './config-run';
@@ -34,6 +36,7 @@ export async function buildConfigDocument(ctx: ConfigCtx): Promise<Record<string
   const members = (await listMemberships(ctx, {})).items;
   const users = (await listUsers(ctx, {})).items.sort(byText((u) => u.email));
   const resources = (await listResources(ctx, {})).items.filter((r) => !r.builtIn || r.updatedAt !== r.createdAt);
+  const rules = (await listSimulation(ctx)).items.filter((rule) => rule.spentAt === null).map(declaredRule).sort(byText((r) => JSON.stringify(r)));
   const apps = (await allApps(ctx)).filter((a) => !RUNTIME_ORIGINS.has(a.origin)).sort(byText((a) => `${slugOf.get(a.workspaceId)}\u0000${a.name}\u0000${a.id}`));
   return {
     version: CONFIG_VERSION,
@@ -59,6 +62,7 @@ export async function buildConfigDocument(ctx: ConfigCtx): Promise<Record<string
         });
       }),
     ),
+    simulation: rules,
   };
 }
 
