@@ -204,9 +204,11 @@ describe.skipIf(!status.available)('the web console, end to end', () => {
     await page.keyboard.press('Enter');
     const confirm = page.getByRole('dialog', { name: /Delete E2E Shop/ });
     await confirm.waitFor();
-    // Destructive dialogs start on Cancel, and Escape backs out. The dialog takes focus from the button
-    // that opened it when its opening transition ends (later on a busy machine), so wait for that.
-    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Cancel');
+    // Destructive dialogs start on Cancel, and the type-to-confirm ones (this one) on the field to type
+    // `delete` into; Escape backs out. The dialog takes focus from the button that opened it when its
+    // opening transition ends (later on a busy machine), so wait for that.
+    const typeField = confirm.getByLabel(/Type delete to confirm/);
+    await expect.poll(() => typeField.evaluate((el) => el === (globalThis as any).document.activeElement)).toBe(true);
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
   }, 60_000);

@@ -19,7 +19,9 @@ export interface ConfirmDialogProps {
 
 /**
  * Every destructive action goes through here: it says what will happen,
- * starts focused on Cancel, and shows the server's error in place.
+ * starts focused on Cancel (on the field to type into, for the most
+ * destructive ones: the next thing to do there), and shows the server's
+ * error in place.
  */
 export function ConfirmDialog({ opened, onClose, title, children, confirmLabel, onConfirm, pending, error, typeToConfirm }: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
@@ -43,11 +45,12 @@ export function ConfirmDialog({ opened, onClose, title, children, confirmLabel, 
             value={typed}
             onChange={(e) => setTyped(e.currentTarget.value)}
             autoComplete="off"
+            data-autofocus
           />
         ) : null}
         {error ? <ErrorAlert error={error} /> : null}
         <Group justify="flex-end">
-          <Button variant="default" onClick={close} data-autofocus>
+          <Button variant="default" onClick={close} data-autofocus={typeToConfirm ? undefined : true}>
             Cancel
           </Button>
           <Button color="red" onClick={() => void onConfirm()} loading={pending} disabled={!ready}>
