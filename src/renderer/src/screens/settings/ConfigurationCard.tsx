@@ -148,7 +148,7 @@ function ImportPanel() {
         Choose a YAML or JSON file: the console shows what it would change first. Entities are matched by workspace slug, user email, app client id (else name in its
         workspace), resource identifier and webhook URL; what the file does not name stays as it is.
       </Text>
-      <FileInput label="Configuration file" placeholder="seed.yaml" accept=".yaml,.yml,.json,application/json,application/yaml" value={file} onChange={(f) => void choose(f)} clearable />
+      <FileInput label="Configuration file" description="A .yaml, .yml or .json file" accept=".yaml,.yml,.json,application/json,application/yaml" value={file} onChange={(f) => void choose(f)} clearable />
       {preview.isPending ? (
         <Text size="sm" c="dimmed">
           Checking the file…
