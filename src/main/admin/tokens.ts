@@ -3,6 +3,7 @@ import type { Token } from '../../shared/contract/tokens';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { appExists, appNames } from '../store/apps-store';
+import { mintedGrantIds } from '../store/grants-store';
 import {
   findTokenRow,
   grantExists,
@@ -26,7 +27,13 @@ export async function withNames(db: Db, rows: TokenRow[]): Promise<Token[]> {
   const userIds = [...new Set(rows.map((r) => r.userId).filter((id): id is string => id !== null))];
   const apps = await appNames(db, appIds);
   const users = await usersById(db, userIds);
-  return rows.map((row) => ({ ...row, appName: row.appId ? (apps.get(row.appId) ?? null) : null, userEmail: row.userId ? (users.get(row.userId)?.email ?? null) : null }));
+  const minted = await mintedGrantIds(db, [...new Set(rows.map((r) => r.grantId).filter((id): id is string => id !== null))]);
+  return rows.map((row) => ({
+    ...row,
+    appName: row.appId ? (apps.get(row.appId) ?? null) : null,
+    userEmail: row.userId ? (users.get(row.userId)?.email ?? null) : null,
+    minted: row.grantId !== null && minted.has(row.grantId),
+  }));
 }
 
 export async function listTokens(ctx: Ctx, input: ParsedInput<'tokens.list'>): Promise<ProcedureOutput<'tokens.list'>> {

@@ -3,6 +3,7 @@ import * as activity from './activity';
 import * as apps from './apps';
 import { emptyInputSchema } from './common';
 import * as identity from './identity';
+import * as minting from './minting';
 import * as resources from './resources';
 import * as server from './server';
 import * as sessions from './sessions';
@@ -62,6 +63,8 @@ export const adminContract = {
   'tokens.inspect': query(tokens.tokensInspectInput, tokens.tokensInspectOutput, 'Inspect a token by id or pasted value; JWTs are verified and explained'),
   'tokens.revoke': mutation(tokens.tokensRevokeInput, tokens.tokensRevokeOutput, 'Revoke one token'),
   'tokens.revokeAll': mutation(tokens.tokensRevokeAllInput, tokens.tokensRevokeAllOutput, 'Revoke every token of an app, a user or a grant'),
+  'tokens.mint': mutation(minting.tokenRequestInput, minting.tokensMintOutput, 'Mint real tokens for an app and a user (or its bot) without a browser, by the consent rules; shown once'),
+  'tokens.evaluate': query(minting.tokenRequestInput, minting.tokensEvaluateOutput, 'What the ID token, access token and userinfo would contain for an app, a user and scopes; issues nothing'),
 
   'connections.list': query(tokens.connectionsListInput, tokens.connectionsListOutput, 'List connections (grants) per user and app'),
   'connections.revoke': mutation(tokens.connectionsRevokeInput, tokens.connectionsRevokeOutput, 'Revoke a connection and every token of it'),
