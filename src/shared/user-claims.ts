@@ -19,7 +19,7 @@ export const EXTRA_CLAIMS_MAX_COUNT = 50;
 
 /** Why an extra claim name is refused, or undefined when it may be used. */
 export function extraClaimNameProblem(name: string): string | undefined {
-  if (!/^[A-Za-z][\w.:-]{0,63}$/.test(name)) return 'names start with a letter and use letters, digits, dot, colon, dash and underscore (at most 64)';
+  if (!/^[A-Za-z][\w.:-]{0,63}$/.test(name)) return `"${name}": a name starts with a letter and uses letters, digits, dot, colon, dash and underscore (at most 64)`;
   if ((PROTOCOL_CLAIMS as readonly string[]).includes(name)) return `"${name}" is a registered claim the server sets`;
   if (CATALOG_CLAIMS.has(name)) return `"${name}" is a standard claim; set it with its own field`;
   return undefined;

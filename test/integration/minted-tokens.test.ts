@@ -103,6 +103,7 @@ describe('minted tokens', () => {
     expect(minted.refreshToken).toBeNull();
     const res = await me(minted.accessToken);
     expect(await res.json()).toMatchObject({ type: 'app', id: `bot:${appId}` });
+    expect((await admin.tokens.list({ kind: 'client_credentials' })).items.find((t) => t.id === minted.accessTokenId)?.minted).toBe(true);
     const refused = await adminError(admin.tokens.mint({ appId, actor: 'app', scopes: ['openid'] }));
     expect(refused.fields?.[0]?.field).toBe('scopes.0');
   });

@@ -3,7 +3,7 @@ import type { Token } from '../../shared/contract/tokens';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { appExists, appNames } from '../store/apps-store';
-import { mintedGrantIds } from '../store/grants-store';
+import { mintedModelIds } from '../store/oidc-models-store';
 import {
   findTokenRow,
   grantExists,
@@ -27,12 +27,13 @@ export async function withNames(db: Db, rows: TokenRow[]): Promise<Token[]> {
   const userIds = [...new Set(rows.map((r) => r.userId).filter((id): id is string => id !== null))];
   const apps = await appNames(db, appIds);
   const users = await usersById(db, userIds);
-  const minted = await mintedGrantIds(db, [...new Set(rows.map((r) => r.grantId).filter((id): id is string => id !== null))]);
+  // A minted token's grant carries the mark (so do the tokens a refresh makes from it); a minted client-credentials token carries its own.
+  const minted = await mintedModelIds(db, [...new Set(rows.flatMap((r) => (r.grantId !== null ? [r.grantId] : r.kind === 'client_credentials' ? [r.id] : [])))]);
   return rows.map((row) => ({
     ...row,
     appName: row.appId ? (apps.get(row.appId) ?? null) : null,
     userEmail: row.userId ? (users.get(row.userId)?.email ?? null) : null,
-    minted: row.grantId !== null && minted.has(row.grantId),
+    minted: minted.has(row.grantId ?? row.id),
   }));
 }
 

@@ -3,6 +3,7 @@ import type { ActorMode } from '../../shared/scopes';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { setGrantContext } from '../store/grants-store';
+import { markModelMinted } from '../store/oidc-models-store';
 import { createFindAccount } from './accounts';
 import { resourceServerInfo } from './resource-indicators';
 import { contextClaims } from './token-claims';
@@ -121,7 +122,9 @@ export async function mintTokens(parts: Parts, request: MintRequest): Promise<Mi
       token.scope = request.resource.scopes.join(' ') || undefined;
     }
     const value = await token.save();
-    return { accessToken: value, expiresIn: token.expiration, scope: token.scope ?? '', refreshToken: null, idToken: null, accessTokenId: storedIdOf(value, token), grantId: null };
+    const accessTokenId = storedIdOf(value, token);
+    await markModelMinted(parts.db, 'ClientCredentials', accessTokenId);
+    return { accessToken: value, expiresIn: token.expiration, scope: token.scope ?? '', refreshToken: null, idToken: null, accessTokenId, grantId: null };
   }
   const accountId = request.accountId;
   const grant = grantFor(parts.provider, request, accountId);

@@ -69,13 +69,6 @@ export interface GrantRow {
   minted: number;
 }
 
-/** Of these stored grant ids, those of grants "Mint a token" made. */
-export async function mintedGrantIds(db: Db, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const rows = await db.selectFrom('oidc_models').select('id').where('kind', '=', 'Grant').where('id', 'in', ids).where('minted', '=', 1).execute();
-  return new Set(rows.map((r) => r.id));
-}
-
 export interface GrantFilters {
   userId?: string;
   appId?: string;

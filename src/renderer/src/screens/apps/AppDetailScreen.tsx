@@ -15,6 +15,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { formatDateTime, plural } from '../../lib/format';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
+import { MintDialog } from '../tokens/mint/MintDialog';
 import { TokensPanel } from '../tokens/TokensPanel';
 import { WebhooksPanel } from './webhooks/WebhooksPanel';
 import { appFormFromApp } from './app-form-model';
@@ -66,6 +67,7 @@ export function AppDetailScreen() {
   const rotate = useAdminMutation('apps.rotateSecret');
   const remove = useAdminMutation('apps.delete');
   const [secret, setSecret] = useState<string | null>(null);
+  const [minting, setMinting] = useState(false);
   const a = app.data;
 
   return (
@@ -94,6 +96,10 @@ export function AppDetailScreen() {
                   <Button component={Link} to={`/consent?app=${encodeURIComponent(a.id)}`} variant="default" leftSection={<IconShield size={16} />}>
                     Preview consent
                   </Button>
+                  <Button variant="default" leftSection={<IconKey size={16} />} onClick={() => setMinting(true)}>
+                    Mint token
+                  </Button>
+                  <MintDialog opened={minting} appId={a.id} onClose={() => setMinting(false)} />
                   <ConfirmButton
                     label="Delete app"
                     icon={<IconTrash size={16} />}
