@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import './setup';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { AdminError, type ResourceServer, type TokenEvaluation, type TokenPlan } from '../../src/shared/contract';
@@ -8,6 +8,9 @@ import { UsersTab } from '../../src/renderer/src/screens/identity/UsersTab';
 import { MintDialog } from '../../src/renderer/src/screens/tokens/mint/MintDialog';
 import { fakeAdmin, renderConsole } from './console-harness';
 import { makeApp, NOW, user, workspace } from './fixtures';
+
+// A loaded machine renders Mantine's dialogs slowly: every wait here is for a condition, with room to meet it.
+configure({ asyncUtilTimeout: 15_000 });
 
 const app = makeApp({ actorModes: ['self', 'app'], grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] });
 const mcp: ResourceServer = {
@@ -37,6 +40,11 @@ function selectInput(dialog: HTMLElement, label: RegExp): HTMLElement {
   return within(dialog)
     .getAllByLabelText(label)
     .find((el) => el.tagName === 'INPUT')!;
+}
+
+/** Waits until the dialog has loaded the apps and shows the preset one (slow on a loaded machine: a condition, not a sleep). */
+async function appChosen(dialog: HTMLElement) {
+  await waitFor(() => expect(selectInput(dialog, /^App/)).toHaveValue('Demo App'));
 }
 
 async function chooseUser(dialog: HTMLElement, name = 'Mia Member (mia.member@example.test)') {
@@ -73,7 +81,7 @@ describe('the Mint a token dialog', () => {
     });
     renderConsole(<MintDialog opened appId={app.id} onClose={() => undefined} />, { admin });
     const dialog = await screen.findByRole('dialog');
-    await waitFor(() => expect(selectInput(dialog, /^App/)).toHaveValue('Demo App'));
+    await appChosen(dialog);
     const u = await chooseUser(dialog);
 
     await u.click(within(dialog).getByRole('button', { name: 'Evaluate' }));
@@ -105,7 +113,7 @@ describe('the Mint a token dialog', () => {
     });
     renderConsole(<MintDialog opened appId={app.id} onClose={() => undefined} />, { admin });
     const dialog = await screen.findByRole('dialog');
-    await waitFor(() => expect(selectInput(dialog, /^App/)).toHaveValue('Demo App'));
+    await appChosen(dialog);
     const u = await chooseUser(dialog);
     await u.click(within(dialog).getByRole('button', { name: 'Mint token' }));
     expect(await within(dialog).findByText('needs the ADMIN role; mia.member@example.test is MEMBER in Demo Workspace')).toBeInTheDocument();
@@ -116,7 +124,7 @@ describe('the Mint a token dialog', () => {
     const admin = fakeAdmin({ ...lists, 'tokens.evaluate': () => ({ plan: { ...plan, userId: null, actor: 'app', grant: 'client_credentials' }, idToken: null, accessToken: { actor: 'app' }, userinfo: null, refreshToken: false, notes: [] }) });
     renderConsole(<MintDialog opened appId={app.id} onClose={() => undefined} />, { admin });
     const dialog = await screen.findByRole('dialog');
-    await waitFor(() => expect(selectInput(dialog, /^App/)).toHaveValue('Demo App'));
+    await appChosen(dialog);
     const u = await chooseUser(dialog, 'Demo App (bot, no user)');
     await u.click(within(dialog).getByRole('button', { name: 'Evaluate' }));
     expect(await within(dialog).findByTestId('evaluation')).toHaveTextContent('No ID token.');
@@ -148,7 +156,7 @@ describe('the claims of the user form', () => {
     await u.type(within(dialog).getByLabelText(/^Locale/), 'en-GB');
     await u.clear(within(dialog).getByLabelText(/^Phone number$/));
     await u.type(within(dialog).getByLabelText(/^Phone number$/), '+4915112345678');
-    await u.click(within(dialog).getByRole('switch', { name: 'Phone number verified' }));
+    await u.click(within(dialog).getByRole('switch', { name: 'Verified phone number' }));
     fireEvent.change(within(dialog).getByLabelText(/^Extra claims/), { target: { value: '{"tenant": "acme", "beta": true}' } });
     await u.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());

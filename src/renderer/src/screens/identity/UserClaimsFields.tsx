@@ -60,8 +60,8 @@ export function UserClaimsFields({ values, errors, onChange }: { values: ClaimVa
           onChange={(e) => onChange('phoneNumber', e.currentTarget.value)}
           error={errors.phoneNumber}
         />
-        <Switch label="Email verified" checked={values.emailVerified} onChange={(e) => onChange('emailVerified', e.currentTarget.checked)} />
-        <Switch label="Phone number verified" checked={values.phoneNumberVerified} onChange={(e) => onChange('phoneNumberVerified', e.currentTarget.checked)} />
+        <Switch label="Verified email address" checked={values.emailVerified} onChange={(e) => onChange('emailVerified', e.currentTarget.checked)} />
+        <Switch label="Verified phone number" checked={values.phoneNumberVerified} onChange={(e) => onChange('phoneNumberVerified', e.currentTarget.checked)} />
       </SimpleGrid>
       <JsonInput
         mt="sm"
