@@ -1,10 +1,23 @@
 import { z } from 'zod';
+import { SCOPE_NAMES } from './scopes';
 
 export const CONSENT_POLICIES = ['prompt', 'auto-approve', 'auto-deny'] as const;
 export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
 
 export const REGISTRATION_POLICIES = ['open', 'initial-access-token', 'off'] as const;
 export type RegistrationPolicy = (typeof REGISTRATION_POLICIES)[number];
+
+/** A space-separated list of catalog scopes, each once; empty is allowed. No transform: the contract is also a JSON Schema (REST, MCP). */
+const scopeList = z
+  .string()
+  .trim()
+  .max(500, 'must be at most 500 characters')
+  .superRefine((value, ctx) => {
+    const names = value.split(/\s+/).filter(Boolean);
+    const unknown = names.filter((name) => !SCOPE_NAMES.includes(name));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown scope ${unknown.join(', ')} (known: ${SCOPE_NAMES.join(', ')})` });
+    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', message: 'a scope is listed twice' });
+  });
 
 const seconds = (max: number) => z.number().int().min(1).max(max);
 /** A budget per minute and per key; 0 turns that limit off. */
@@ -26,6 +39,16 @@ export const serverSettingsSchema = z.object({
   sessionTtl: seconds(365 * 86400),
   consentPolicy: z.enum(CONSENT_POLICIES),
   registrationPolicy: z.enum(REGISTRATION_POLICIES),
+  /**
+   * Scopes an authorization, device or pushed request without `scope` asks for when
+   * its app has no registered scope (the MCP SDK sends none); empty: nothing is filled in.
+   */
+  defaultScope: scopeList,
+  /**
+   * Client ID Metadata Documents at loopback http URLs (`http://localhost:3000/client.json`):
+   * for local development only; off, only https documents on public hosts are fetched.
+   */
+  allowLoopbackMetadataDocuments: z.boolean(),
   /** Master switch of the rate limits below (`--no-rate-limit` turns them off for one run). */
   rateLimitsEnabled: z.boolean(),
   /** Token requests per client and address; loopback peers are exempt (local tools, the benchmark). */
@@ -55,6 +78,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   sessionTtl: 14 * 86400,
   consentPolicy: 'prompt',
   registrationPolicy: 'open',
+  defaultScope: 'openid profile read:user',
+  allowLoopbackMetadataDocuments: false,
   rateLimitsEnabled: true,
   tokenRequestsPerMinute: 600,
   tokenFailuresPerMinute: 60,

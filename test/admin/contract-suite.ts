@@ -429,14 +429,17 @@ export function contractSuite(transport: string, connect: (server: TestServer) =
       ).toEqual(['accessTokenTtl', 'customScopes.0.description', 'customScopes.0.name', 'identifier', 'name', 'scopes.0', 'scopes.1', 'tokenFormat']);
       const http = await adminError(admin.resources.create({ identifier: 'http://api.example.test/v1', name: 'Plain http', scopes: ['read:user'] }));
       expect(http.fields[0]).toEqual({ field: 'identifier', message: expect.stringMatching(/https/) });
-      expect(await fieldsOf(admin.resources.create({ identifier: 'https://empty.example.test', name: 'No scopes' }))).toEqual(['scopes']);
+      // An API that needs only a valid token for its audience: no scopes, and its metadata advertises none.
+      const audienceOnly = await admin.resources.create({ identifier: 'https://empty.example.test', name: 'No scopes' });
+      expect({ scopes: audienceOnly.scopes, customScopes: audienceOnly.customScopes, advertised: audienceOnly.metadata.scopes_supported }).toEqual({ scopes: [], customScopes: [], advertised: [] });
+      await admin.resources.delete({ id: audienceOnly.id });
       expect(await fieldsOf(admin.resources.create({ identifier: 'https://dup.example.test', name: 'Dup', customScopes: [{ name: 'read:user', description: 'again' }] }))).toEqual(['customScopes.0.name']);
       const taken = await adminError(admin.resources.create({ identifier: `${server.issuer}/mcp`, name: 'Another MCP', scopes: ['read:user'] }));
       expect(taken).toMatchObject({ code: 'conflict', fields: [{ field: 'identifier' }] });
 
       const builtIn = (await admin.resources.list({})).items.find((rs) => rs.builtIn)!;
       expect(await fieldsOf(admin.resources.update({ id: builtIn.id, identifier: 'https://moved.example.test' }))).toEqual(['identifier']);
-      expect(await fieldsOf(admin.resources.update({ id: builtIn.id, scopes: [] }))).toEqual(['scopes']);
+      expect(await fieldsOf(admin.resources.update({ id: builtIn.id, scopes: ['read:user', 'read:user'] }))).toEqual(['scopes.1']);
       expect((await adminError(admin.resources.delete({ id: builtIn.id }))).code).toBe('conflict');
       expect((await adminError(admin.resources.update({ id: 'rs_missing', name: 'x' }))).code).toBe('not_found');
     });

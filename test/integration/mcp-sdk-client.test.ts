@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -112,8 +114,14 @@ async function connectWithLogin(provider: RecordingProvider): Promise<{ client: 
   return { client: again, consentPages: walked.pages.filter((page) => page.includes('name="decision"')) };
 }
 
-function accessTokenClaims(provider: RecordingProvider): Promise<{ active: boolean; aud?: string | string[]; scope?: string }> {
-  return rpc('tokens.inspect', { token: provider.saved!.access_token }) as Promise<{ active: boolean; aud?: string | string[]; scope?: string }>;
+interface Inspection {
+  token: { id: string; status: string; scopes: string[] } | null;
+  audience: string | null;
+}
+
+/** What the console's inspector says about the provider's current access token. */
+function inspectAccessToken(provider: RecordingProvider): Promise<Inspection> {
+  return rpc('tokens.inspect', { value: provider.saved!.access_token }) as Promise<Inspection>;
 }
 
 describe('the official MCP SDK client against npm run serve', () => {
@@ -126,8 +134,10 @@ describe('the official MCP SDK client against npm run serve', () => {
     expect(asked.searchParams.get('code_challenge_method')).toBe('S256');
     expect(asked.searchParams.get('resource')).toBe(`${server.issuer}/mcp`);
     expect(consentPages).toHaveLength(1);
-    // The token is bound to the MCP server's audience.
+    // The token is bound to the MCP server's audience, and a refresh token came with it.
     expect(provider.saved?.refresh_token).toEqual(expect.any(String));
+    const inspected = await inspectAccessToken(provider);
+    expect({ audience: inspected.audience, status: inspected.token?.status }).toEqual({ audience: `${server.issuer}/mcp`, status: 'active' });
 
     const tools = await client.listTools();
     expect(tools.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['whoami', 'get_workspace', 'list_members', 'post_comment']));
@@ -137,7 +147,7 @@ describe('the official MCP SDK client against npm run serve', () => {
 
     // Refresh: the access token is replaced (rotated refresh token), the session goes on.
     const before = provider.saved!;
-    await rpc('tokens.revoke', { token: before.access_token });
+    await rpc('tokens.revoke', { id: (await inspectAccessToken(provider)).token!.id });
     const afterRevoke = await client.callTool({ name: 'whoami', arguments: {} });
     expect(afterRevoke.isError ?? false).toBe(false);
     expect(provider.saved!.access_token).not.toBe(before.access_token);
@@ -149,14 +159,15 @@ describe('the official MCP SDK client against npm run serve', () => {
     // No refresh token: the SDK then asks for the scope the 403 named instead of refreshing.
     const provider = new RecordingProvider(sdkMetadata(['authorization_code']));
     const { client } = await connectWithLogin(provider);
-    const firstScope = (await accessTokenClaims(provider)).scope ?? '';
-    expect(firstScope.split(' ')).not.toContain('write:organization');
+    const firstScopes = (await inspectAccessToken(provider)).token!.scopes;
+    expect(firstScopes).not.toContain('write:organization');
     const opened = provider.opened.length;
     await expect(client.callTool({ name: 'post_comment', arguments: { body: 'from the SDK' } })).rejects.toBeInstanceOf(UnauthorizedError);
     const stepUp = provider.opened.at(-1)!;
     expect(provider.opened.length).toBe(opened + 1);
     expect(stepUp.searchParams.get('scope')!.split(' ')).toContain('write:organization');
     const walked = await walkPages(server.issuer, stepUp);
+    expect({ error: walked.callback.searchParams.get('error_description'), hasCode: walked.callback.searchParams.has('code') }).toEqual({ error: null, hasCode: true });
     const transport = new StreamableHTTPClientTransport(new URL(`${server.issuer}/mcp`), { authProvider: provider });
     await transport.finishAuth(walked.callback.searchParams.get('code')!);
     const upgraded = new Client({ name: 'mcp-sdk-e2e', version: '1.0.0' });
@@ -171,9 +182,9 @@ describe('the official MCP SDK client against npm run serve', () => {
     const provider = new RecordingProvider(sdkMetadata(['authorization_code', 'refresh_token']));
     const { client } = await connectWithLogin(provider);
     const token = provider.saved!.access_token;
-    const connections = (await rpc('connections.list', { clientId: provider.info!.client_id })) as { items: Array<{ grantId: string }> };
-    expect(connections.items.length).toBeGreaterThan(0);
-    for (const connection of connections.items) await rpc('connections.revoke', { grantId: connection.grantId });
+    const connections = (await rpc('connections.list', { appId: provider.info!.client_id })) as { items: Array<{ id: string }> };
+    expect(connections.items.length).toBe(1);
+    await rpc('connections.revoke', { id: connections.items[0]!.id });
     const raw = await fetch(`${server.issuer}/mcp`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -187,5 +198,57 @@ describe('the official MCP SDK client against npm run serve', () => {
     expect(provider.saved).toBeUndefined();
     expect(provider.opened.length).toBe(opened + 1);
     await client.close();
+  });
+
+  it('completes with no scope configured anywhere: the resource advertises none, the client sends none, the server default applies', { timeout: 60_000 }, async () => {
+    const resources = (await rpc('resources.list', {})) as { items: Array<{ id: string; identifier: string; scopes: string[]; customScopes: unknown[] }> };
+    const mcp = resources.items.find((rs) => rs.identifier === `${server.issuer}/mcp`)!;
+    await rpc('resources.update', { id: mcp.id, scopes: [], customScopes: [] });
+    try {
+      const metadata = (await (await fetch(`${server.issuer}/.well-known/oauth-protected-resource/mcp`)).json()) as { scopes_supported: string[] };
+      expect(metadata.scopes_supported).toEqual([]);
+      const provider = new RecordingProvider(sdkMetadata(['authorization_code', 'refresh_token']));
+      const { client, consentPages } = await connectWithLogin(provider);
+      // The SDK asked without scope: before, this ended in error=access_denied; now consent is shown and a token issued.
+      expect(provider.opened[0]!.searchParams.has('scope')).toBe(false);
+      expect(consentPages).toHaveLength(1);
+      expect((await inspectAccessToken(provider)).audience).toBe(`${server.issuer}/mcp`);
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      const revoked = await client.callTool({ name: 'revoke_this_token', arguments: {} });
+      expect(revoked.isError ?? false).toBe(false);
+      await client.close();
+    } finally {
+      await rpc('resources.update', { id: mcp.id, scopes: mcp.scopes });
+    }
+  });
+
+  it('signs in a client identified by its Client ID Metadata Document (served on loopback, the loopback setting on)', { timeout: 60_000 }, async () => {
+    await rpc('settings.update', { allowLoopbackMetadataDocuments: true });
+    const documents: Server = createServer((req, res) => {
+      const self = `http://127.0.0.1:${(documents.address() as AddressInfo).port}${req.url}`;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ...sdkMetadata(['authorization_code', 'refresh_token']), client_id: self, client_name: 'SDK via metadata document' }));
+    });
+    await new Promise<void>((resolve) => documents.listen(0, '127.0.0.1', resolve));
+    try {
+      const documentUrl = `http://127.0.0.1:${(documents.address() as AddressInfo).port}/mcp-client.json`;
+      const discovery = (await (await fetch(`${server.issuer}/.well-known/oauth-authorization-server`)).json()) as { client_id_metadata_document_supported?: boolean };
+      expect(discovery.client_id_metadata_document_supported).toBe(true);
+      // The SDK picks a metadata document only for an https URL; it then stores the URL as its client id, and
+      // this is that state: nothing is registered, the server fetches the document.
+      const provider = new RecordingProvider(sdkMetadata(['authorization_code', 'refresh_token']));
+      provider.info = { client_id: documentUrl };
+      const { client, consentPages } = await connectWithLogin(provider);
+      expect(provider.opened[0]!.searchParams.get('client_id')).toBe(documentUrl);
+      expect(consentPages[0]).toContain('SDK via metadata document');
+      const me = await client.callTool({ name: 'whoami', arguments: {} });
+      expect(me.isError ?? false).toBe(false);
+      const apps = (await rpc('apps.list', { origin: 'cimd' })) as { items: Array<{ id: string }> };
+      expect(apps.items.map((app) => app.id)).toContain(documentUrl);
+      await client.close();
+    } finally {
+      documents.close();
+      await rpc('settings.update', { allowLoopbackMetadataDocuments: false });
+    }
   });
 });

@@ -67,6 +67,7 @@ export function makeToken(overrides: Partial<Token> = {}): Token {
     actor: 'self',
     minted: false,
     scopes: ['openid', 'read:user'],
+    dpopJkt: null,
     createdAt: NOW - 60_000,
     expiresAt: NOW + 86400_000,
     consumedAt: null,

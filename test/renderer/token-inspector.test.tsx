@@ -136,4 +136,26 @@ describe('TokenDetails', () => {
     expect(screen.getAllByText('consumed').length).toBeGreaterThan(0);
     expect(admin.calls.find((c) => c.procedure === 'tokens.list')?.input).toMatchObject({ grantId: access.grantId });
   });
+
+  it('says a DPoP-bound token is bound, and to which key; a bearer token shows no binding', async () => {
+    const bound = makeToken({ dpopJkt: 'jKtThUmBpRiNt0123456789abcdefghijklmnopqrs' });
+    const admin = fakeAdmin({
+      ...lists,
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: bound, jwt: null, audience: null, notes: [] }),
+      'tokens.list': () => ({ items: [bound], nextCursor: null }),
+    });
+    const view = renderConsole(<TokenDetails id={bound.id} />, { admin });
+    expect(await screen.findByText(/^DPoP-bound \(jkt/)).toHaveTextContent(`DPoP-bound (jkt ${bound.dpopJkt})`);
+    view.unmount();
+
+    const plain = makeToken();
+    const plainAdmin = fakeAdmin({
+      ...lists,
+      'tokens.inspect': () => ({ format: 'opaque', prefixKind: null, token: plain, jwt: null, audience: null, notes: [] }),
+      'tokens.list': () => ({ items: [plain], nextCursor: null }),
+    });
+    renderConsole(<TokenDetails id={plain.id} />, { admin: plainAdmin });
+    expect(await screen.findByRole('button', { name: 'Revoke token' })).toBeInTheDocument();
+    expect(screen.queryByText(/DPoP-bound/)).toBeNull();
+  });
 });

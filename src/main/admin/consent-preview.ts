@@ -43,7 +43,7 @@ export async function previewConsent(ctx: Ctx, input: ParsedInput<'consent.previ
   if (!redirectUri) problems.push({ field: 'appId', message: 'the app has no redirect URI' });
   if (problems.length) throw invalid(problems);
 
-  const params: Record<string, string> = { scope: scopes.join(' '), ...(input.actor ? { actor: input.actor } : {}) };
+  const params: Record<string, string> = { scope: scopes.join(' '), redirect_uri: redirectUri!, ...(input.actor ? { actor: input.actor } : {}) };
   const selectedWorkspace = input.workspaceId ?? app.workspaceId;
   const model = await consentModel({ params, prompt: { details: {} } }, { ...app, workspaceId: selectedWorkspace }, user, memberships, resource ? [resource] : []);
 

@@ -43,10 +43,11 @@ export async function listTokens(ctx: Ctx, input: ParsedInput<'tokens.list'>): P
 }
 
 function statusNotes(token: Token, now: number): string[] {
-  if (token.revokedAt !== null) return [`Revoked ${relativeTime(token.revokedAt, now)}.`];
-  if (token.consumedAt !== null) return [`Already used ${relativeTime(token.consumedAt, now)}${token.kind === 'refresh' ? ' (rotated)' : ''}; it cannot be used again.`];
-  if (token.expiresAt !== null && token.expiresAt <= now) return [`Expired ${relativeTime(token.expiresAt, now)}.`];
-  return [`Active${token.expiresAt !== null ? `, expires ${relativeTime(token.expiresAt, now)}` : ''}.`];
+  const binding = token.dpopJkt ? [`DPoP-bound (jkt ${token.dpopJkt}): it works only with proofs signed by that key, sent as "Authorization: DPoP".`] : [];
+  if (token.revokedAt !== null) return [`Revoked ${relativeTime(token.revokedAt, now)}.`, ...binding];
+  if (token.consumedAt !== null) return [`Already used ${relativeTime(token.consumedAt, now)}${token.kind === 'refresh' ? ' (rotated)' : ''}; it cannot be used again.`, ...binding];
+  if (token.expiresAt !== null && token.expiresAt <= now) return [`Expired ${relativeTime(token.expiresAt, now)}.`, ...binding];
+  return [`Active${token.expiresAt !== null ? `, expires ${relativeTime(token.expiresAt, now)}` : ''}.`, ...binding];
 }
 
 /** A stored row as the inspector shows it: named, with its status, audience and how it was issued. */

@@ -35,6 +35,28 @@ export class BearerError extends AdminError {
   }
 }
 
+/**
+ * An RFC 9449 section 7.1 refusal of a DPoP-bound token or its proof: 401
+ * with a `DPoP` challenge (`error="invalid_token"` or `"invalid_dpop_proof"`,
+ * and the proof algorithms accepted) instead of a Bearer one.
+ */
+export class DpopError extends BearerError {
+  override name = 'DpopError';
+  constructor(
+    readonly dpopChallenge: 'invalid_token' | 'invalid_dpop_proof',
+    description: string,
+    readonly algs: readonly string[],
+    resourceMetadata?: string,
+  ) {
+    super(401, 'invalid_token', description, undefined, resourceMetadata);
+  }
+
+  /** Stays a DPoP challenge, pointing at the resource's metadata too. */
+  override forResource(resourceMetadata: string): DpopError {
+    return new DpopError(this.dpopChallenge, this.message, this.algs, resourceMetadata);
+  }
+}
+
 /** The HTTP status of each contract code. */
 export const STATUS_OF: Record<AdminErrorCode, number> = {
   invalid_input: 400,
@@ -64,6 +86,10 @@ const REALM = 'oauth-console';
 
 /** RFC 6750 §3: `Bearer realm=…, error=…, error_description=…, scope=…`, and RFC 9728 §5.1's `resource_metadata=…`. */
 function challengeHeader(err: BearerError, realm: string): string {
+  if (err instanceof DpopError) {
+    const metadata = err.resourceMetadata ? `, resource_metadata="${err.resourceMetadata}"` : '';
+    return `DPoP realm="${realm}", error="${err.dpopChallenge}", error_description="${err.message.replace(/["\\]/g, "'")}", algs="${err.algs.join(' ')}"${metadata}`;
+  }
   const parts = [`Bearer realm="${realm}"`];
   if (err.challenge) parts.push(`error="${err.challenge}"`, `error_description="${err.message.replace(/["\\]/g, "'")}"`);
   if (err.scope) parts.push(`scope="${err.scope}"`);
@@ -117,7 +143,7 @@ export interface ProblemOptions {
  */
 export function problemOf(err: unknown, options: ProblemOptions): Problem {
   if (err instanceof BearerError) {
-    return { ...problemOfBody(err.toBody(), err.status), error: err.challenge ?? 'unauthorized', headers: { 'WWW-Authenticate': challengeHeader(err, options.realm ?? REALM) }, ...(err.scope ? { scope: err.scope } : {}) };
+    return { ...problemOfBody(err.toBody(), err.status), error: (err instanceof DpopError ? err.dpopChallenge : err.challenge) ?? 'unauthorized', headers: { 'WWW-Authenticate': challengeHeader(err, options.realm ?? REALM) }, ...(err.scope ? { scope: err.scope } : {}) };
   }
   if (err instanceof AdminError) return problemOfBody(err.toBody());
   if (isStorageFull(err)) {

@@ -1,14 +1,18 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { PkcePolicy } from '../../shared/contract/apps';
 import { isLoopbackHost } from '../../shared/redirect-uris';
-import { parseScope } from '../../shared/scopes';
+import { FULL_ACCESS_SCOPE, parseScope, SCOPE_NAMES } from '../../shared/scopes';
 import type { ActorMode } from '../../shared/scopes';
-import type { Db } from '../store/database';
+import { whenCommitted, type Db } from '../store/database';
 import type { ClientCache } from './client-cache';
-import { deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
+import { isMetadataDocumentId } from './client-metadata-documents';
+import { appExists, deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
 
 /** Scopes a dynamically registered client gets when it asks for none. */
 export const DEFAULT_DYNAMIC_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read:user', 'read:organization'];
+
+/** How many document clients' last records are remembered (oldest forgotten first). */
+const MAX_REMEMBERED_DOCUMENTS = 1000;
 
 /** RFC 7591 fields that have their own columns; the rest goes to `metadata`. */
 const COLUMN_FIELDS = new Set([
@@ -53,6 +57,25 @@ function applicationType(app: AppRecord): 'native' | 'web' {
   return app.clientType === 'public' && app.redirectUris.length > 0 && app.redirectUris.every(loopback) ? 'native' : 'web';
 }
 
+/**
+ * What a dynamically registered client may ask for beyond the scope it
+ * registered: every catalog scope but `admin:all`. The MCP SDKs register
+ * with the scope of the first challenge (`read:user`) and later step up
+ * (SEP-835) to what a tool needs; the engine refuses any scope outside the
+ * client's registered `scope`, so without this a step-up could never
+ * succeed. Such a client is a third party: the user's consent and the role
+ * rule still decide every scope (like Auth0's third-party apps, whose
+ * scopes belong to the API, not to the client). What it registered stays
+ * its default (`default_scope`) for requests without `scope`.
+ */
+export const DYNAMIC_STEP_UP_SCOPES: readonly string[] = SCOPE_NAMES.filter((name) => name !== FULL_ACCESS_SCOPE);
+
+/** The scopes the engine lets an app ask for: its own, and for a dynamically registered one the step-up set too. */
+function allowedScope(app: AppRecord): string {
+  const scopes = app.origin === 'dynamic' ? [...new Set([...app.scopes, ...DYNAMIC_STEP_UP_SCOPES])] : app.scopes;
+  return scopes.join(' ');
+}
+
 /** Turns an app row into the client metadata the engine reads. */
 export function clientMetadata(app: AppRecord, secretHash: string | null): AdapterPayload {
   return {
@@ -71,7 +94,8 @@ export function clientMetadata(app: AppRecord, secretHash: string | null): Adapt
     grant_types: app.grantTypes,
     response_types: app.grantTypes.includes('authorization_code') ? ['code'] : [],
     token_endpoint_auth_method: (app.clientType === 'public' ? 'none' : app.tokenEndpointAuthMethod) as AdapterPayload['token_endpoint_auth_method'],
-    scope: app.scopes.join(' '),
+    scope: allowedScope(app),
+    default_scope: app.scopes.join(' '),
     actor_modes: app.actorModes,
     environment: app.environment,
     workspace_id: app.workspaceId,
@@ -89,6 +113,8 @@ export class ClientAdapter implements Adapter {
   readonly #db: Db;
   readonly #registrationWorkspace: () => Promise<string>;
   readonly #cache: ClientCache;
+  /** The metadata last recorded per document client, so an unchanged one is not written on every request. */
+  readonly #documentClients = new Map<string, string>();
 
   constructor(db: Db, registrationWorkspace: () => Promise<string>, cache: ClientCache) {
     this.#db = db;
@@ -97,7 +123,8 @@ export class ClientAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    if (typeof id !== 'string' || id.length > 200) return undefined;
+    // A URL is a Client ID Metadata Document: the engine resolves it from the document (client-metadata-documents.ts), never from its record here.
+    if (typeof id !== 'string' || id.length > 200 || isMetadataDocumentId(id)) return undefined;
     const remembered = this.#cache.get(id);
     if (remembered !== null) return remembered && structuredClone(remembered);
     const ticket = this.#cache.ticket();
@@ -152,6 +179,53 @@ export class ClientAdapter implements Adapter {
       origin: 'dynamic',
       ...(str('pkce_policy') ? { pkcePolicy: str('pkce_policy') as PkcePolicy } : {}),
       metadata,
+    });
+  }
+
+  /**
+   * Records a client resolved from its Client ID Metadata Document as an app
+   * (origin `cimd`, in the registration workspace), so the console lists it
+   * and the sign-in and consent pages know it. Written when it is missing or
+   * its document changed; the document stays the source of its metadata.
+   */
+  async recordDocumentClient(metadata: Record<string, unknown>): Promise<void> {
+    const id = metadata.client_id;
+    if (!isMetadataDocumentId(id)) return;
+    const fingerprint = JSON.stringify(metadata);
+    // An admin may have deleted the record: it comes back on the client's next request.
+    const exists = await appExists(this.#db, id);
+    if (exists && this.#documentClients.get(id) === fingerprint) return;
+    const str = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : null);
+    const fields = {
+      name: (str('client_name') ?? new URL(id).host).slice(0, 100),
+      homepageUrl: str('client_uri'),
+      logoUrl: str('logo_uri'),
+      privacyUrl: str('policy_uri'),
+      termsUrl: str('tos_uri'),
+      grantTypes: (metadata.grant_types as string[] | undefined) ?? ['authorization_code'],
+      scopes: typeof metadata.scope === 'string' ? parseScope(metadata.scope) : [],
+      metadata: { application_type: metadata.application_type, document: true },
+      redirectUris: (metadata.redirect_uris as string[] | undefined) ?? [],
+      postLogoutRedirectUris: (metadata.post_logout_redirect_uris as string[] | undefined) ?? [],
+    };
+    const authMethod = str('token_endpoint_auth_method') ?? 'none';
+    const insert = async () =>
+      insertApp(this.#db, {
+        id,
+        workspaceId: await this.#registrationWorkspace(),
+        ...fields,
+        clientType: authMethod === 'none' ? 'public' : 'confidential',
+        tokenEndpointAuthMethod: authMethod,
+        actorModes: ['self'],
+        origin: 'cimd',
+        pkcePolicy: 'required',
+      });
+    // Two first requests of a new client may both find no record (outside a unit of work): the loser updates it.
+    if (exists) await updateRegisteredApp(this.#db, id, fields);
+    else await insert().catch(async () => updateRegisteredApp(this.#db, id, fields));
+    whenCommitted(this.#db, () => {
+      if (this.#documentClients.size >= MAX_REMEMBERED_DOCUMENTS) this.#documentClients.delete(this.#documentClients.keys().next().value as string);
+      this.#documentClients.set(id, fingerprint);
     });
   }
 

@@ -1,4 +1,5 @@
-import type { ConsentViewModel } from '../../shared/consent/ConsentScreen';
+import type { ConsentRedirectView, ConsentViewModel } from '../../shared/consent/ConsentScreen';
+import { isLoopbackHost } from '../../shared/redirect-uris';
 import { ACTOR_DESCRIPTIONS, findScope, scopeGrantable, type ActorMode } from '../../shared/scopes';
 import type { ConsentPolicy } from '../../shared/settings';
 import type { AppRecord } from '../store/apps-store';
@@ -37,6 +38,23 @@ export function actorFor(details: ConsentRequest, app: AppRecord): ActorMode {
   return app.actorModes[0] ?? 'self';
 }
 
+/**
+ * Where the answer of the request goes: the redirect URI's host (shown, so
+ * the user sees where a document-described app sends them), and whether
+ * every redirect URI of the app is a loopback one, which any program on the
+ * machine could listen on (the MCP specification asks to warn then).
+ */
+export function redirectView(redirectUri: unknown, app: Pick<AppRecord, 'redirectUris'>): ConsentRedirectView | undefined {
+  const target = typeof redirectUri === 'string' ? redirectUri : app.redirectUris.length === 1 ? app.redirectUris[0] : undefined;
+  const url = target ? URL.parse(target) : null;
+  if (!url) return undefined;
+  const loopback = (uri: string) => {
+    const parsed = URL.parse(uri);
+    return parsed !== null && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && isLoopbackHost(parsed.hostname);
+  };
+  return { host: url.host || url.protocol, loopbackOnly: app.redirectUris.length > 0 && app.redirectUris.every(loopback) };
+}
+
 /** The resource servers a request names (its `resource` parameter, one value or several), those that exist. */
 export async function requestedResources(db: Db, issuer: string, resource: unknown): Promise<ResourceServerRecord[]> {
   const values = (Array.isArray(resource) ? resource : [resource]).filter((v): v is string => typeof v === 'string');
@@ -62,7 +80,9 @@ export async function consentModel(
   const asked = String(details.params.scope ?? '')
     .split(' ')
     .filter(Boolean);
+  const redirect = redirectView(details.params.redirect_uri, app);
   return {
+    ...(redirect ? { redirect } : {}),
     app: {
       name: app.name,
       clientId: app.id,

@@ -10,6 +10,17 @@ import { getRawSetting } from '../store/settings-store';
 import { createFindAccount } from './accounts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages';
 import { corsAllowed } from './cors';
+import {
+  fixDocumentClientMetadata,
+  installMetadataDocumentClients,
+  installMetadataDocumentPrefetch,
+  isMetadataDocumentId,
+  METADATA_DOCUMENT_LIMIT,
+  metadataDocumentFeature,
+  metadataDocumentFetch,
+} from './client-metadata-documents';
+import { defaultScope } from './default-scope';
+import { nativeWhenUnsaid } from './native-registration';
 import { installLoopbackRedirects } from './loopback-redirects';
 import { interactionPolicyWithLoginHint } from './login-hint-policy';
 import { ClientAdapter } from './client-adapter';
@@ -20,6 +31,7 @@ import { recordEngineEvents } from './engine-events';
 import { installExtraClaims } from './extra-claims';
 import { issuesRefreshTokens } from './minted-tokens';
 import { createExtraTokenClaims } from './token-claims';
+import { installRegistrationCors } from './registration-cors';
 import { installRegistrationGate } from './registration-gate';
 import { installStoredJwtAccessTokens, resourceIndicatorsFeature, resourceServerTtl } from './resource-indicators';
 import { installSerializedRequests } from './serialized-requests';
@@ -112,6 +124,9 @@ export function createEngine(options: EngineOptions): Provider {
       },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
+      // RFC 9449: a token request with a DPoP proof gets a token bound to its key (`cnf.jkt`); the resource API checks proofs (server/dpop-proof.ts).
+      dPoP: { enabled: true },
+      clientIdMetadataDocument: metadataDocumentFeature(settings, (metadata) => clientAdapter.recordDocumentClient(metadata)),
       registration: {
         enabled: true,
         idFactory: () => newClientId(),
@@ -142,7 +157,10 @@ export function createEngine(options: EngineOptions): Provider {
     expiresWithSession: async () => false,
     allowOmittingSingleRegisteredRedirectUri: true,
     clientBasedCORS: corsAllowed,
+    fetch: metadataDocumentFetch(settings),
+    fetchResponseBodyLimits: { 'client_id metadata document': METADATA_DOCUMENT_LIMIT },
     extraParams: {
+      scope: defaultScope(settings),
       actor(ctx: KoaContextWithOIDC, value: string | undefined, client: { metadata(): Record<string, unknown> }) {
         if (value === undefined) return;
         if (!(ACTOR_MODES as readonly string[]).includes(value)) throw new errors.InvalidRequest('actor must be "self" or "app"');
@@ -151,10 +169,12 @@ export function createEngine(options: EngineOptions): Provider {
       },
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
-      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin'],
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', 'default_scope'],
       validator(ctx, key, value, metadata) {
+        if (isMetadataDocumentId(metadata.client_id)) return fixDocumentClientMetadata(key, metadata);
         // With a ctx the client is being registered; without one it is being loaded from the apps table.
         if (key === 'pkce_policy') pkcePolicyMetadata(ctx !== undefined, value, metadata);
+        if (key === 'pkce_policy' && ctx) nativeWhenUnsaid(ctx, metadata);
         if (key === 'actor_modes') {
           if (value !== undefined && (!Array.isArray(value) || value.length === 0 || value.some((m) => !(ACTOR_MODES as readonly string[]).includes(m)))) {
             throw new errors.InvalidClientMetadata('actor_modes must be a non-empty array of "self" and "app"');
@@ -167,7 +187,7 @@ export function createEngine(options: EngineOptions): Provider {
         if (key === 'consent_policy' && value != null && !(CONSENT_POLICIES as readonly string[]).includes(value as string)) {
           throw new errors.InvalidClientMetadata('consent_policy must be prompt, auto-approve or auto-deny');
         }
-        if ((key === 'environment' || key === 'workspace_id' || key === 'origin') && value != null && typeof value !== 'string') {
+        if ((key === 'environment' || key === 'workspace_id' || key === 'origin' || key === 'default_scope') && value != null && typeof value !== 'string') {
           throw new errors.InvalidClientMetadata(`${key} must be a string`);
         }
       },
@@ -187,13 +207,16 @@ export function createEngine(options: EngineOptions): Provider {
   // First, so it is the outermost engine middleware and sees what escapes the others.
   installStorageAnswers(provider);
   installPageHeaders(provider);
+  installMetadataDocumentPrefetch(provider);
   installSerializedRequests(provider, db);
   provider.use(managedPkce.persist);
   installHashedSecrets(provider);
   installLoopbackRedirects(provider);
+  installMetadataDocumentClients(provider, settings);
   installTokenPrefixes(provider);
   installExtraClaims(provider);
   installStoredJwtAccessTokens(provider, options);
+  installRegistrationCors(provider);
   installRegistrationGate(provider, settings);
   recordEngineEvents(provider, options.activity);
   return provider;

@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { touchModelLastUse } from '../store/oidc-models-store';
+import { checkSenderConstraint } from './dpop-proof';
 
 export interface BearerPrincipal {
   kind: 'AccessToken' | 'ClientCredentials';
@@ -38,12 +39,12 @@ function checkAudience(audience: string | null, expected: ExpectedResource): voi
   throw new BearerError(401, 'invalid_token', `The access token was issued for another resource (${audience}), not for ${expected.resource}`);
 }
 
-/** Reads `Authorization: Bearer …`; throws a 401 BearerError when absent or malformed. */
+/** Reads `Authorization: Bearer …` (or `DPoP …`, RFC 9449); throws a 401 BearerError when absent or malformed. */
 export function bearerValue(ctx: Context): string {
   const header = ctx.get('authorization');
   if (!header) throw new BearerError(401, undefined, 'An access token is required (Authorization: Bearer <token>)');
-  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
-  if (!match) throw new BearerError(401, 'invalid_request', 'The Authorization header must be "Bearer <token>"');
+  const match = /^(?:Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  if (!match) throw new BearerError(401, 'invalid_request', 'The Authorization header must be "Bearer <token>" (or "DPoP <token>" for a DPoP-bound token)');
   return match[1]!;
 }
 
@@ -66,11 +67,13 @@ async function noteUse(db: Db, kind: string, idHash: string): Promise<void> {
  * Checks an access token against the store on every call: a revoked,
  * expired or unknown token, or one whose app was deleted, is refused at once
  * (JWT access tokens too: see resource-indicators.ts). With `expected`, so is
- * a token issued for another resource.
+ * a token issued for another resource. A DPoP-bound one needs `request` and
+ * a valid proof in it (dpop-proof.ts).
  */
-export async function authenticateAccessToken(provider: Provider, db: Db, value: string, expected?: ExpectedResource): Promise<BearerPrincipal> {
+export async function authenticateAccessToken(provider: Provider, db: Db, value: string, expected?: ExpectedResource, request?: Context): Promise<BearerPrincipal> {
   const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
   if (!token || token.isExpired) throw new BearerError(401, 'invalid_token', 'The access token is invalid, expired or revoked');
+  await checkSenderConstraint(db, provider.issuer, token, value, request);
   const client = await provider.Client.find(token.clientId!);
   if (!client) throw new BearerError(401, 'invalid_token', 'The app of this token no longer exists');
   const extra = (token.extra ?? {}) as Record<string, unknown>;

@@ -78,7 +78,7 @@ export function createManagementApi(deps: ManagementApiDeps): Router {
       return { workspaceId: key.workspaceId, actor: { via: 'api', principal: `api_key:${key.id}` } };
     }
     // The management API is part of the sample REST API's resource server (/api/v1): the same audience rule.
-    const principal = await authenticateAccessToken(provider, db, value, { resource: resourceOf(deps.issuer, SAMPLE_API_RESOURCE_PATH), acceptUnbound: true });
+    const principal = await authenticateAccessToken(provider, db, value, { resource: resourceOf(deps.issuer, SAMPLE_API_RESOURCE_PATH), acceptUnbound: true }, ctx);
     const accepted = need === 'write' ? scopes.write : scopes.read;
     const via = checkScope(principal, accepted, accepted[0]);
     const workspaceId = checkWorkspace(principal, forbidden);

@@ -23,7 +23,7 @@ export function createResourceApi(deps: ResourceApiDeps): Router {
 
   /** Authenticates, then the named checks for `scope` (and the workspace the path names). */
   const guard = async (ctx: Context, scope: string, workspaceId?: string): Promise<AuthorizedCaller> =>
-    authorizeScope(db, await authenticateAccessToken(provider, db, bearerValue(ctx), audience), scope, workspaceId === undefined ? undefined : { expected: workspaceId });
+    authorizeScope(db, await authenticateAccessToken(provider, db, bearerValue(ctx), audience, ctx), scope, workspaceId === undefined ? undefined : { expected: workspaceId });
 
   router.get('/me', async (ctx) => {
     ctx.body = await whoAmI(db, await guard(ctx, 'read:user'));

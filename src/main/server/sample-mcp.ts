@@ -8,6 +8,7 @@ import { BearerError, problemOf, restBody, setProblemHead, type Problem } from '
 import { foreignOrigin } from '../http/origin-policy';
 import { protectedResourceMetadataUrl } from '../../shared/protected-resource-metadata';
 import { unitOfWork } from '../store/database';
+import { findResourceServerByIdentifier } from '../store/resource-servers-store';
 import { toolResult } from './admin-mcp-results';
 import { authenticateAccessToken, bearerValue, type BearerPrincipal } from './bearer';
 import { setCheckedRequestHandler } from './mcp-request-handler';
@@ -31,8 +32,21 @@ export const sampleMcpResource = sampleMcpUrl;
  * resource), strictly: a token asked without `resource` is refused too. The
  * store is asked on every call: a revoked or expired token is a 401 at once.
  */
-function authenticateForMcp(deps: SampleMcpDeps, token: string, audience: string): Promise<BearerPrincipal> {
-  return authenticateAccessToken(deps.provider, deps.db, token, { resource: audience });
+function authenticateForMcp(deps: SampleMcpDeps, token: string, audience: string, request: Context): Promise<BearerPrincipal> {
+  return authenticateAccessToken(deps.provider, deps.db, token, { resource: audience }, request);
+}
+
+/**
+ * The scope a 401 names: the base scopes (SAMPLE_MCP_BASE_SCOPES) that the
+ * MCP resource server offers now (the Resources screen may change them).
+ * None when it offers none: the client then asks without `scope`, and the
+ * server's default applies.
+ */
+async function baseScopeHint(deps: SampleMcpDeps, resource: string): Promise<string | undefined> {
+  const server = await findResourceServerByIdentifier(deps.db, deps.issuer, resource);
+  const offered = new Set([...(server?.scopes ?? []), ...(server?.customScopes.map((s) => s.name) ?? [])]);
+  const hint = SAMPLE_MCP_BASE_SCOPES.filter((scope) => offered.has(scope));
+  return hint.length ? hint.join(' ') : undefined;
 }
 
 const SERVER_INFO = { name: 'oauth-console-sample', title: 'OAuth Console sample MCP server', version: '1.0.0' };
@@ -181,14 +195,14 @@ export function sampleMcpRoute(deps: SampleMcpDeps): Middleware {
     let parsed: { body: unknown } | undefined;
     try {
       const token = bearerValue(ctx);
-      principal = await authenticateForMcp(deps, token, resource);
+      principal = await authenticateForMcp(deps, token, resource, ctx);
       if (refuseNonPost(ctx)) return;
       parsed = await readJsonBody(ctx, parse);
       if (!parsed) return;
       state = { authorization: new McpRequestAuthorization(deps.db, principal), token };
       await state.authorization.authorizeCalls(tools, parsed.body);
     } catch (err) {
-      const challenge = err instanceof BearerError ? err.forResource(resourceMetadata, err.scope ?? SAMPLE_MCP_BASE_SCOPES.join(' ')) : err;
+      const challenge = err instanceof BearerError ? err.forResource(resourceMetadata, err.scope ?? (await baseScopeHint(deps, resource))) : err;
       const problem = problemOf(challenge, { report: (message) => reportBug(deps, message) });
       if (problem.status === 401 || problem.status === 403) recordRefusal(deps, problem, principal);
       setProblemHead(ctx, problem);

@@ -56,7 +56,7 @@ export interface AppTable {
   scopes: string;
   actor_modes: string;
   environment: string;
-  origin: 'console' | 'api' | 'dynamic' | 'seed';
+  origin: 'console' | 'api' | 'dynamic' | 'seed' | 'cimd';
   consent_policy: string | null;
   pkce_policy: 'required' | 'optional' | 'managed';
   /** 1: a new access or client-credentials token revokes the earlier live ones (trigger of 0003). */

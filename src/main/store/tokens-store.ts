@@ -45,6 +45,8 @@ export interface TokenRow {
   grantId: string | null;
   actor: string | null;
   scopes: string[];
+  /** RFC 9449: the thumbprint of the key the token is bound to (`cnf.jkt`); null for a plain bearer token. */
+  dpopJkt: string | null;
   createdAt: number;
   expiresAt: number | null;
   consumedAt: number | null;
@@ -132,6 +134,7 @@ const COLUMNS = [
   'consumed_at',
   'revoked_at',
   'last_used_at',
+  'payload',
 ] as const;
 
 type Cursor = KeysetPosition;
@@ -185,8 +188,18 @@ function newestFirst(a: { created_at: number; id: string }, b: { created_at: num
 
 type StoredTokenColumns = Pick<
   Database['oidc_models'],
-  'kind' | 'id' | 'client_id' | 'account_id' | 'workspace_id' | 'grant_id' | 'actor' | 'scope' | 'created_at' | 'expires_at' | 'consumed_at' | 'revoked_at' | 'last_used_at'
+  'kind' | 'id' | 'client_id' | 'account_id' | 'workspace_id' | 'grant_id' | 'actor' | 'scope' | 'created_at' | 'expires_at' | 'consumed_at' | 'revoked_at' | 'last_used_at' | 'payload'
 >;
+
+/** The key a token is bound to (RFC 9449 `cnf.jkt`, the engine's `jkt`), from its stored payload. */
+function dpopJktOf(payload: string): string | null {
+  try {
+    const jkt = (JSON.parse(payload) as { jkt?: unknown }).jkt;
+    return typeof jkt === 'string' ? jkt : null;
+  } catch {
+    return null;
+  }
+}
 
 function toTokenRow(row: StoredTokenColumns, now: number): TokenRow {
   return {
@@ -199,6 +212,7 @@ function toTokenRow(row: StoredTokenColumns, now: number): TokenRow {
     grantId: row.grant_id,
     actor: row.actor,
     scopes: row.scope ? row.scope.split(' ').filter(Boolean) : [],
+    dpopJkt: dpopJktOf(row.payload),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,

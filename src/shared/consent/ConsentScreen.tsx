@@ -26,8 +26,17 @@ export interface ConsentWorkspaceView {
   role: string;
 }
 
+/** Where the answer goes: the redirect URI's host, and whether every redirect URI of the app is on this machine. */
+export interface ConsentRedirectView {
+  host: string;
+  /** Only loopback redirect URIs: any program on this machine could be the app (the MCP specification's metadata-document warning). */
+  loopbackOnly: boolean;
+}
+
 export interface ConsentViewModel {
   app: ConsentAppView;
+  /** Absent in older previews; the server always sets it. */
+  redirect?: ConsentRedirectView | undefined;
   user: { name: string; email: string };
   workspaces: ConsentWorkspaceView[];
   selectedWorkspaceId: string | null;
@@ -151,6 +160,20 @@ export function ConsentScreen({ model }: { model: ConsentViewModel }) {
               ))}
             </ul>
           </div>
+          {model.redirect ? (
+            <div className="oc-section">
+              <p className="oc-label">Sends you back to</p>
+              <p style={{ margin: 0 }}>
+                <strong>{model.redirect.host}</strong>
+              </p>
+              {model.redirect.loopbackOnly ? (
+                <p className="oc-denied" role="note">
+                  This app receives the answer only on this computer ({model.redirect.host}). Any program running here could use this name: approve only if you
+                  started {app.name} yourself.
+                </p>
+              ) : null}
+            </div>
+          ) : null}
           <div className="oc-section">
             <p className="oc-label">Acts as</p>
             <p style={{ margin: 0 }}>

@@ -6,7 +6,8 @@ import { cursorSchema, idSchema, limitSchema, pageSchema, timestampSchema, webUr
 import type { FieldError } from './errors';
 
 export const CLIENT_TYPES = ['public', 'confidential'] as const;
-export const APP_ORIGINS = ['console', 'api', 'dynamic', 'seed'] as const;
+/** Where an app came from; `dynamic`: RFC 7591 registration, `cimd`: a Client ID Metadata Document (its client id is the document's URL). */
+export const APP_ORIGINS = ['console', 'api', 'dynamic', 'seed', 'cimd'] as const;
 /** RFC 8628's grant type: a device without a browser shows a code the user enters elsewhere. */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT] as const;

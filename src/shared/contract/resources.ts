@@ -67,10 +67,14 @@ export interface ResourceScopesShape {
   customScopes: ReadonlyArray<{ name: string }>;
 }
 
-/** At least one scope; each listed once; a custom scope does not reuse a catalog name. */
+/**
+ * Each scope listed once; a custom scope does not reuse a catalog name. No
+ * scope at all is allowed: an API that needs only a valid token for its
+ * audience (many MCP servers do); its metadata then advertises none, and
+ * MCP clients ask without `scope` (the server's default applies).
+ */
 export function resourceScopeProblems(shape: ResourceScopesShape): FieldError[] {
   const problems: FieldError[] = [];
-  if (shape.scopes.length + shape.customScopes.length === 0) problems.push({ field: 'scopes', message: 'choose at least one scope (from the catalog or your own)' });
   const seen = new Set<string>();
   shape.scopes.forEach((name, index) => {
     if (seen.has(name)) problems.push({ field: `scopes.${index}`, message: 'listed twice' });

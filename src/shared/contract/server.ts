@@ -79,6 +79,7 @@ export const consentViewModelSchema = z.object({
     termsUrl: z.string().nullable(),
     environment: z.string(),
   }),
+  redirect: z.object({ host: z.string(), loopbackOnly: z.boolean() }).optional(),
   user: z.object({ name: z.string(), email: z.string() }),
   workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })),
   selectedWorkspaceId: z.string().nullable(),

@@ -26,6 +26,8 @@ export const tokenSchema = z.object({
   /** Issued by "Mint a token" (tokens.mint), not by a flow. */
   minted: z.boolean(),
   scopes: z.array(z.string()),
+  /** DPoP (RFC 9449): the SHA-256 thumbprint of the key the token is bound to (`cnf.jkt`); null for a bearer token. */
+  dpopJkt: z.string().nullable(),
   createdAt: timestampSchema,
   expiresAt: timestampSchema.nullable(),
   consumedAt: timestampSchema.nullable(),

@@ -1,5 +1,5 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
-import type { TokenKind, TokenStatus } from '../../../shared/contract';
+import type { App, TokenKind, TokenStatus } from '../../../shared/contract';
 import type { ConsentPolicy } from '../../../shared/settings';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format';
 import { useNow } from '../lib/use-now';
@@ -40,6 +40,24 @@ export function ConsentPolicyBadge({ policy, inherited }: { policy: ConsentPolic
     <Tooltip label={inherited ? 'Follows the server setting' : 'Set for this app'} withArrow>
       <Badge color={POLICY_COLORS[policy]} variant={inherited ? 'outline' : 'light'} size="sm">
         {policy}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/**
+ * Where an app came from, when not the console: "DCR" for a dynamically
+ * registered client (RFC 7591), "CIMD" with the document's host for a
+ * client described by its Client ID Metadata Document, else the origin.
+ */
+export function AppOriginBadge({ app }: { app: Pick<App, 'id' | 'origin'> }) {
+  if (app.origin === 'console') return null;
+  const label = app.origin === 'cimd' ? `CIMD · ${URL.parse(app.id)?.host ?? app.id}` : app.origin === 'dynamic' ? 'DCR' : app.origin;
+  const help = app.origin === 'cimd' ? `Described by its metadata document at ${app.id}` : app.origin === 'dynamic' ? 'Registered itself (dynamic client registration)' : `Created by ${app.origin}`;
+  return (
+    <Tooltip label={help} withArrow>
+      <Badge size="xs" variant="outline" color={app.origin === 'cimd' ? 'grape' : app.origin === 'dynamic' ? 'cyan' : 'gray'}>
+        {label}
       </Badge>
     </Tooltip>
   );

@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { APP_ORIGINS, CLIENT_TYPES } from '../../../../shared/contract';
 import { useAdminPagedQuery } from '../../admin/hooks';
 import { useLookups, workspaceOptions } from '../../admin/lookups';
-import { ConsentPolicyBadge, TimeAgo } from '../../components/badges';
+import { AppOriginBadge, ConsentPolicyBadge, TimeAgo } from '../../components/badges';
 import { CopyValue } from '../../components/copy';
 import { Empty, QueryState } from '../../components/feedback';
 import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
@@ -106,11 +106,7 @@ export function AppsScreen() {
                           <Badge size="xs" variant="light" color="gray">
                             {app.environment}
                           </Badge>
-                          {app.origin !== 'console' ? (
-                            <Badge size="xs" variant="outline" color="gray">
-                              {app.origin}
-                            </Badge>
-                          ) : null}
+                          <AppOriginBadge app={app} />
                         </Group>
                         {app.description ? (
                           <Text size="xs" c="dimmed" lineClamp={1}>

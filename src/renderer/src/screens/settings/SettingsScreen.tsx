@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Group, NumberInput, Radio, Select, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, Radio, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { settingsUpdateInput, type Settings } from '../../../../shared/contract';
 import { CONSENT_POLICIES, REGISTRATION_POLICIES, type ConsentPolicy, type RegistrationPolicy } from '../../../../shared/settings';
@@ -163,6 +163,27 @@ function SettingsForm({ settings }: { settings: Settings }) {
             </Stack>
           </Card>
         </SimpleGrid>
+        <Card withBorder padding="lg">
+          <Title order={3} mb="xs">
+            MCP clients
+          </Title>
+          <Stack gap="md">
+            <TextInput
+              label="Default scope"
+              description="What an authorization, device or pushed request without scope asks for when its app has no registered scope (the MCP SDK sends none). Space-separated catalog scopes; empty fills in nothing."
+              value={values.defaultScope}
+              onChange={(e) => set('defaultScope', e.currentTarget.value)}
+              error={form.errors.defaultScope}
+              className="mono"
+            />
+            <Switch
+              label="Allow Client ID Metadata Documents on this machine"
+              description="A client_id that is an https URL names the client's metadata document, fetched and cached. On: documents at http://localhost or 127.0.0.1 URLs too, for local development. Off (the default): only public https hosts."
+              checked={values.allowLoopbackMetadataDocuments}
+              onChange={(e) => set('allowLoopbackMetadataDocuments', e.currentTarget.checked)}
+            />
+          </Stack>
+        </Card>
         {form.error && form.error.fields.length === 0 ? <ErrorAlert error={form.error} /> : null}
         <Group justify="flex-end">
           <Text size="sm" c="dimmed">

@@ -172,6 +172,21 @@ export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevok
   );
 }
 
+/** RFC 9449: a DPoP-bound token names the key it is bound to; a plain bearer token shows nothing. */
+export function DpopBinding({ token }: { token: Token }) {
+  if (!token.dpopJkt) return null;
+  return (
+    <Group gap="xs" wrap="nowrap" align="center">
+      <Badge variant="light" color="grape" size="sm">
+        DPoP-bound
+      </Badge>
+      <Text size="sm">
+        DPoP-bound (jkt <span className="mono">{token.dpopJkt}</span>): usable only as <code>Authorization: DPoP</code> with a proof signed by that key.
+      </Text>
+    </Group>
+  );
+}
+
 /** The inspect view of a stored token: decoded and explained, then its grant, history and revoke actions. */
 export function TokenDetails({ id, onInspect }: { id: string; onInspect?: (id: string) => void }) {
   const inspection = useAdminQuery('tokens.inspect', { id });
@@ -182,6 +197,7 @@ export function TokenDetails({ id, onInspect }: { id: string; onInspect?: (id: s
       {inspection.data ? (
         <Stack gap="md">
           {token ? <TokenRevokeActions token={token} /> : null}
+          {token ? <DpopBinding token={token} /> : null}
           <TokenInspector inspection={inspection.data} names={lookups} />
           {token ? (
             <>
