@@ -104,6 +104,10 @@ describe('minted tokens', () => {
     const res = await me(minted.accessToken);
     expect(await res.json()).toMatchObject({ type: 'app', id: `bot:${appId}` });
     expect((await admin.tokens.list({ kind: 'client_credentials' })).items.find((t) => t.id === minted.accessTokenId)?.minted).toBe(true);
+    const evaluation = await admin.tokens.evaluate({ appId, actor: 'app', scopes: ['read:user'] });
+    const { active: _a, iat: _i, exp: _e, jti: _j, token_type: _t, ...introspected } = await client.tokenIntrospection(config, minted.accessToken);
+    expect(evaluation.accessToken).toEqual(introspected);
+    expect(evaluation).toMatchObject({ idToken: null, userinfo: null, refreshToken: false });
     const refused = await adminError(admin.tokens.mint({ appId, actor: 'app', scopes: ['openid'] }));
     expect(refused.fields?.[0]?.field).toBe('scopes.0');
   });
