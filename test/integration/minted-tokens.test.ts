@@ -172,6 +172,19 @@ describe('minted tokens', () => {
       }
       expect(evaluation.refreshToken).toBe(true);
     }
+    // An app whose ID tokens carry the granted claims (idTokenClaims): the same, minted and evaluated.
+    await admin.apps.update({ id: rich.clientId, idTokenClaims: true });
+    const scope = 'openid profile email read:user';
+    const evaluation = await admin.tokens.evaluate({ appId: rich.clientId, userId: mia, scopes: scope.split(' ') });
+    const { tokens } = await codeFlow(server, { config: rich.config, scope, userEmail: 'mia.member@example.test' });
+    const idClaims = Object.fromEntries(Object.entries(tokens.claims()!).filter(([name]) => !['iat', 'exp', 'auth_time', 'nonce', 'sid', 'at_hash', 'jti'].includes(name)));
+    expect(evaluation.idToken).toEqual(idClaims);
+    expect(evaluation.idToken).toMatchObject({ name: 'Mia Member', email: 'mia.member@example.test', tenant: 'acme' });
+    const minted = await admin.tokens.mint({ appId: rich.clientId, userId: mia, scopes: scope.split(' ') });
+    const { payload } = await jwtVerify(minted.idToken!, createRemoteJWKSet(new URL(`${server.issuer}/oauth/jwks`)), { issuer: server.issuer, audience: rich.clientId });
+    expect(payload).toMatchObject({ name: 'Mia Member', email: 'mia.member@example.test', tenant: 'acme' });
+    await admin.apps.update({ id: rich.clientId, idTokenClaims: false });
+
     // Evaluate issues nothing.
     const before = (await admin.tokens.list({ appId: rich.clientId })).items.length;
     await admin.tokens.evaluate({ appId: rich.clientId, userId: mia, scopes: ['openid'] });

@@ -46,6 +46,8 @@ export function makeApp(overrides: Partial<App> = {}): App {
     effectiveConsentPolicy: 'prompt',
     pkcePolicy: 'optional',
     singleLiveToken: false,
+    idTokenClaims: false,
+    lifetimes: { accessToken: null, refreshToken: null, idToken: null, authorizationCode: null },
     metadata: {},
     createdAt: NOW - 3600_000,
     updatedAt: NOW - 3600_000,

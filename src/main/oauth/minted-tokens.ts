@@ -5,6 +5,7 @@ import type { Db } from '../store/database';
 import { setGrantContext } from '../store/grants-store';
 import { markModelMinted } from '../store/oidc-models-store';
 import { createFindAccount } from './accounts';
+import { ID_TOKEN_CLAIMS } from './id-token-claims';
 import { resourceServerInfo } from './resource-indicators';
 import { contextClaims } from './token-claims';
 
@@ -45,13 +46,17 @@ export function issuesRefreshTokens(client: { grantTypeAllowed(type: string): bo
 }
 
 /**
- * The engine's `conformIdTokenClaims` (its default, which provider.ts
- * keeps): when the access token can read userinfo (it has no audience),
- * the ID token carries only `sub` of the OpenID claims, and userinfo the
- * rest (OpenID Connect Core §5.4).
+ * The ID token's claim scope, as the engine decides it: with its
+ * `conformIdTokenClaims` (its default, which provider.ts keeps), when the
+ * access token can read userinfo (it has no audience) the ID token carries
+ * only `sub` of the OpenID claims and userinfo the rest (OpenID Connect Core
+ * §5.4), unless the app has `id_token_claims` (id-token-claims.ts puts the
+ * access token's scope back then; its wrapper reads the request's access
+ * token, which a minted token has none of, so the same rule is applied here).
  */
-function idTokenScope(grant: Grant, at: AccessToken, scopes: Set<string>): string {
-  return at.aud ? grant.getOIDCScopeFiltered(scopes) : 'openid';
+function idTokenScope(grant: Grant, at: AccessToken, scopes: Set<string>, client: Client): string {
+  if (at.aud) return grant.getOIDCScopeFiltered(scopes);
+  return client.metadata()[ID_TOKEN_CLAIMS] === true && at.scope ? at.scope : 'openid';
 }
 
 async function clientOf(provider: Provider, appId: string): Promise<Client> {
@@ -90,7 +95,7 @@ async function accessTokenFor(parts: Parts, request: MintRequest, client: Client
 async function idTokenFor(parts: Parts, client: Client, grant: Grant, at: AccessToken, account: { grantId?: string; extra?: Record<string, unknown> }, accountId: string, scopes: Set<string>) {
   const found = await createFindAccount(parts.db)(undefined, accountId, account);
   if (!found) throw new Error('the user is gone');
-  const scope = idTokenScope(grant, at, scopes);
+  const scope = idTokenScope(grant, at, scopes, client);
   const rejected = grant.getRejectedOIDCClaims();
   const claims = await found.claims('id_token', scope, {}, rejected);
   const token = new parts.provider.IdToken({ ...claims, sub: found.accountId }, { client });
@@ -199,7 +204,7 @@ export async function evaluateTokens(parts: Parts, request: MintRequest): Promis
   if (scopes.has('openid')) {
     const token = await idTokenFor(parts, client, grant, at, account, accountId, scopes);
     idToken = withoutPerIssue({ ...(await token.payload()), iss: parts.issuer, aud: client.clientId });
-    if (!at.aud) notes.push('The access token can read userinfo, so the ID token carries only sub of the user\'s claims; userinfo has the rest (OpenID Connect Core §5.4).');
+    if (!at.aud && client.metadata()[ID_TOKEN_CLAIMS] !== true) notes.push("The access token can read userinfo, so the ID token carries only sub of the user's claims; userinfo has the rest (OpenID Connect Core §5.4), unless the app's idTokenClaims option is on.");
   } else {
     notes.push('No ID token: openid was not asked for.');
   }

@@ -6,6 +6,7 @@ import { useAdmin, useAdminQuery } from './admin/hooks';
 import type { LiveStatus } from './admin/connection';
 import { CopyIconButton } from './components/copy';
 import { StorageBanner } from './components/StorageBanner';
+import { SimulationBanner } from './components/SimulationBanner';
 import {
   IconActivity,
   IconApps,
@@ -19,6 +20,7 @@ import {
   IconSun,
   IconTicket,
   IconUsers,
+  IconFlask,
 } from './components/icons';
 
 const NAV: Array<{ to: string; label: string; icon: ReactNode; end?: boolean }> = [
@@ -31,6 +33,7 @@ const NAV: Array<{ to: string; label: string; icon: ReactNode; end?: boolean }> 
   { to: '/sessions', label: 'Sessions', icon: <IconLogout /> },
   { to: '/identity', label: 'Users & workspaces', icon: <IconUsers /> },
   { to: '/activity', label: 'Activity', icon: <IconActivity /> },
+  { to: '/simulation', label: 'Simulation', icon: <IconFlask /> },
   { to: '/settings', label: 'Settings', icon: <IconSettings /> },
 ];
 
@@ -131,6 +134,7 @@ export function Layout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" ref={main} tabIndex={-1} style={{ outline: 'none' }}>
         <StorageBanner />
+        <SimulationBanner />
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -95,6 +95,29 @@ export function appShapeProblems(app: AppShape): FieldError[] {
   return problems;
 }
 
+/** A lifetime override: 1 s to 10 years, or null to follow the server. */
+const lifetimeSchema = z.number().int().min(1, 'at least 1 second').max(10 * 365 * 86_400, 'at most 10 years').nullable();
+
+export const appLifetimesSchema = z.object({
+  accessToken: z.number().int().nullable(),
+  refreshToken: z.number().int().nullable(),
+  idToken: z.number().int().nullable(),
+  authorizationCode: z.number().int().nullable(),
+});
+export type AppLifetimes = z.infer<typeof appLifetimesSchema>;
+
+/**
+ * Per-app lifetimes for expiry testing (seconds; null follows the server).
+ * The app's access-token lifetime wins over a resource server's: it is the
+ * narrower choice, made for one client under test.
+ */
+export const appLifetimesInput = z.strictObject({
+  accessToken: lifetimeSchema,
+  refreshToken: lifetimeSchema,
+  idToken: lifetimeSchema,
+  authorizationCode: lifetimeSchema,
+});
+
 export const appSchema = z.object({
   id: z.string(),
   workspaceId: z.string(),
@@ -123,6 +146,10 @@ export const appSchema = z.object({
   pkcePolicy: z.enum(PKCE_POLICIES),
   /** A new access or client-credentials token revokes the app's earlier live ones for the same workspace and actor. */
   singleLiveToken: z.boolean(),
+  /** The ID token carries the claims of the granted scopes (profile, email, groups, roles, workspace), not only `sub`; userinfo answers them either way. */
+  idTokenClaims: z.boolean(),
+  /** Lifetime overrides for expiry testing (seconds; null follows the server). */
+  lifetimes: appLifetimesSchema,
   metadata: z.record(z.string(), z.unknown()),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -170,6 +197,7 @@ const appFields = {
   consentPolicy: z.enum(CONSENT_POLICIES).nullable(),
   pkcePolicy: z.enum(PKCE_POLICIES),
   singleLiveToken: z.boolean(),
+  idTokenClaims: z.boolean(),
 };
 
 export const appsCreateInput = z
@@ -192,6 +220,7 @@ export const appsCreateInput = z
     /** Absent: `required` for public apps, `optional` for confidential ones. */
     pkcePolicy: appFields.pkcePolicy.optional(),
     singleLiveToken: appFields.singleLiveToken.default(false),
+    idTokenClaims: appFields.idTokenClaims.default(false),
   })
   .superRefine((app, ctx) => {
     for (const problem of appShapeProblems(app)) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
@@ -223,6 +252,8 @@ export const appsUpdateInput = z.strictObject({
   consentPolicy: appFields.consentPolicy.optional(),
   pkcePolicy: appFields.pkcePolicy.optional(),
   singleLiveToken: appFields.singleLiveToken.optional(),
+  idTokenClaims: appFields.idTokenClaims.optional(),
+  lifetimes: appLifetimesInput.optional(),
 });
 export type AppsUpdateInput = z.input<typeof appsUpdateInput>;
 

@@ -94,6 +94,12 @@ export const tokensInspectOutput = z.object({
   audience: z.string().nullable(),
   /** Plain-language findings: "not found", "revoked 5 minutes ago", "expired", ... */
   notes: z.array(z.string()),
+  /**
+   * The stored token's record as claims, in the shape RFC 7662 introspection
+   * answers (active, client_id, sub, scope, iat, exp, aud) plus workspace_id
+   * and actor: what an opaque value stands for. Absent when nothing is stored.
+   */
+  record: z.record(z.string(), z.unknown()).optional(),
 });
 export type TokenInspection = z.infer<typeof tokensInspectOutput>;
 
@@ -112,6 +118,16 @@ export const tokensRevokeAllInput = z
   });
 /** Counts of live tokens and grants now revoked (dead ones keep their status). */
 export const tokensRevokeAllOutput = z.object({ revokedTokens: z.number().int(), revokedGrants: z.number().int() });
+
+/** "Expire now" (not a revocation): one token, every live token of an app, or a grant and its tokens. */
+export const tokensExpireInput = z
+  .strictObject({ id: idSchema.optional(), appId: idSchema.optional(), grantId: idSchema.optional() })
+  .superRefine((input, ctx) => {
+    const given = [input.id, input.appId, input.grantId].filter((v) => v !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of id, appId or grantId', path: ['id'] });
+  });
+/** How many live rows reached their expiry (dead ones keep their status). */
+export const tokensExpireOutput = z.object({ expired: z.number().int() });
 
 /** A connection: one user's (or bot's) consent grant to one app in one workspace. */
 export const connectionSchema = z.object({

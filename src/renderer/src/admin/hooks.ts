@@ -44,6 +44,7 @@ export const TOPIC_DOMAINS: Record<ChangeTopic, string[]> = {
   webhooks: ['webhooks'],
   resources: ['resources', 'consent'],
   sessions: ['sessions'],
+  simulation: ['simulation', 'tokens'],
 };
 
 type CallFor<P extends ProcedureName> = (procedure: P, input: ProcedureInput<P>) => Promise<ProcedureOutput<P>>;

@@ -17,10 +17,11 @@ import { formatDateTime, plural } from '../../lib/format';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { MintDialog } from '../tokens/mint/MintDialog';
 import { TokensPanel } from '../tokens/TokensPanel';
+import { ExpireNowButton } from '../tokens/ExpireNowButton';
 import { WebhooksPanel } from './webhooks/WebhooksPanel';
 import { appFormFromApp } from './app-form-model';
 import { AppForm } from './AppForm';
-import { PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
+import { ID_TOKEN_CLAIMS_TEXT, PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
 
 const POLICY_HELP: Record<ConsentPolicy, string> = {
   prompt: 'Users see the consent screen and choose.',
@@ -233,6 +234,9 @@ export function AppDetailScreen() {
                           ) : null}
                         </Stack>
                       </Field>
+                      <Field label={ID_TOKEN_CLAIMS_TEXT.label}>
+                        <Text size="sm">{a.idTokenClaims ? 'On: the ID token carries the granted profile, email and other claims' : 'Off: the ID token carries sub only; claims come from userinfo'}</Text>
+                      </Field>
                       <Field label="Scopes">
                         <ScopeBadges scopes={a.scopes} max={20} />
                       </Field>
@@ -279,6 +283,9 @@ export function AppDetailScreen() {
                 />
               </Tabs.Panel>
               <Tabs.Panel value="tokens">
+                <Group justify="flex-end" mb="xs">
+                  <ExpireNowButton target={{ appId: a.id }} what={`every token of ${a.name}`} size="sm" />
+                </Group>
                 <TokensPanel fixed={{ appId: a.id }} />
               </Tabs.Panel>
               <Tabs.Panel value="connections">

@@ -4,6 +4,7 @@ import {
   appsUpdateInput,
   fieldErrorsFrom,
   type App,
+  type AppLifetimes,
   type AppsCreateInput,
   type AppsUpdateInput,
   type FieldError,
@@ -32,7 +33,12 @@ export interface AppFormValues {
   consentPolicy: ConsentPolicy | 'server';
   pkcePolicy: PkcePolicy;
   singleLiveToken: boolean;
+  idTokenClaims: boolean;
+  /** Lifetime overrides (seconds); '' follows the server. Edited on an existing app (apps.update). */
+  lifetimes: Record<keyof AppLifetimes, number | ''>;
 }
+
+const NO_LIFETIMES: AppFormValues['lifetimes'] = { accessToken: '', refreshToken: '', idToken: '', authorizationCode: '' };
 
 export type FieldErrors = Record<string, string>;
 
@@ -55,6 +61,8 @@ export function emptyAppForm(workspaceId = ''): AppFormValues {
     consentPolicy: 'server',
     pkcePolicy: 'optional',
     singleLiveToken: false,
+    idTokenClaims: false,
+    lifetimes: NO_LIFETIMES,
   };
 }
 
@@ -77,6 +85,13 @@ export function appFormFromApp(app: App): AppFormValues {
     consentPolicy: app.consentPolicy ?? 'server',
     pkcePolicy: app.pkcePolicy,
     singleLiveToken: app.singleLiveToken,
+    idTokenClaims: app.idTokenClaims,
+    lifetimes: {
+      accessToken: app.lifetimes.accessToken ?? '',
+      refreshToken: app.lifetimes.refreshToken ?? '',
+      idToken: app.lifetimes.idToken ?? '',
+      authorizationCode: app.lifetimes.authorizationCode ?? '',
+    },
   };
 }
 
@@ -121,6 +136,7 @@ function commonFields(values: AppFormValues) {
       consentPolicy: values.consentPolicy === 'server' ? null : values.consentPolicy,
       pkcePolicy: values.pkcePolicy,
       singleLiveToken: values.singleLiveToken,
+      idTokenClaims: values.idTokenClaims,
     },
     rowMaps: { redirectUris: redirect.rowOf, postLogoutRedirectUris: postLogout.rowOf },
   };
@@ -133,7 +149,10 @@ export function toCreateInput(values: AppFormValues): Converted<AppsCreateInput>
 
 export function toUpdateInput(id: string, values: AppFormValues): Converted<AppsUpdateInput> {
   const { fields, rowMaps } = commonFields(values);
-  return { input: { id, ...fields }, rowMaps };
+  const lifetime = (value: number | '') => (value === '' ? null : value);
+  const { accessToken, refreshToken, idToken, authorizationCode } = values.lifetimes;
+  const lifetimes = { accessToken: lifetime(accessToken), refreshToken: lifetime(refreshToken), idToken: lifetime(idToken), authorizationCode: lifetime(authorizationCode) };
+  return { input: { id, ...fields, lifetimes }, rowMaps };
 }
 
 /** Turns contract field errors into form errors keyed by form field (`redirectUris.2` is form row 2). */

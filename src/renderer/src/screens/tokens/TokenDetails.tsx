@@ -9,6 +9,7 @@ import { QueryState } from '../../components/feedback';
 import { IconBan } from '../../components/icons';
 import { formatDateTime, plural } from '../../lib/format';
 import { TokenInspector } from './TokenInspector';
+import { ExpireNowButton } from './ExpireNowButton';
 
 interface LifeEvent {
   at: number;
@@ -129,6 +130,8 @@ export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevok
       >
         <Text size="sm">The token stops working at once: the resource API and introspection refuse it. The row stays, marked revoked.</Text>
       </ConfirmButton>
+      <ExpireNowButton target={{ id: token.id }} what="this token" disabled={!live} />
+      {token.grantId ? <ExpireNowButton target={{ grantId: token.grantId }} what="the grant" /> : null}
       {token.grantId ? (
         <ConfirmButton
           label="Revoke the grant"
