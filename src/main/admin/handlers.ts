@@ -4,6 +4,7 @@ import { listActivity } from './activity';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { createApp, deleteApp, getApp, listApps, rotateAppSecret, setAppConsentPolicy, updateApp } from './apps';
 import { listConnections, revokeConnection } from './connections';
+import { evaluateToken, mintToken } from './minting';
 import { previewConsent } from './consent-preview';
 import type { AdminServer } from './context';
 import { withinWorkspace, type Caller } from './caller';
@@ -69,6 +70,8 @@ export function createAdminHandlers(server: AdminServer) {
     'tokens.verify': (input) => verifyToken(server, input),
     'tokens.revoke': (input, { actor }) => revokeToken(server, input, actor),
     'tokens.revokeAll': (input, { actor }) => revokeAllTokens(server, input, actor),
+    'tokens.mint': (input, { actor }) => mintToken(server, input, actor),
+    'tokens.evaluate': (input) => evaluateToken(server, input),
     'tokens.expire': (input, { actor }) => expireTokens(server, input, actor),
 
     'connections.list': (input) => listConnections(server, input),
