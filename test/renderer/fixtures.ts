@@ -41,6 +41,7 @@ export function makeApp(overrides: Partial<App> = {}): App {
     effectiveConsentPolicy: 'prompt',
     pkcePolicy: 'optional',
     singleLiveToken: false,
+    idTokenClaims: false,
     metadata: {},
     createdAt: NOW - 3600_000,
     updatedAt: NOW - 3600_000,

@@ -78,6 +78,7 @@ export async function createApp(ctx: Ctx, input: ParsedInput<'apps.create'>, opt
     consentPolicy: input.consentPolicy,
     pkcePolicy: input.pkcePolicy ?? defaultPkcePolicy(input.clientType),
     singleLiveToken: input.singleLiveToken,
+    idTokenClaims: input.idTokenClaims,
   });
   ctx.activity.record({
     type: 'app.created',
@@ -91,6 +92,7 @@ export async function createApp(ctx: Ctx, input: ParsedInput<'apps.create'>, opt
       redirectUris: app.redirectUris,
       pkcePolicy: app.pkcePolicy,
       singleLiveToken: app.singleLiveToken,
+      idTokenClaims: app.idTokenClaims,
     },
   });
   return { app: toApp(app, ctx.settings), clientSecret };

@@ -25,6 +25,7 @@ import { createResource, deleteResource, getResource, listResources, updateResou
 import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateSettings } from './server-admin';
 import { endAllSessionsOfUser, endSession, listSessions } from './sessions';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
+import { verifyToken } from './token-verification';
 import { createWebhook, deleteWebhook, listWebhookDeliveries, listWebhooks, redeliverWebhook, rotateWebhookSecret, sendTestWebhook, updateWebhook, webhookCatcher } from './webhooks';
 
 /**
@@ -63,6 +64,7 @@ export function createAdminHandlers(server: AdminServer) {
 
     'tokens.list': (input) => listTokens(server, input),
     'tokens.inspect': (input) => inspectToken(server, input),
+    'tokens.verify': (input) => verifyToken(server, input),
     'tokens.revoke': (input, { actor }) => revokeToken(server, input, actor),
     'tokens.revokeAll': (input, { actor }) => revokeAllTokens(server, input, actor),
 

@@ -17,6 +17,7 @@ import { userExists, usersById } from '../store/users-store';
 import { by, type Actor, type AdminServer } from './context';
 import { notFound } from './errors';
 import { inspectJwt, looksLikeJwt, prefixKind, relativeTime } from './token-inspection';
+import { recordClaims } from './token-record-claims';
 
 type Ctx = Pick<AdminServer, 'db' | 'activity' | 'issuer'>;
 
@@ -43,13 +44,13 @@ function statusNotes(token: Token, now: number): string[] {
 }
 
 /** A stored row as the inspector shows it: named, with its status, audience and how it was issued. */
-async function storedInspection(ctx: Ctx, row: TokenRow, now: number): Promise<{ token: Token; audience: string | null; notes: string[] }> {
+async function storedInspection(ctx: Ctx, row: TokenRow, now: number): Promise<{ token: Token; audience: string | null; record: Record<string, unknown>; notes: string[] }> {
   const [token] = await withNames(ctx.db, [row]);
   const { audience, format } = await tokenAudience(ctx.db, row);
   const notes = statusNotes(token!, now);
   if (format === 'jwt') notes.push('Issued as a JWT access token (RFC 9068), signed by this server; its record is kept, so revoking it counts at once here.');
   if (row.kind === 'access' || row.kind === 'client_credentials') notes.push(audience ? `For the resource ${audience} (its aud).` : 'Issued without a resource indicator: no audience.');
-  return { token: token!, audience, notes };
+  return { token: token!, audience, record: recordClaims(token!, audience, ctx.issuer), notes };
 }
 
 /**
@@ -72,7 +73,7 @@ export async function inspectToken(ctx: Ctx, input: ParsedInput<'tokens.inspect'
     const row = jwt.signature.verified && jwt.header.typ === 'at+jwt' && typeof jti === 'string' ? await findTokenRow(ctx.db, sha256Hex(jti), now) : undefined;
     if (row) {
       const stored = await storedInspection(ctx, row, now);
-      return { format: 'jwt', prefixKind: null, jwt, token: stored.token, audience: stored.audience, notes: [...notes, ...stored.notes] };
+      return { format: 'jwt', prefixKind: null, jwt, token: stored.token, audience: stored.audience, record: stored.record, notes: [...notes, ...stored.notes] };
     }
     return { format: 'jwt', prefixKind: null, token: null, jwt, audience: typeof aud === 'string' ? aud : null, notes };
   }

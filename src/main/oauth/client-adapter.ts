@@ -5,6 +5,7 @@ import { FULL_ACCESS_SCOPE, parseScope, SCOPE_NAMES } from '../../shared/scopes'
 import type { ActorMode } from '../../shared/scopes';
 import { whenCommitted, type Db } from '../store/database';
 import type { ClientCache } from './client-cache';
+import { ID_TOKEN_CLAIMS } from './id-token-claims';
 import { isMetadataDocumentId } from './client-metadata-documents';
 import { appExists, deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
 
@@ -36,6 +37,7 @@ const COLUMN_FIELDS = new Set([
   'workspace_id',
   'consent_policy',
   'pkce_policy',
+  ID_TOKEN_CLAIMS,
   'origin',
   'description',
   'registration_access_token',
@@ -101,6 +103,7 @@ export function clientMetadata(app: AppRecord, secretHash: string | null): Adapt
     workspace_id: app.workspaceId,
     consent_policy: app.consentPolicy,
     pkce_policy: app.pkcePolicy,
+    [ID_TOKEN_CLAIMS]: app.idTokenClaims,
     origin: app.origin,
   };
 }
@@ -178,6 +181,7 @@ export class ClientAdapter implements Adapter {
       environment: str('environment') ?? 'development',
       origin: 'dynamic',
       ...(str('pkce_policy') ? { pkcePolicy: str('pkce_policy') as PkcePolicy } : {}),
+      idTokenClaims: p[ID_TOKEN_CLAIMS] === true,
       metadata,
     });
   }

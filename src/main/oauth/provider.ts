@@ -25,6 +25,7 @@ import { nativeWhenUnsaid } from './native-registration';
 import { installLoopbackRedirects } from './loopback-redirects';
 import { interactionPolicyWithLoginHint } from './login-hint-policy';
 import { ClientAdapter } from './client-adapter';
+import { ID_TOKEN_CLAIMS, idTokenClaimsMetadata, installIdTokenClaims } from './id-token-claims';
 import type { ServiceParts } from '../service-parts';
 import { ManagedPkce } from './managed-pkce';
 import { ModelAdapter } from './model-adapter';
@@ -167,11 +168,12 @@ export function createEngine(options: EngineOptions): Provider {
       },
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
-      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', 'default_scope'],
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', 'default_scope', ID_TOKEN_CLAIMS],
       validator(ctx, key, value, metadata) {
         if (isMetadataDocumentId(metadata.client_id)) return fixDocumentClientMetadata(key, metadata);
         // With a ctx the client is being registered; without one it is being loaded from the apps table.
         if (key === 'pkce_policy') pkcePolicyMetadata(ctx !== undefined, value, metadata);
+        if (key === ID_TOKEN_CLAIMS) idTokenClaimsMetadata(value);
         if (key === 'pkce_policy' && ctx) nativeWhenUnsaid(ctx, metadata);
         if (key === 'actor_modes') {
           if (value !== undefined && (!Array.isArray(value) || value.length === 0 || value.some((m) => !(ACTOR_MODES as readonly string[]).includes(m)))) {
@@ -224,6 +226,7 @@ export function createEngine(options: EngineOptions): Provider {
   installMetadataDocumentClients(provider, settings);
   installTokenPrefixes(provider);
   installStoredJwtAccessTokens(provider, options);
+  installIdTokenClaims(provider);
   installRegistrationCors(provider);
   installRegistrationGate(provider, settings);
   recordEngineEvents(provider, options.activity);

@@ -25,7 +25,7 @@ export function openApiDocument(issuer: string) {
       title: 'OAuth Console management API',
       version: '1.0.0',
       description:
-        'Manage the OAuth applications of your workspace. Authenticate with `Authorization: Bearer` and a workspace API key (oc_key_…) or an OAuth access token carrying `admin:organization` for an OWNER or ADMIN (or `admin:all`, which only an OWNER grants). Client secrets are returned once (create, rotate) and stored only as hashes. `pkcePolicy` is `required` (the only choice of public apps), `optional` or `managed`; `singleLiveToken` makes a new token revoke the earlier live ones of the same workspace and actor.',
+        'Manage the OAuth applications of your workspace. Authenticate with `Authorization: Bearer` and a workspace API key (oc_key_…) or an OAuth access token carrying `admin:organization` for an OWNER or ADMIN (or `admin:all`, which only an OWNER grants). Client secrets are returned once (create, rotate) and stored only as hashes. `pkcePolicy` is `required` (the only choice of public apps), `optional` or `managed`; `singleLiveToken` makes a new token revoke the earlier live ones of the same workspace and actor; `idTokenClaims` puts the claims of the granted scopes (name, email, …) into the ID token, not only `sub`.',
     },
     servers: [{ url: issuer }],
     security: [{ bearer: [] }],

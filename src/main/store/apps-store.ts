@@ -38,6 +38,8 @@ export interface AppRecord {
   pkcePolicy: PkcePolicy;
   /** A new access or client-credentials token revokes the earlier live ones (same workspace and actor). */
   singleLiveToken: boolean;
+  /** The ID token carries the claims of the granted scopes (profile, email, ...), not only `sub`. */
+  idTokenClaims: boolean;
   /** Further RFC 7591 metadata (contacts, jwks, application_type, ...). */
   metadata: Record<string, unknown>;
   createdAt: number;
@@ -68,6 +70,7 @@ export interface NewApp {
   /** Absent: the client type's default (`required` for public apps, `optional` for confidential ones). */
   pkcePolicy?: PkcePolicy;
   singleLiveToken?: boolean;
+  idTokenClaims?: boolean;
   metadata?: Record<string, unknown>;
 }
 
@@ -109,6 +112,7 @@ export async function insertApp(db: Db, input: NewApp): Promise<{ app: AppRecord
         consent_policy: input.consentPolicy ?? null,
         pkce_policy: input.pkcePolicy ?? defaultPkcePolicy(input.clientType),
         single_live_token: input.singleLiveToken ? 1 : 0,
+        id_token_claims: input.idTokenClaims ? 1 : 0,
         metadata: JSON.stringify(input.metadata ?? {}),
         created_at: now,
         updated_at: now,
@@ -166,6 +170,7 @@ export function toRecord(row: AppTable, uris: Array<{ kind: string; uri: string 
     consentPolicy: row.consent_policy as ConsentPolicy | null,
     pkcePolicy: row.pkce_policy,
     singleLiveToken: row.single_live_token === 1,
+    idTokenClaims: row.id_token_claims === 1,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -275,6 +280,7 @@ export async function updateAppRecord(db: Db, next: AppRecord, withUris: boolean
       consent_policy: next.consentPolicy,
       pkce_policy: next.pkcePolicy,
       single_live_token: next.singleLiveToken ? 1 : 0,
+      id_token_claims: next.idTokenClaims ? 1 : 0,
     },
     withUris ? next : undefined,
   );

@@ -53,6 +53,8 @@ export interface AppTable {
   pkce_policy: 'required' | 'optional' | 'managed';
   /** 1: a new access or client-credentials token revokes the earlier live ones (trigger of 0003). */
   single_live_token: number;
+  /** 1: ID tokens carry the granted scopes' claims, not only `sub` (migration 0006). */
+  id_token_claims: number;
   metadata: string;
   created_at: number;
   updated_at: number;

@@ -123,6 +123,8 @@ export const appSchema = z.object({
   pkcePolicy: z.enum(PKCE_POLICIES),
   /** A new access or client-credentials token revokes the app's earlier live ones for the same workspace and actor. */
   singleLiveToken: z.boolean(),
+  /** The ID token carries the claims of the granted scopes (profile, email, groups, roles, workspace), not only `sub`; userinfo answers them either way. */
+  idTokenClaims: z.boolean(),
   metadata: z.record(z.string(), z.unknown()),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -170,6 +172,7 @@ const appFields = {
   consentPolicy: z.enum(CONSENT_POLICIES).nullable(),
   pkcePolicy: z.enum(PKCE_POLICIES),
   singleLiveToken: z.boolean(),
+  idTokenClaims: z.boolean(),
 };
 
 export const appsCreateInput = z
@@ -192,6 +195,7 @@ export const appsCreateInput = z
     /** Absent: `required` for public apps, `optional` for confidential ones. */
     pkcePolicy: appFields.pkcePolicy.optional(),
     singleLiveToken: appFields.singleLiveToken.default(false),
+    idTokenClaims: appFields.idTokenClaims.default(false),
   })
   .superRefine((app, ctx) => {
     for (const problem of appShapeProblems(app)) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
@@ -223,6 +227,7 @@ export const appsUpdateInput = z.strictObject({
   consentPolicy: appFields.consentPolicy.optional(),
   pkcePolicy: appFields.pkcePolicy.optional(),
   singleLiveToken: appFields.singleLiveToken.optional(),
+  idTokenClaims: appFields.idTokenClaims.optional(),
 });
 export type AppsUpdateInput = z.input<typeof appsUpdateInput>;
 

@@ -14,5 +14,6 @@ export * from './procedures';
 export * from './resources';
 export * from './server';
 export * from './sessions';
+export * from './token-verification';
 export * from './tokens';
 export * from './webhooks';

@@ -7,6 +7,7 @@ import * as resources from './resources';
 import * as server from './server';
 import * as sessions from './sessions';
 import * as tokens from './tokens';
+import * as tokenVerification from './token-verification';
 import * as webhooks from './webhooks';
 
 export interface ProcedureDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -60,6 +61,7 @@ export const adminContract = {
 
   'tokens.list': query(tokens.tokensListInput, tokens.tokensListOutput, 'List codes and tokens, newest first, with filters and keyset paging'),
   'tokens.inspect': query(tokens.tokensInspectInput, tokens.tokensInspectOutput, 'Inspect a token by id or pasted value; JWTs are verified and explained'),
+  'tokens.verify': query(tokenVerification.tokensVerifyInput, tokenVerification.tokensVerifyOutput, 'Verify a JWT against a pasted key (JWK, JWKS, PEM) or a JWKS URL: signature, alg, kid, expiry, issuer, audience'),
   'tokens.revoke': mutation(tokens.tokensRevokeInput, tokens.tokensRevokeOutput, 'Revoke one token'),
   'tokens.revokeAll': mutation(tokens.tokensRevokeAllInput, tokens.tokensRevokeAllOutput, 'Revoke every token of an app, a user or a grant'),
 

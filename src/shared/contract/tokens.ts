@@ -92,6 +92,12 @@ export const tokensInspectOutput = z.object({
   audience: z.string().nullable(),
   /** Plain-language findings: "not found", "revoked 5 minutes ago", "expired", ... */
   notes: z.array(z.string()),
+  /**
+   * The stored token's record as claims, in the shape RFC 7662 introspection
+   * answers (active, client_id, sub, scope, iat, exp, aud) plus workspace_id
+   * and actor: what an opaque value stands for. Absent when nothing is stored.
+   */
+  record: z.record(z.string(), z.unknown()).optional(),
 });
 export type TokenInspection = z.infer<typeof tokensInspectOutput>;
 

@@ -19,7 +19,7 @@ import { TokensPanel } from '../tokens/TokensPanel';
 import { WebhooksPanel } from './webhooks/WebhooksPanel';
 import { appFormFromApp } from './app-form-model';
 import { AppForm } from './AppForm';
-import { PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
+import { ID_TOKEN_CLAIMS_TEXT, PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
 
 const POLICY_HELP: Record<ConsentPolicy, string> = {
   prompt: 'Users see the consent screen and choose.',
@@ -226,6 +226,9 @@ export function AppDetailScreen() {
                             </Text>
                           ) : null}
                         </Stack>
+                      </Field>
+                      <Field label={ID_TOKEN_CLAIMS_TEXT.label}>
+                        <Text size="sm">{a.idTokenClaims ? 'On: the ID token carries the granted profile, email and other claims' : 'Off: the ID token carries sub only; claims come from userinfo'}</Text>
                       </Field>
                       <Field label="Scopes">
                         <ScopeBadges scopes={a.scopes} max={20} />

@@ -22,7 +22,7 @@ import { ACTOR_DESCRIPTIONS, ACTOR_MODES, FULL_ACCESS_SCOPE, SCOPE_CATALOG, type
 import { CONSENT_POLICIES, type ConsentPolicy } from '../../../../shared/settings';
 import { ErrorAlert } from '../../components/feedback';
 import { IconPlus, IconTrash } from '../../components/icons';
-import { PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
+import { ID_TOKEN_CLAIMS_TEXT, PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
 import { toCreateInput, toFormErrors, toUpdateInput, validateAppForm, type AppFormValues, type FieldErrors } from './app-form-model';
 
 const GRANT_LABELS: Record<string, { label: string; description: string }> = {
@@ -41,7 +41,7 @@ const POLICY_LABELS: Record<ConsentPolicy | 'server', string> = {
 
 /** Fields with an input of their own; any other error is listed above the buttons. */
 const PLACED_FIELDS =
-  /^(name|workspaceId|description|environment|consentPolicy|clientType|pkcePolicy|singleLiveToken|grantTypes|actorModes|scopes|homepageUrl|logoUrl|privacyUrl|termsUrl|(redirectUris|postLogoutRedirectUris)(\.\d+)?)$/;
+  /^(name|workspaceId|description|environment|consentPolicy|clientType|pkcePolicy|singleLiveToken|idTokenClaims|grantTypes|actorModes|scopes|homepageUrl|logoUrl|privacyUrl|termsUrl|(redirectUris|postLogoutRedirectUris)(\.\d+)?)$/;
 
 /** Who may grant a scope, when that is more than any member. */
 function scopeLimit(scope: ScopeDefinition): string {
@@ -245,6 +245,13 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
             checked={values.singleLiveToken}
             onChange={(e) => set('singleLiveToken', e.currentTarget.checked)}
             error={errors.singleLiveToken}
+          />
+          <Switch
+            label={ID_TOKEN_CLAIMS_TEXT.label}
+            description={ID_TOKEN_CLAIMS_TEXT.help}
+            checked={values.idTokenClaims}
+            onChange={(e) => set('idTokenClaims', e.currentTarget.checked)}
+            error={errors.idTokenClaims}
           />
           <Checkbox.Group label="Grant types" value={values.grantTypes} onChange={(v) => set('grantTypes', v)} error={errors.grantTypes} withAsterisk>
             <Stack gap={6} mt={6}>

@@ -32,6 +32,7 @@ export interface AppFormValues {
   consentPolicy: ConsentPolicy | 'server';
   pkcePolicy: PkcePolicy;
   singleLiveToken: boolean;
+  idTokenClaims: boolean;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -55,6 +56,7 @@ export function emptyAppForm(workspaceId = ''): AppFormValues {
     consentPolicy: 'server',
     pkcePolicy: 'optional',
     singleLiveToken: false,
+    idTokenClaims: false,
   };
 }
 
@@ -77,6 +79,7 @@ export function appFormFromApp(app: App): AppFormValues {
     consentPolicy: app.consentPolicy ?? 'server',
     pkcePolicy: app.pkcePolicy,
     singleLiveToken: app.singleLiveToken,
+    idTokenClaims: app.idTokenClaims,
   };
 }
 
@@ -121,6 +124,7 @@ function commonFields(values: AppFormValues) {
       consentPolicy: values.consentPolicy === 'server' ? null : values.consentPolicy,
       pkcePolicy: values.pkcePolicy,
       singleLiveToken: values.singleLiveToken,
+      idTokenClaims: values.idTokenClaims,
     },
     rowMaps: { redirectUris: redirect.rowOf, postLogoutRedirectUris: postLogout.rowOf },
   };

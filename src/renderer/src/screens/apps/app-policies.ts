@@ -10,6 +10,12 @@ export const PKCE_POLICY_TEXT: Record<PkcePolicy, { label: string; help: string 
   },
 };
 
+/** The app option `idTokenClaims`, as the form and the app page word it. */
+export const ID_TOKEN_CLAIMS_TEXT = {
+  label: 'Granted claims in the ID token',
+  help: 'The ID token carries the claims of the granted scopes (name, email, groups, roles, workspace), as many client libraries expect. Off: only sub and the protocol claims; userinfo answers them either way.',
+};
+
 export const SINGLE_LIVE_TOKEN_TEXT = {
   label: 'One live token per workspace',
   help: 'A new access or client-credentials token revokes the earlier live ones for the same workspace and actor (the bot, or the same user). For testing a superseded token.',

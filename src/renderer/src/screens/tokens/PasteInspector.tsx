@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { Button, Card, Group, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Card, Group, Stack, Tabs, Text, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import type { AdminError, TokenInspection } from '../../../../shared/contract';
 import { useAdmin } from '../../admin/hooks';
 import { useLookups } from '../../admin/lookups';
 import { ErrorAlert } from '../../components/feedback';
 import { TokenRevokeActions } from './TokenDetails';
+import { ResignPanel } from './ResignPanel';
 import { TokenInspector } from './TokenInspector';
+import { VerifyPanel } from './VerifyPanel';
 
 /**
  * Paste any token (one of ours, or a JWT from anywhere) and see what it is.
@@ -18,6 +20,8 @@ export function PasteInspector() {
   const lookups = useLookups();
   const [value, setValue] = useState('');
   const inspect = useMutation<TokenInspection, AdminError, string>({ mutationFn: (v) => connection.client.tokens.inspect({ value: v }) });
+  // The value the shown answer is about (the field may have changed since).
+  const inspected = inspect.variables ?? null;
   const token = inspect.data?.token ?? null;
   return (
     <Stack>
@@ -64,11 +68,30 @@ export function PasteInspector() {
         </form>
       </Card>
       {inspect.error ? <ErrorAlert error={inspect.error} /> : null}
-      {inspect.data ? (
+      {inspect.data && inspected !== null ? (
         <Card withBorder padding="lg">
           <Stack>
-            {token ? <TokenRevokeActions token={token} onRevoked={() => inspect.mutate(value.trim())} /> : null}
-            <TokenInspector inspection={inspect.data} names={lookups} />
+            {token ? <TokenRevokeActions token={token} onRevoked={() => inspect.mutate(inspected)} /> : null}
+            {inspect.data.format === 'jwt' ? (
+              <Tabs defaultValue="inspect" keepMounted={false}>
+                <Tabs.List>
+                  <Tabs.Tab value="inspect">Inspect</Tabs.Tab>
+                  <Tabs.Tab value="verify">Verify with a key</Tabs.Tab>
+                  <Tabs.Tab value="resign">Edit and re-sign</Tabs.Tab>
+                </Tabs.List>
+                <Tabs.Panel value="inspect" pt="md">
+                  <TokenInspector inspection={inspect.data} names={lookups} raw={inspected} />
+                </Tabs.Panel>
+                <Tabs.Panel value="verify" pt="md">
+                  <VerifyPanel token={inspected} />
+                </Tabs.Panel>
+                <Tabs.Panel value="resign" pt="md">
+                  <ResignPanel token={inspected} />
+                </Tabs.Panel>
+              </Tabs>
+            ) : (
+              <TokenInspector inspection={inspect.data} names={lookups} raw={inspected} />
+            )}
           </Stack>
         </Card>
       ) : null}

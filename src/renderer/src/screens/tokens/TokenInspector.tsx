@@ -3,6 +3,7 @@ import type { Token, TokenInspection } from '../../../../shared/contract';
 import { Countdown, ScopeBadges, TimeAgo, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
 import { CopyValue, Field } from '../../components/copy';
 import { IconAlert, IconCheck } from '../../components/icons';
+import { RawDecodedView } from './RawDecodedView';
 
 function formatClaimValue(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -87,8 +88,6 @@ function JwtSection({ jwt }: { jwt: NonNullable<TokenInspection['jwt']> }) {
           ) : null}
         </Alert>
       )}
-      <Title order={4}>Header</Title>
-      <Code block>{JSON.stringify(jwt.header, null, 2)}</Code>
       <Title order={4}>Claims</Title>
       <Table.ScrollContainer minWidth={520}>
         <Table verticalSpacing={6} withTableBorder>
@@ -126,10 +125,11 @@ function JwtSection({ jwt }: { jwt: NonNullable<TokenInspection['jwt']> }) {
 
 /**
  * Everything the server found out about a token: its format, what its
- * prefix says, the stored row (status, owner, lifetime) and, for a JWT,
- * the signature check and each claim explained.
+ * prefix says, the stored row (status, owner, lifetime), the value raw and
+ * decoded side by side (`raw`: the pasted value; null when only the stored
+ * id is known) and, for a JWT, the signature check and each claim explained.
  */
-export function TokenInspector({ inspection, names }: { inspection: TokenInspection; names?: TokenNames }) {
+export function TokenInspector({ inspection, names, raw = null }: { inspection: TokenInspection; names?: TokenNames; raw?: string | null }) {
   return (
     <Stack gap="md" aria-label="Token inspection">
       <Group gap="xs">
@@ -172,6 +172,7 @@ export function TokenInspector({ inspection, names }: { inspection: TokenInspect
             : 'No stored token matches this value.'}
         </Text>
       )}
+      <RawDecodedView inspection={inspection} raw={raw} />
       {inspection.jwt ? <JwtSection jwt={inspection.jwt} /> : null}
     </Stack>
   );
