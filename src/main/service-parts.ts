@@ -1,4 +1,5 @@
 import type { ClientCache } from './oauth/client-cache';
+import type { Simulation } from './oauth/simulation';
 import type { Db } from './store/database';
 import type { ActivityLog } from './store/events-store';
 import type { SettingsStore } from './store/settings-store';
@@ -17,4 +18,6 @@ export interface ServiceParts {
   activity: ActivityLog;
   /** Client metadata remembered by the engine; writers of apps invalidate it. */
   clientCache: ClientCache;
+  /** Fault and latency rules, and the server clock (`simulation.clock`): see src/main/oauth/simulation.ts. */
+  simulation: Simulation;
 }

@@ -1,5 +1,5 @@
 /** What the console needs to refresh when an event arrives. */
-export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server', 'webhooks', 'resources', 'sessions'] as const;
+export const CHANGE_TOPICS = ['activity', 'apps', 'tokens', 'connections', 'identity', 'apiKeys', 'server', 'webhooks', 'resources', 'sessions', 'simulation'] as const;
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 
 type Catalog = Record<string, { topics: readonly ChangeTopic[]; description: string }>;
@@ -80,6 +80,12 @@ export const EVENT_TYPES = {
   'webhook.test_sent': { topics: WEBHOOKS, description: 'A test event was queued for a webhook endpoint' },
   'webhook.delivered': { topics: WEBHOOKS, description: 'A webhook delivery was answered with 2xx' },
   'webhook.delivery_failed': { topics: WEBHOOKS, description: 'A webhook attempt failed (retried later, or given up)' },
+  'simulation.created': { topics: ['simulation'], description: 'A fault or latency simulation rule was added' },
+  'simulation.deleted': { topics: ['simulation'], description: 'A simulation rule was removed' },
+  'simulation.cleared': { topics: ['simulation'], description: 'Every simulation rule was cleared (and the clock, when asked)' },
+  'simulation.spent': { topics: ['simulation'], description: 'A "next N requests" simulation rule answered its last request' },
+  'simulation.clock_set': { topics: ['simulation', 'tokens'], description: "The server clock's offset (time travel) was changed" },
+  'token.expired': { topics: TOKENS, description: 'Tokens were expired now from the console (expired, not revoked)' },
   'server.error': { topics: [], description: 'An internal error (the message only)' },
   'activity.dropped': { topics: [], description: 'Activity events were dropped under overload' },
 } as const satisfies Catalog;
@@ -131,6 +137,7 @@ export const EVENT_GROUP_LABELS: Record<EventGroup, string> = {
   'settings.': 'Settings',
   'keys.': 'Signing keys',
   'webhook.': 'Webhooks',
+  'simulation.': 'Simulation',
   'server.': 'Server',
   'activity.': 'Activity log',
 };

@@ -23,6 +23,9 @@ export function redirectUriProblem(uri: string): string | null {
   }
   if (url.hash || uri.includes('#')) return 'must not contain a fragment (#)';
   if (url.username || url.password) return 'must not contain credentials';
+  // A `*` in the host or the path reads as a wildcard, but redirect URIs are compared exactly (RFC 9700 §4.1.3,
+  // the seeds): saved as a literal it would never match, so it is refused with the reason.
+  if (/\*|%2a/i.test(`${url.hostname}${url.pathname}`)) return 'must not contain a wildcard (*): redirect URIs are matched exactly, so list each one';
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return `the ${url.protocol} scheme is not allowed`;
   if (url.protocol === 'https:') return url.hostname ? null : 'must name a host';
   if (url.protocol === 'http:') {

@@ -61,6 +61,8 @@ export const serverSettingsSchema = z.object({
   signInPostsPerMinute: perMinute,
   /** Wrong admin tokens per address (the admin service answers loopback only, so per machine). */
   adminFailuresPerMinute: perMinute,
+  /** Days the activity log keeps an event; the sweeper deletes older ones (the log is bounded). */
+  activityRetentionDays: z.number().int().min(1).max(3650),
 });
 
 export type ServerSettings = z.infer<typeof serverSettingsSchema>;
@@ -86,4 +88,5 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   registrationsPerMinute: 60,
   signInPostsPerMinute: 120,
   adminFailuresPerMinute: 20,
+  activityRetentionDays: 30,
 };

@@ -197,7 +197,7 @@ describe.skipIf(!status.available)('the web console, end to end', () => {
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('main');
-    await page.getByRole('row', { name: 'Open E2E Shop' }).focus();
+    await page.getByRole('link', { name: 'Open E2E Shop' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/apps\/oc_app_/);
     await page.getByRole('button', { name: 'Delete app' }).focus();

@@ -15,7 +15,7 @@ import {
   type ProcedureOutput,
 } from '../../src/shared/contract';
 import { AdminProvider } from '../../src/renderer/src/admin/AdminProvider';
-import type { AdminConnection } from '../../src/renderer/src/admin/connection';
+import type { AdminConnection, LiveStatus } from '../../src/renderer/src/admin/connection';
 import { theme } from '../../src/renderer/src/theme';
 
 export type FakeHandlers = { [P in ProcedureName]?: (input: ParsedInput<P>) => ProcedureOutput<P> | Promise<ProcedureOutput<P>> };
@@ -26,6 +26,8 @@ export interface FakeAdmin {
   calls: Array<{ procedure: ProcedureName; input: unknown }>;
   /** Pushes a live change to the console. */
   emit(change: ChangeEvent): void;
+  /** Reports a live-stream status to the console (`reconnecting` when the server goes away). */
+  setStatus(status: LiveStatus): void;
 }
 
 /**
@@ -36,6 +38,7 @@ export interface FakeAdmin {
 export function fakeAdmin(handlers: FakeHandlers): FakeAdmin {
   const calls: FakeAdmin['calls'] = [];
   const listeners = new Set<(change: ChangeEvent) => void>();
+  const statusListeners = new Set<(status: LiveStatus) => void>();
   const transport = async (procedure: ProcedureName, input: unknown) => {
     const parsed = adminContract[procedure].input.safeParse(input);
     if (!parsed.success) throw new AdminError({ code: 'invalid_input', message: 'The input is not valid', fields: fieldErrorsFrom(parsed.error) });
@@ -47,13 +50,18 @@ export function fakeAdmin(handlers: FakeHandlers): FakeAdmin {
   return {
     calls,
     emit: (change) => listeners.forEach((l) => l(change)),
+    setStatus: (status) => statusListeners.forEach((l) => l(status)),
     connection: {
       client: createAdminClient(transport),
       transport: 'http',
       subscribe(onChange, onStatus) {
         listeners.add(onChange);
+        statusListeners.add(onStatus);
         onStatus('live');
-        return () => listeners.delete(onChange);
+        return () => {
+          listeners.delete(onChange);
+          statusListeners.delete(onStatus);
+        };
       },
     },
   };

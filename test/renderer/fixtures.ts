@@ -42,6 +42,7 @@ export function makeApp(overrides: Partial<App> = {}): App {
     pkcePolicy: 'optional',
     singleLiveToken: false,
     idTokenClaims: false,
+    lifetimes: { accessToken: null, refreshToken: null, idToken: null, authorizationCode: null },
     metadata: {},
     createdAt: NOW - 3600_000,
     updatedAt: NOW - 3600_000,
@@ -64,7 +65,8 @@ export function makeToken(overrides: Partial<Token> = {}): Token {
     scopes: ['openid', 'read:user'],
     dpopJkt: null,
     createdAt: NOW - 60_000,
-    expiresAt: NOW + 86400_000,
+    // From the real clock: the console derives status from it, so an active token must not have expired yet.
+    expiresAt: Date.now() + 86400_000,
     consumedAt: null,
     revokedAt: null,
     lastUsedAt: null,

@@ -4,8 +4,12 @@
  * matchers, cleanup, and the browser APIs Mantine expects that jsdom lacks.
  */
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+
+// findBy*/waitFor wait up to 5 s (the default is 1 s): on a loaded CI machine a whole Mantine screen can take
+// longer than that to render its first query's answer. Only the waiting changes, not what is asserted.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();

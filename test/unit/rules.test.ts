@@ -12,6 +12,7 @@ describe('redirect URI rules (seeds)', () => {
     'http://127.0.0.1:8765/cb',
     'http://[::1]:9000/cb',
     'com.example.app:/oauth2redirect',
+    'https://app.example.com/callback?select=*',
   ])('accepts %s', (uri) => expect(redirectUriProblem(uri)).toBeNull());
 
   it.each([
@@ -23,6 +24,9 @@ describe('redirect URI rules (seeds)', () => {
     ['https://user:pw@app.example.com/cb', /credentials/],
     ['', /empty/],
     ['http://localhost.evil.com/cb', /https/],
+    ['https://*.example.com/callback', /wildcard.*matched exactly/],
+    ['https://app.example.com/callback/*', /wildcard/],
+    ['http://localhost:*/callback', /absolute|wildcard/],
   ])('refuses %s', (uri, message) => expect(redirectUriProblem(uri)).toMatch(message));
 });
 

@@ -2,7 +2,8 @@ import type { ActivityEvent } from '../../shared/contract/activity';
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import type { Db } from '../store/database';
 import type { AdminServer } from './context';
-import { eventRowsAfter, latestEventId, listEventRows, type StoredEvent } from '../store/events-store';
+import { appNames } from '../store/apps-store';
+import { appNamesFromEvents, eventRowsAfter, latestEventId, listEventRows, type StoredEvent } from '../store/events-store';
 
 type Ctx = Pick<AdminServer, 'db'>;
 
@@ -22,11 +23,25 @@ export async function eventsAfter(db: Db, afterId: number, limit: number): Promi
 }
 
 export async function listActivity(ctx: Ctx, input: ParsedInput<'activity.list'>): Promise<ProcedureOutput<'activity.list'>> {
-  const items = (await listEventRows(ctx.db, input)).map(toActivityEvent);
+  const items = await withAppNames(ctx.db, (await listEventRows(ctx.db, input)).map(toActivityEvent));
   const following = input.afterId !== undefined;
   return {
     items,
     latestId: await latestEventId(ctx.db),
     nextBeforeId: !following && items.length === input.limit ? items.at(-1)!.id : null,
   };
+}
+
+/**
+ * Names the app of each event: from the apps table, else (a deleted app)
+ * from the app's own events, so the log never shows a bare client id for an
+ * app it once knew.
+ */
+async function withAppNames(db: Db, events: ActivityEvent[]): Promise<ActivityEvent[]> {
+  const ids = [...new Set(events.flatMap((e) => (e.clientId ? [e.clientId] : [])))];
+  if (ids.length === 0) return events;
+  const names = await appNames(db, ids);
+  const missing = ids.filter((id) => !names.has(id));
+  for (const [id, name] of await appNamesFromEvents(db, missing)) names.set(id, name);
+  return events.map((e) => ({ ...e, appName: e.clientId ? (names.get(e.clientId) ?? null) : null }));
 }

@@ -26,6 +26,8 @@ import { getSettings, issueInitialAccessToken, rotateKeys, serverStatus, updateS
 import { endAllSessionsOfUser, endSession, listSessions } from './sessions';
 import { inspectToken, listTokens, revokeAllTokens, revokeToken } from './tokens';
 import { verifyToken } from './token-verification';
+import { expireTokens } from './token-expiry';
+import { clearSimulation, createSimulationRule, deleteSimulation, listSimulation, setClockOffset } from './simulation';
 import { createWebhook, deleteWebhook, listWebhookDeliveries, listWebhooks, redeliverWebhook, rotateWebhookSecret, sendTestWebhook, updateWebhook, webhookCatcher } from './webhooks';
 
 /**
@@ -67,6 +69,7 @@ export function createAdminHandlers(server: AdminServer) {
     'tokens.verify': (input) => verifyToken(server, input),
     'tokens.revoke': (input, { actor }) => revokeToken(server, input, actor),
     'tokens.revokeAll': (input, { actor }) => revokeAllTokens(server, input, actor),
+    'tokens.expire': (input, { actor }) => expireTokens(server, input, actor),
 
     'connections.list': (input) => listConnections(server, input),
     'connections.revoke': (input, { actor }) => revokeConnection(server, input, actor),
@@ -94,6 +97,11 @@ export function createAdminHandlers(server: AdminServer) {
     'webhooks.redeliver': (input, { actor }) => redeliverWebhook(server, input, actor),
     'webhooks.sendTest': (input, { actor }) => sendTestWebhook(server, input, actor),
     'webhooks.catcher': (input) => webhookCatcher(server, input),
+    'simulation.list': () => listSimulation(server),
+    'simulation.create': (input, { actor }) => createSimulationRule(server, input, actor),
+    'simulation.delete': (input, { actor }) => deleteSimulation(server, input, actor),
+    'simulation.clear': (input, { actor }) => clearSimulation(server, input, actor),
+    'simulation.setClock': (input, { actor }) => setClockOffset(server, input, actor),
     'resources.list': (input) => listResources(server, input),
     'resources.get': (input) => getResource(server, input),
     'resources.create': (input, { actor }) => createResource(server, input, actor),

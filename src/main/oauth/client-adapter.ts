@@ -105,6 +105,7 @@ export function clientMetadata(app: AppRecord, secretHash: string | null): Adapt
     pkce_policy: app.pkcePolicy,
     [ID_TOKEN_CLAIMS]: app.idTokenClaims,
     origin: app.origin,
+    lifetimes: app.lifetimes,
   };
 }
 

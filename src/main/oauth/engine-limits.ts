@@ -9,7 +9,7 @@ import { ROUTES } from './routes';
 export const ENGINE_BODY_LIMIT = 56 * 1024;
 
 /** The client a token request names in HTTP Basic (client_secret_basic), if any. */
-function basicClientId(ctx: KoaContextWithOIDC): string | undefined {
+export function basicClientId(ctx: Pick<KoaContextWithOIDC, 'get'>): string | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(ctx.get('authorization'));
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');

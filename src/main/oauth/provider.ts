@@ -38,6 +38,8 @@ import { ROUTES } from './routes';
 import { errorPage, logoutDonePage, logoutPage } from '../http/html';
 import { allowFormTarget, securityHeaders } from '../http/security-headers';
 import { installStorageAnswers, storageAwareAdapters } from './storage-answers';
+import { withAppLifetime } from './app-lifetimes';
+import { installSimulation, SIMULATION_PARAM, simulatedAuthorizationErrors } from './engine-simulation';
 import { firstWorkspaceId } from '../store/identity-store';
 
 
@@ -139,11 +141,11 @@ export function createEngine(options: EngineOptions): Provider {
       required: managedPkce.required,
     },
     ttl: {
-      AuthorizationCode: () => settings.current.authorizationCodeTtl,
-      AccessToken: resourceServerTtl(() => settings.current.accessTokenTtl),
-      ClientCredentials: resourceServerTtl(() => settings.current.clientCredentialsTtl),
-      IdToken: () => settings.current.idTokenTtl,
-      RefreshToken: () => settings.current.refreshTokenTtl || UNTIL_REVOKED,
+      AuthorizationCode: withAppLifetime('authorizationCode', () => settings.current.authorizationCodeTtl),
+      AccessToken: withAppLifetime('accessToken', resourceServerTtl(() => settings.current.accessTokenTtl)),
+      ClientCredentials: withAppLifetime('accessToken', resourceServerTtl(() => settings.current.clientCredentialsTtl)),
+      IdToken: withAppLifetime('idToken', () => settings.current.idTokenTtl),
+      RefreshToken: withAppLifetime('refreshToken', () => settings.current.refreshTokenTtl || UNTIL_REVOKED),
       Grant: () => (settings.current.refreshTokenTtl ? Math.max(settings.current.refreshTokenTtl, settings.current.sessionTtl) : UNTIL_REVOKED),
       Session: () => settings.current.sessionTtl,
       Interaction: () => 3600,
@@ -166,9 +168,10 @@ export function createEngine(options: EngineOptions): Provider {
         const allowed = (client.metadata().actor_modes as string[] | undefined) ?? ['self'];
         if (!allowed.includes(value)) throw new errors.InvalidRequest(`this app does not allow actor mode "${value}"`);
       },
+      [SIMULATION_PARAM]: simulatedAuthorizationErrors(options.simulation),
     } as unknown as Configuration['extraParams'],
     extraClientMetadata: {
-      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', 'default_scope', ID_TOKEN_CLAIMS],
+      properties: ['actor_modes', 'environment', 'workspace_id', 'consent_policy', 'pkce_policy', 'origin', 'default_scope', ID_TOKEN_CLAIMS, 'lifetimes'],
       validator(ctx, key, value, metadata) {
         if (isMetadataDocumentId(metadata.client_id)) return fixDocumentClientMetadata(key, metadata);
         // With a ctx the client is being registered; without one it is being loaded from the apps table.
@@ -218,6 +221,7 @@ export function createEngine(options: EngineOptions): Provider {
   // First, so it is the outermost engine middleware and sees what escapes the others.
   installStorageAnswers(provider);
   installPageHeaders(provider);
+  installSimulation(provider, options.simulation);
   installMetadataDocumentPrefetch(provider);
   installSerializedRequests(provider, db);
   provider.use(managedPkce.persist);

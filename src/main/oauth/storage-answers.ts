@@ -71,7 +71,8 @@ export function installStorageAnswers(provider: Provider): void {
       }
       answerStorageFull(ctx, ctx.accepts('json', 'html') === 'html');
     }
-    if (ctx.status === 503) ctx.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+    // A 503 that already says when (a simulated one) keeps its own Retry-After.
+    if (ctx.status === 503 && !ctx.response.get('Retry-After')) ctx.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
   });
 }
 

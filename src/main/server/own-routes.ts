@@ -12,6 +12,7 @@ import { createResourceApi } from './resource-api';
 import type { RouteContext } from './route-context';
 import { createWebhookCatcher } from './webhook-catcher';
 import { sampleMcpRoute } from './sample-mcp';
+import { simulatedResourceFaults } from './simulated-resource-faults';
 
 /** A refusal of the APIs (401, 403) is audit material: recorded as `api.rejected`. */
 function recordRejection(deps: Pick<RouteContext, 'activity'>, ctx: Context, problem: Problem): void {
@@ -71,6 +72,7 @@ export function createOwnRoutes(deps: RouteContext): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(securityHeaders());
+  app.use(simulatedResourceFaults(deps));
   app.use(sampleMcpRoute(deps));
   app.use(answerErrors(deps));
   // The webhook catcher reads its raw body itself (any content type, capped), so it comes before the parser.

@@ -16,6 +16,8 @@ import { ClientCache } from '../oauth/client-cache';
 import { installEngineLimits } from '../oauth/engine-limits';
 import { rotateSigningKeyRows } from '../oauth/key-rotation';
 import { createEngine } from '../oauth/provider';
+import { ServerClock } from '../oauth/server-clock';
+import { Simulation } from '../oauth/simulation';
 import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
@@ -191,6 +193,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const seed = await seedDemoData(db);
     const activity = new ActivityLog(db);
     const clientCache = new ClientCache();
+    const clock = new ServerClock(db);
+    await clock.load();
+    const simulation = new Simulation(db, activity, clock);
+    await simulation.load();
     const listener = await openListener(options, undo);
     const issuer = publicIssuer ?? `http://${urlHost(options.host)}:${listener.port}`;
     const behindProxy = publicIssuer !== undefined;
@@ -203,7 +209,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const csrfKey = createHash('sha256').update(`csrf:${cookieKeys[0]}`).digest();
     // The admin contract's one dispatcher (console, admin HTTP, management API), bound once the server exists.
     let dispatch: AdminDispatch = async () => ({ ok: false, error: { code: 'unavailable', message: 'The server is starting' } });
-    const parts = { db, settings, activity, clientCache, issuer };
+    const parts = { db, settings, activity, clientCache, issuer, simulation };
     // The engine reads its keys at construction: key rotation builds a new one and swaps it in.
     const build = (keys: JWK[]) => {
       const provider = createEngine({ ...parts, signingKeys: keys, cookieKeys });
@@ -215,9 +221,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     let current = build(signingKeys);
     const lateCheck = await needsLateIntegrityCheck(databaseFile);
-    const stopSweeper = startSweeper(db);
+    // Background jobs run on the server clock too (timers keep the scope they were made in).
+    const stopSweeper = clock.run(() => startSweeper(db, { activityRetentionDays: () => settings.current.activityRetentionDays }));
     undo.push(async () => stopSweeper());
-    const webhooks = startWebhooks({ db, activity, masterKey, issuer }, options.webhooks);
+    const webhooks = clock.run(() => startWebhooks({ db, activity, masterKey, issuer }, options.webhooks));
     undo.push(() => webhooks.stop());
     const version = await schemaVersion(db);
     log(`data folder: ${options.dataDir}`);
@@ -255,7 +262,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return closing;
       },
     };
-    dispatch = createAdminDispatcher(createAdminHandlers(running), activity, log);
+    const dispatchOnClock = createAdminDispatcher(createAdminHandlers(running), activity, log);
+    dispatch = (...args) => clock.run(() => dispatchOnClock(...args));
     if (lateCheck) checkIntegrityLate(databaseFile, running, () => closing !== undefined, options.onFatal ?? ((fatal) => alert(`error: ${fatal.message}`)));
     listener.route(routeRequests(running, dispatch, options.console, log, () => current));
     return running;
@@ -275,7 +283,7 @@ function routeRequests(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const serveConsole = withHeaders(createConsoleAssets(consoleOptions));
   const adminRoutes = createAdminHttpApp({ server: running, dispatch, log }).callback();
-  return (req, res) => {
+  return (req, res) => running.simulation.clock.run(() => {
     const path = (req.url ?? '/').split('?')[0]!;
     // /healthz names no host in its answer; containers probe it on whatever address they see.
     if (path !== '/healthz' && !enforceHost(running.hosts, req, res)) return;
@@ -289,7 +297,7 @@ function routeRequests(
     if (path === '/' || path === '/healthz' || path.startsWith('/interaction/') || path.startsWith('/api/') || path.startsWith('/webhooks/') || path === SAMPLE_MCP_PATH) return current().ownRoutes(req, res);
     if (path.startsWith(PROTECTED_RESOURCE_WELL_KNOWN)) return current().ownRoutes(req, res);
     return current().engine(req, res);
-  };
+  });
 }
 
 /** The console's static files (plain Node handler) behind the one security-header configuration, with the console's CSP. */

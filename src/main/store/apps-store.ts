@@ -40,10 +40,20 @@ export interface AppRecord {
   singleLiveToken: boolean;
   /** The ID token carries the claims of the granted scopes (profile, email, ...), not only `sub`. */
   idTokenClaims: boolean;
+  /** Lifetime overrides for expiry testing (seconds; null follows the server). */
+  lifetimes: AppLifetimes;
   /** Further RFC 7591 metadata (contacts, jwks, application_type, ...). */
   metadata: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Per-app lifetimes (migration 0006): null follows the server's setting (or the resource server's, for access tokens). */
+export interface AppLifetimes {
+  accessToken: number | null;
+  refreshToken: number | null;
+  idToken: number | null;
+  authorizationCode: number | null;
 }
 
 export interface NewApp {
@@ -171,6 +181,7 @@ export function toRecord(row: AppTable, uris: Array<{ kind: string; uri: string 
     pkcePolicy: row.pkce_policy,
     singleLiveToken: row.single_live_token === 1,
     idTokenClaims: row.id_token_claims === 1,
+    lifetimes: { accessToken: row.access_token_ttl, refreshToken: row.refresh_token_ttl, idToken: row.id_token_ttl, authorizationCode: row.authorization_code_ttl },
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -281,6 +292,10 @@ export async function updateAppRecord(db: Db, next: AppRecord, withUris: boolean
       pkce_policy: next.pkcePolicy,
       single_live_token: next.singleLiveToken ? 1 : 0,
       id_token_claims: next.idTokenClaims ? 1 : 0,
+      access_token_ttl: next.lifetimes.accessToken,
+      refresh_token_ttl: next.lifetimes.refreshToken,
+      id_token_ttl: next.lifetimes.idToken,
+      authorization_code_ttl: next.lifetimes.authorizationCode,
     },
     withUris ? next : undefined,
   );

@@ -227,6 +227,10 @@ export interface EventFilters {
   /** Newer than this id, oldest first (following); else newest first. */
   afterId?: number;
   beforeId?: number;
+  /** Events at or after this time (ms). */
+  from?: number;
+  /** Events at or before this time (ms). */
+  to?: number;
   limit: number;
 }
 
@@ -245,5 +249,40 @@ export async function listEventRows(db: Db, filters: EventFilters): Promise<Stor
   const following = filters.afterId !== undefined;
   if (following) query = query.where('id', '>', filters.afterId!);
   if (filters.beforeId !== undefined) query = query.where('id', '<', filters.beforeId);
+  if (filters.from !== undefined) query = query.where('at', '>=', filters.from);
+  if (filters.to !== undefined) query = query.where('at', '<=', filters.to);
   return query.orderBy('id', following ? 'asc' : 'desc').limit(filters.limit).execute();
+}
+
+/**
+ * The names apps had when they were registered or deleted, from their own
+ * events: a deleted app's rows in the log keep a readable name (the apps
+ * table no longer has it). The newest event naming each app wins.
+ */
+export async function appNamesFromEvents(db: Db, clientIds: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (clientIds.length === 0) return names;
+  const rows = await db
+    .selectFrom('events')
+    .select(['client_id', 'detail'])
+    .where('client_id', 'in', clientIds)
+    .where('type', 'in', ['app.deleted', 'app.created', 'app.updated'])
+    .orderBy('id', 'desc')
+    .execute();
+  for (const row of rows) {
+    if (!row.client_id || names.has(row.client_id)) continue;
+    try {
+      const name = (JSON.parse(row.detail) as { name?: unknown }).name;
+      if (typeof name === 'string' && name) names.set(row.client_id, name);
+    } catch {
+      // A detail that is not JSON names nothing.
+    }
+  }
+  return names;
+}
+
+/** Deletes events older than `before` (ms): the activity log's retention. Returns how many went. */
+export async function deleteEventsBefore(db: Db, before: number): Promise<number> {
+  const result = await db.deleteFrom('events').where('at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -55,6 +55,11 @@ export interface AppTable {
   single_live_token: number;
   /** 1: ID tokens carry the granted scopes' claims, not only `sub` (migration 0006). */
   id_token_claims: number;
+  /** Lifetime overrides for expiry testing (seconds; null follows the server), migration 0007. */
+  access_token_ttl: number | null;
+  refresh_token_ttl: number | null;
+  id_token_ttl: number | null;
+  authorization_code_ttl: number | null;
   metadata: string;
   created_at: number;
   updated_at: number;
@@ -226,6 +231,25 @@ export interface WebhookInboxRequestTable {
   truncated: number;
 }
 
+/** A fault or latency simulation rule (migration 0007). */
+export interface SimulationRuleTable {
+  id: string;
+  endpoint: string;
+  app_id: string | null;
+  grant_type: string | null;
+  effect: 'error' | 'status' | 'latency';
+  error: string | null;
+  status: number | null;
+  retry_after_seconds: number | null;
+  latency_ms: number | null;
+  mode: 'next' | 'share' | 'until_cleared';
+  count: number | null;
+  remaining: number | null;
+  percent: number | null;
+  created_at: number;
+  spent_at: number | null;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -245,4 +269,5 @@ export interface Database {
   webhook_inboxes: WebhookInboxTable;
   webhook_inbox_requests: WebhookInboxRequestTable;
   resource_servers: ResourceServerTable;
+  simulation_rules: SimulationRuleTable;
 }

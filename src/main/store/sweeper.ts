@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { deleteEventsBefore } from './events-store';
 
 /** Short-lived engine models that carry no history worth keeping once expired. */
 const TRANSIENT_KINDS = ['Session', 'Interaction', 'ReplayDetection', 'PushedAuthorizationRequest'];
@@ -18,9 +19,26 @@ export async function sweepExpired(db: Db, now = Date.now()): Promise<number> {
   return Number(result.numDeletedRows) + Number(challenges.numDeletedRows);
 }
 
+const DAY_MS = 86_400_000;
+
+/** Deletes activity events older than the retention (days); returns how many went. */
+export function sweepActivity(db: Db, retentionDays: number, now = Date.now()): Promise<number> {
+  return deleteEventsBefore(db, now - retentionDays * DAY_MS);
+}
+
+export interface SweeperOptions {
+  /** The activity log's retention in days, read at each sweep (a settings change applies at the next). */
+  activityRetentionDays?: () => number;
+  intervalMs?: number;
+}
+
 /** Runs the sweep now and then every `intervalMs`; returns a stop function. */
-export function startSweeper(db: Db, intervalMs = 10 * 60_000): () => void {
-  const run = () => void sweepExpired(db).catch(() => undefined);
+export function startSweeper(db: Db, options: SweeperOptions = {}): () => void {
+  const { activityRetentionDays, intervalMs = 10 * 60_000 } = options;
+  const run = () => {
+    void sweepExpired(db).catch(() => undefined);
+    if (activityRetentionDays) void sweepActivity(db, activityRetentionDays()).catch(() => undefined);
+  };
   run();
   const timer = setInterval(run, intervalMs);
   timer.unref();

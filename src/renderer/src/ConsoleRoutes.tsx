@@ -10,6 +10,7 @@ import { IdentityScreen } from './screens/identity/IdentityScreen';
 import { NotFoundScreen } from './screens/NotFoundScreen';
 import { OverviewScreen } from './screens/overview/OverviewScreen';
 import { ResourcesScreen } from './screens/resources/ResourcesScreen';
+import { SimulationScreen } from './screens/simulation/SimulationScreen';
 import { SessionsScreen } from './screens/sessions/SessionsScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
 import { TokensScreen } from './screens/tokens/TokensScreen';
@@ -24,6 +25,7 @@ export function ConsoleRoutes() {
         <Route path="apps/new" element={<AppCreateScreen />} />
         <Route path="apps/:appId" element={<AppDetailScreen />} />
         <Route path="resources" element={<ResourcesScreen />} />
+        <Route path="simulation" element={<SimulationScreen />} />
         <Route path="consent" element={<ConsentPreviewScreen />} />
         <Route path="tokens" element={<TokensScreen />} />
         <Route path="connections" element={<ConnectionsScreen />} />

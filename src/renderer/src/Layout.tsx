@@ -5,7 +5,9 @@ import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useAdmin, useAdminQuery } from './admin/hooks';
 import type { LiveStatus } from './admin/connection';
 import { CopyIconButton } from './components/copy';
+import { StaleGate } from './components/StaleGate';
 import { StorageBanner } from './components/StorageBanner';
+import { SimulationBanner } from './components/SimulationBanner';
 import {
   IconActivity,
   IconApps,
@@ -19,6 +21,7 @@ import {
   IconSun,
   IconTicket,
   IconUsers,
+  IconFlask,
 } from './components/icons';
 
 const NAV: Array<{ to: string; label: string; icon: ReactNode; end?: boolean }> = [
@@ -31,13 +34,15 @@ const NAV: Array<{ to: string; label: string; icon: ReactNode; end?: boolean }> 
   { to: '/sessions', label: 'Sessions', icon: <IconLogout /> },
   { to: '/identity', label: 'Users & workspaces', icon: <IconUsers /> },
   { to: '/activity', label: 'Activity', icon: <IconActivity /> },
+  { to: '/simulation', label: 'Simulation', icon: <IconFlask /> },
   { to: '/settings', label: 'Settings', icon: <IconSettings /> },
 ];
 
 const LIVE_LABELS: Record<LiveStatus, { label: string; color: string; hint: string }> = {
   connecting: { label: 'connecting', color: 'gray', hint: 'Connecting to live changes…' },
   live: { label: 'live', color: 'teal', hint: 'Screens update as things happen on the server' },
-  reconnecting: { label: 'reconnecting', color: 'orange', hint: 'The live connection dropped; retrying' },
+  reconnecting: { label: 'offline', color: 'orange', hint: 'The server is not answering; retrying as often as it asked' },
+  refused: { label: 'token refused', color: 'red', hint: 'The server no longer takes this admin token' },
   stopped: { label: 'not live', color: 'gray', hint: 'Live changes are off; screens refresh when you come back to them' },
 };
 
@@ -131,7 +136,10 @@ export function Layout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" ref={main} tabIndex={-1} style={{ outline: 'none' }}>
         <StorageBanner />
-        <Outlet />
+        <SimulationBanner />
+        <StaleGate>
+          <Outlet />
+        </StaleGate>
       </AppShell.Main>
     </AppShell>
   );

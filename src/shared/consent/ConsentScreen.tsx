@@ -86,10 +86,12 @@ function SafeLink({ href, children }: { href: string | null; children: string })
 export function ConsentScreen({ model }: { model: ConsentViewModel }) {
   const { app, user, workspaces, scopes, actor } = model;
   const disabled = model.preview === true;
+  // The real page's card is its <main>; inside the console (a preview) the page already has one.
+  const Card = disabled ? 'section' : 'main';
   return (
     <div className="oc-page">
       <style>{interactionStyles}</style>
-      <main className="oc-card" aria-labelledby="oc-consent-title">
+      <Card className="oc-card" aria-labelledby="oc-consent-title">
         <div className="oc-head">
           <AppLogo name={app.name} logoUrl={app.logoUrl} />
           <div>
@@ -184,7 +186,7 @@ export function ConsentScreen({ model }: { model: ConsentViewModel }) {
             Client ID <code>{app.clientId}</code>. You can revoke this access at any time from the console.
           </p>
         </form>
-      </main>
+      </Card>
     </div>
   );
 }

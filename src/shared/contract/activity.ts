@@ -15,6 +15,8 @@ export const activityEventSchema = z.object({
   clientId: z.string().nullable(),
   accountId: z.string().nullable(),
   workspaceId: z.string().nullable(),
+  /** The app's name when the log was read (`activity.list`), a deleted app's included; absent elsewhere. */
+  appName: z.string().nullable().optional(),
   /** Request details; credentials are redacted before they are stored. */
   detail: z.record(z.string(), z.unknown()),
 });
@@ -33,8 +35,13 @@ export const activityListInput = z.strictObject({
   afterId: z.number().int().min(0).optional(),
   /** Paging back: events before this id, newest first. */
   beforeId: z.number().int().min(1).optional(),
+  /** Events at or after this time (ms since the epoch). */
+  from: timestampSchema.optional(),
+  /** Events at or before this time (ms since the epoch). */
+  to: timestampSchema.optional(),
   limit: z.number().int().min(1).max(500).default(100),
-});
+})
+  .refine((input) => input.from === undefined || input.to === undefined || input.from <= input.to, { message: 'must not be before from', path: ['to'] });
 export const activityListOutput = z.object({
   items: z.array(activityEventSchema),
   /** The newest event id in the log (0 when empty): start following from here. */

@@ -95,6 +95,29 @@ export function appShapeProblems(app: AppShape): FieldError[] {
   return problems;
 }
 
+/** A lifetime override: 1 s to 10 years, or null to follow the server. */
+const lifetimeSchema = z.number().int().min(1, 'at least 1 second').max(10 * 365 * 86_400, 'at most 10 years').nullable();
+
+export const appLifetimesSchema = z.object({
+  accessToken: z.number().int().nullable(),
+  refreshToken: z.number().int().nullable(),
+  idToken: z.number().int().nullable(),
+  authorizationCode: z.number().int().nullable(),
+});
+export type AppLifetimes = z.infer<typeof appLifetimesSchema>;
+
+/**
+ * Per-app lifetimes for expiry testing (seconds; null follows the server).
+ * The app's access-token lifetime wins over a resource server's: it is the
+ * narrower choice, made for one client under test.
+ */
+export const appLifetimesInput = z.strictObject({
+  accessToken: lifetimeSchema,
+  refreshToken: lifetimeSchema,
+  idToken: lifetimeSchema,
+  authorizationCode: lifetimeSchema,
+});
+
 export const appSchema = z.object({
   id: z.string(),
   workspaceId: z.string(),
@@ -125,6 +148,8 @@ export const appSchema = z.object({
   singleLiveToken: z.boolean(),
   /** The ID token carries the claims of the granted scopes (profile, email, groups, roles, workspace), not only `sub`; userinfo answers them either way. */
   idTokenClaims: z.boolean(),
+  /** Lifetime overrides for expiry testing (seconds; null follows the server). */
+  lifetimes: appLifetimesSchema,
   metadata: z.record(z.string(), z.unknown()),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -228,6 +253,7 @@ export const appsUpdateInput = z.strictObject({
   pkcePolicy: appFields.pkcePolicy.optional(),
   singleLiveToken: appFields.singleLiveToken.optional(),
   idTokenClaims: appFields.idTokenClaims.optional(),
+  lifetimes: appLifetimesInput.optional(),
 });
 export type AppsUpdateInput = z.input<typeof appsUpdateInput>;
 

@@ -1,6 +1,9 @@
 import { AdminError, adminErrorBodySchema } from './errors';
 import { changeEventSchema, type ChangeEvent } from './activity';
 import type { AdminTransport } from './client';
+import { readServerSentEvents } from './server-sent-events';
+
+export { readServerSentEvents, type ServerSentEvent } from './server-sent-events';
 
 export interface HttpTransportOptions {
   /** The server's origin, e.g. `http://127.0.0.1:9090`. */
@@ -36,84 +39,72 @@ export function createHttpTransport(options: HttpTransportOptions): AdminTranspo
   };
 }
 
+/** What the change stream is doing: `live` once a stream is open, `reconnecting` after it drops. */
+export type ChangeStreamState = 'live' | 'reconnecting';
+
 export interface FollowChangesOptions extends HttpTransportOptions {
   /** Start after this event id (from `activity.list`'s `latestId`); the newest event when absent. */
   afterId?: number;
   onChange(change: ChangeEvent): void;
+  /** Called when a stream opens and when it drops. */
+  onState?(state: ChangeStreamState): void;
   /** Stops following. */
   signal: AbortSignal;
-  /** Wait before reconnecting after the stream drops, ms. */
+  /** Wait before reconnecting after the stream drops, ms, until the server sends its own `retry:`. */
   retryMs?: number;
+}
+
+/** Sleeps `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
 }
 
 /**
  * Follows live changes over server-sent events until `signal` aborts,
- * reconnecting after drops and resuming after the last event seen. Uses
- * fetch rather than EventSource so the token travels in a header.
+ * reconnecting after drops as the EventSource rules say: after the server's
+ * `retry:` wait, resuming with `Last-Event-ID` (the last event seen). Uses
+ * fetch rather than EventSource so the token travels in a header. A refused
+ * token ends it with an AdminError (a new token is needed, not a retry).
  */
 export async function followChanges(options: FollowChangesOptions): Promise<void> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const base = options.baseUrl.replace(/\/+$/, '');
-  let lastId = options.afterId;
+  let lastId = options.afterId === undefined ? undefined : String(options.afterId);
+  let retryMs = options.retryMs ?? 1000;
   while (!options.signal.aborted) {
     try {
-      const query = lastId === undefined ? '' : `?afterId=${lastId}`;
-      const res = await doFetch(`${base}${ADMIN_CHANGES_PATH}${query}`, {
-        headers: { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' },
-        signal: options.signal,
-      });
+      const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' };
+      if (lastId !== undefined) headers['last-event-id'] = lastId;
+      const res = await doFetch(`${base}${ADMIN_CHANGES_PATH}`, { headers, signal: options.signal });
       if (res.status === 401 || res.status === 403) throw new AdminError({ code: res.status === 401 ? 'unauthorized' : 'forbidden', message: 'The admin token was refused' });
       if (!res.ok || !res.body) throw new Error(`changes stream answered ${res.status}`);
-      for await (const message of readServerSentEvents(res.body)) {
+      options.onState?.('live');
+      for await (const message of readServerSentEvents(res.body, (ms) => (retryMs = ms))) {
+        if (message.id !== undefined) lastId = message.id;
         if (message.event !== 'change') continue;
-        const parsed = changeEventSchema.safeParse(JSON.parse(message.data));
-        if (!parsed.success) continue;
-        lastId = parsed.data.id;
-        options.onChange(parsed.data);
+        let data: unknown;
+        try {
+          data = JSON.parse(message.data);
+        } catch {
+          continue;
+        }
+        const parsed = changeEventSchema.safeParse(data);
+        if (parsed.success) options.onChange(parsed.data);
       }
     } catch (err) {
       if (options.signal.aborted) return;
       if (err instanceof AdminError) throw err;
     }
-    await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? 1000));
-  }
-}
-
-interface ServerSentEvent {
-  event: string;
-  data: string;
-  id?: string;
-}
-
-/** Parses a text/event-stream body into messages (comments and retry lines are skipped). */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const message: ServerSentEvent = { event: 'message', data: '' };
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (!line || line.startsWith(':')) continue;
-          const colon = line.indexOf(':');
-          const field = colon < 0 ? line : line.slice(0, colon);
-          const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'event') message.event = text;
-          else if (field === 'data') data.push(text);
-          else if (field === 'id') message.id = text;
-        }
-        if (data.length) yield { ...message, data: data.join('\n') };
-      }
-    }
-  } finally {
-    reader.releaseLock();
+    if (options.signal.aborted) return;
+    options.onState?.('reconnecting');
+    await pause(retryMs, options.signal);
   }
 }

@@ -17,3 +17,4 @@ export * from './sessions';
 export * from './token-verification';
 export * from './tokens';
 export * from './webhooks';
+export * from './simulation';

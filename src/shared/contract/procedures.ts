@@ -6,6 +6,7 @@ import * as identity from './identity';
 import * as resources from './resources';
 import * as server from './server';
 import * as sessions from './sessions';
+import * as simulation from './simulation';
 import * as tokens from './tokens';
 import * as tokenVerification from './token-verification';
 import * as webhooks from './webhooks';
@@ -64,6 +65,7 @@ export const adminContract = {
   'tokens.verify': query(tokenVerification.tokensVerifyInput, tokenVerification.tokensVerifyOutput, 'Verify a JWT against a pasted key (JWK, JWKS, PEM) or a JWKS URL: signature, alg, kid, expiry, issuer, audience'),
   'tokens.revoke': mutation(tokens.tokensRevokeInput, tokens.tokensRevokeOutput, 'Revoke one token'),
   'tokens.revokeAll': mutation(tokens.tokensRevokeAllInput, tokens.tokensRevokeAllOutput, 'Revoke every token of an app, a user or a grant'),
+  'tokens.expire': mutation(tokens.tokensExpireInput, tokens.tokensExpireOutput, 'Expire now (not revoke) one token, every token of an app, or a grant and its tokens'),
 
   'connections.list': query(tokens.connectionsListInput, tokens.connectionsListOutput, 'List connections (grants) per user and app'),
   'connections.revoke': mutation(tokens.connectionsRevokeInput, tokens.connectionsRevokeOutput, 'Revoke a connection and every token of it'),
@@ -95,6 +97,11 @@ export const adminContract = {
   'webhooks.redeliver': mutation(webhooks.webhookRedeliverInput, webhooks.webhookDeliverySchema, 'Send a delivery again now (same webhook-id), one more attempt'),
   'webhooks.sendTest': mutation(webhooks.webhookKeyInput, webhooks.webhookDeliverySchema, 'Queue a webhook.test event for one endpoint'),
   'webhooks.catcher': query(webhooks.webhookCatcherInput, webhooks.webhookCatcherOutput, "The app's built-in catcher: its URL and the requests it received"),
+  'simulation.list': query(simulation.simulationListInput, simulation.simulationListOutput, 'Fault and latency simulation rules (in effect first) and the server clock offset'),
+  'simulation.create': mutation(simulation.simulationCreateInput, simulation.simulationRuleSchema, 'Add a rule: an endpoint (optionally one app, one grant type) answers an RFC error, 429/503 or slowly'),
+  'simulation.delete': mutation(simulation.simulationDeleteInput, simulation.simulationDeleteOutput, 'Remove one simulation rule'),
+  'simulation.clear': mutation(simulation.simulationClearInput, simulation.simulationClearOutput, 'Remove every simulation rule; with clock: true also back to real time'),
+  'simulation.setClock': mutation(simulation.simulationSetClockInput, simulation.simulationSetClockOutput, 'Time travel: offset the server clock (seconds, + or -) for every expiry decision and JWT iat/exp'),
   'resources.list': query(resources.resourcesListInput, resources.resourcesListOutput, 'List resource servers (RFC 8707 APIs tokens are issued for), built-in ones first'),
   'resources.get': query(resources.resourceIdInput, resources.resourceServerSchema, 'One resource server with its RFC 9728 metadata document'),
   'resources.create': mutation(resources.resourcesCreateInput, resources.resourceServerSchema, 'Add a resource server: identifier, scopes, token format and lifetime'),

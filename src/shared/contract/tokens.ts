@@ -117,6 +117,16 @@ export const tokensRevokeAllInput = z
 /** Counts of live tokens and grants now revoked (dead ones keep their status). */
 export const tokensRevokeAllOutput = z.object({ revokedTokens: z.number().int(), revokedGrants: z.number().int() });
 
+/** "Expire now" (not a revocation): one token, every live token of an app, or a grant and its tokens. */
+export const tokensExpireInput = z
+  .strictObject({ id: idSchema.optional(), appId: idSchema.optional(), grantId: idSchema.optional() })
+  .superRefine((input, ctx) => {
+    const given = [input.id, input.appId, input.grantId].filter((v) => v !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of id, appId or grantId', path: ['id'] });
+  });
+/** How many live rows reached their expiry (dead ones keep their status). */
+export const tokensExpireOutput = z.object({ expired: z.number().int() });
+
 /** A connection: one user's (or bot's) consent grant to one app in one workspace. */
 export const connectionSchema = z.object({
   /** The grant's stored id. */

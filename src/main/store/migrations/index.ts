@@ -5,6 +5,7 @@ import * as m0003 from './0003_app_policies';
 import * as m0004 from './0004_webhooks';
 import * as m0005 from './0005_resource_servers';
 import * as m0006 from './0006_id_token_claims';
+import * as m0007 from './0007_simulation';
 
 /** Migrations are imported statically: a folder scan breaks in bundled builds. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0004_webhooks': m0004,
   '0005_resource_servers': m0005,
   '0006_id_token_claims': m0006,
+  '0007_simulation': m0007,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

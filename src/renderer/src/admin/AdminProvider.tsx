@@ -7,6 +7,12 @@ import { AdminContext, TOPIC_DOMAINS } from './hooks';
 /** Invalidations are batched: a burst of token events refetches once. */
 const BATCH_MS = 250;
 
+/** When the screens went stale: kept while the server stays away, cleared once it is live again. */
+function staleAfter(status: LiveStatus, since: number | null): number | null {
+  if (status === 'reconnecting' || status === 'refused') return since ?? Date.now();
+  return status === 'live' ? null : since;
+}
+
 /**
  * Provides the admin connection and follows its live changes, marking the
  * affected queries stale so every open screen refreshes without a reload.
@@ -14,6 +20,7 @@ const BATCH_MS = 250;
 export function AdminProvider({ connection, children }: { connection: AdminConnection; children: ReactNode }) {
   const queryClient = useQueryClient();
   const [liveStatus, setLiveStatus] = useState<LiveStatus>('connecting');
+  const [staleSince, setStaleSince] = useState<number | null>(null);
 
   useEffect(() => {
     const pending = new Set<string>();
@@ -31,7 +38,14 @@ export function AdminProvider({ connection, children }: { connection: AdminConne
         for (const topic of change.topics as ChangeTopic[]) for (const domain of TOPIC_DOMAINS[topic]) pending.add(domain);
         timer ??= setTimeout(flush, BATCH_MS);
       },
-      setLiveStatus,
+      (status) => {
+        setLiveStatus(status);
+        setStaleSince((since) => staleAfter(status, since));
+        // Back from a drop (or refused): everything may have changed meanwhile, so refetch at once
+        // rather than when each query goes stale; a refused token makes every query fail, which
+        // asks for the new token.
+        if (status === 'live' || status === 'refused') void queryClient.invalidateQueries({ queryKey: ['admin'] });
+      },
     );
     return () => {
       unsubscribe();
@@ -39,6 +53,6 @@ export function AdminProvider({ connection, children }: { connection: AdminConne
     };
   }, [connection, queryClient]);
 
-  const value = useMemo(() => ({ connection, liveStatus }), [connection, liveStatus]);
+  const value = useMemo(() => ({ connection, liveStatus, staleSince }), [connection, liveStatus, staleSince]);
   return <AdminContext.Provider value={value}>{children}</AdminContext.Provider>;
 }

@@ -12,8 +12,12 @@ import {
 } from '../../../shared/contract';
 import { BRIDGE_GLOBAL, type ConsoleBridge } from '../../../shared/contract/bridge';
 
-/** Whether live changes are flowing right now. */
-export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped';
+/**
+ * Whether live changes are flowing right now. `reconnecting`: the server
+ * stopped answering (the screens are stale); `refused`: it answers but no
+ * longer takes this tab's admin token (it restarted with a new one).
+ */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'refused' | 'stopped';
 
 /** The admin service as the console sees it, whichever transport carries it. */
 export interface AdminConnection {
@@ -85,19 +89,9 @@ export function connectOverHttp(baseUrl: string, token: string, fetchImpl: typeo
     subscribe(onChange, onStatus) {
       const controller = new AbortController();
       onStatus('connecting');
-      const watchedFetch: typeof fetch = async (...args) => {
-        try {
-          const res = await fetchImpl(...args);
-          onStatus(res.ok ? 'live' : 'reconnecting');
-          return res;
-        } catch (err) {
-          if (!controller.signal.aborted) onStatus('reconnecting');
-          throw err;
-        }
-      };
-      followChanges({ baseUrl, token, fetch: watchedFetch, signal: controller.signal, onChange }).then(
+      followChanges({ baseUrl, token, fetch: fetchImpl, signal: controller.signal, onChange, onState: onStatus }).then(
         () => onStatus('stopped'),
-        () => onStatus('stopped'),
+        (err: unknown) => onStatus(err instanceof AdminError && (err.code === 'unauthorized' || err.code === 'forbidden') ? 'refused' : 'stopped'),
       );
       return () => controller.abort();
     },

@@ -14,6 +14,8 @@ import type { AdminConnection, LiveStatus } from './connection';
 export interface AdminContextValue {
   connection: AdminConnection;
   liveStatus: LiveStatus;
+  /** When the server stopped answering (ms), or null while it answers: the screens are stale since then. */
+  staleSince: number | null;
 }
 
 export const AdminContext = createContext<AdminContextValue | null>(null);
@@ -44,6 +46,7 @@ export const TOPIC_DOMAINS: Record<ChangeTopic, string[]> = {
   webhooks: ['webhooks'],
   resources: ['resources', 'consent'],
   sessions: ['sessions'],
+  simulation: ['simulation', 'tokens'],
 };
 
 type CallFor<P extends ProcedureName> = (procedure: P, input: ProcedureInput<P>) => Promise<ProcedureOutput<P>>;

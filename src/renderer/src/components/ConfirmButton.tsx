@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { ActionIcon, Button, Tooltip, type ButtonProps } from '@mantine/core';
 import { ConfirmDialog } from './ConfirmDialog';
+import { useActionsOff } from './StaleGate';
 
 export interface ConfirmButtonProps {
   /** The button's text; with `icon` and `iconOnly`, its accessible name. */
@@ -23,6 +24,8 @@ export interface ConfirmButtonProps {
 /** A button for a destructive action: it opens a confirmation first. */
 export function ConfirmButton(props: ConfirmButtonProps) {
   const [opened, setOpened] = useState(false);
+  const actionsOff = useActionsOff();
+  const disabled = props.disabled || actionsOff;
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const open = () => {
@@ -44,7 +47,7 @@ export function ConfirmButton(props: ConfirmButtonProps) {
   };
   const trigger = props.iconOnly ? (
     <Tooltip label={props.label} withArrow>
-      <ActionIcon variant="subtle" color={props.color ?? 'red'} onClick={open} aria-label={props.label} disabled={props.disabled} size={props.size ?? 'md'}>
+      <ActionIcon variant="subtle" color={props.color ?? 'red'} onClick={open} aria-label={props.label} disabled={disabled} size={props.size ?? 'md'}>
         {props.icon}
       </ActionIcon>
     </Tooltip>
@@ -54,7 +57,7 @@ export function ConfirmButton(props: ConfirmButtonProps) {
       color={props.color ?? 'red'}
       leftSection={props.icon}
       onClick={open}
-      disabled={props.disabled}
+      disabled={disabled}
       size={props.size ?? 'sm'}
     >
       {props.label}

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { ErrorAlert } from './feedback';
+import { useActionsOff } from './StaleGate';
 
 export interface ConfirmDialogProps {
   opened: boolean;
@@ -22,7 +23,8 @@ export interface ConfirmDialogProps {
  */
 export function ConfirmDialog({ opened, onClose, title, children, confirmLabel, onConfirm, pending, error, typeToConfirm }: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
-  const ready = !typeToConfirm || typed.trim() === typeToConfirm;
+  const actionsOff = useActionsOff();
+  const ready = !actionsOff && (!typeToConfirm || typed.trim() === typeToConfirm);
   const close = () => {
     setTyped('');
     onClose();

@@ -1,12 +1,16 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
-import type { App, TokenKind, TokenStatus } from '../../../shared/contract';
+import type { App, Token, TokenKind, TokenStatus } from '../../../shared/contract';
 import type { ConsentPolicy } from '../../../shared/settings';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format';
+import { tokenStatusAt } from '../lib/token-status';
 import { useNow } from '../lib/use-now';
 
 const STATUS_COLORS: Record<TokenStatus, string> = { active: 'teal', expired: 'gray', revoked: 'red', consumed: 'violet' };
 
-export function TokenStatusBadge({ status }: { status: TokenStatus }) {
+/** A token's status badge; given the token itself, it follows the clock (an `active` token turns `expired` on time). */
+export function TokenStatusBadge(props: { status: TokenStatus } | { token: Pick<Token, 'status' | 'expiresAt'> }) {
+  const now = useNow();
+  const status = 'token' in props ? tokenStatusAt(props.token, now) : props.status;
   return (
     <Badge color={STATUS_COLORS[status]} variant="light" size="sm">
       {status}
@@ -86,11 +90,17 @@ export function ScopeBadges({ scopes, max = 4 }: { scopes: string[]; max?: numbe
 }
 
 const YEAR_MS = 365 * 86_400_000;
+/**
+ * An expiry this far out is the engine's stand-in for "none" (refresh
+ * tokens live until revoked, stored with a distant expiry): say so rather
+ * than "in about 10 years".
+ */
+const NO_REAL_EXPIRY_MS = 5 * YEAR_MS;
 
 /** A live countdown to an expiry: `in 23h 59m 12s`, then `expired 5s ago`. */
-export function Countdown({ at, never = 'never expires' }: { at: number | null; never?: string }) {
+export function Countdown({ at, never = 'until revoked' }: { at: number | null; never?: string }) {
   const now = useNow();
-  if (at === null) return <Text size="sm" c="dimmed">{never}</Text>;
+  if (at === null || at - now > NO_REAL_EXPIRY_MS) return <Text size="sm" c="dimmed">{never}</Text>;
   const left = at - now;
   return (
     <Tooltip label={formatDateTime(at)} withArrow>

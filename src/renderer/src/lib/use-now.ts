@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { createContext, useContext, useSyncExternalStore } from 'react';
 
 /** One shared one-second clock, so a table of countdowns re-renders once per tick. */
 const listeners = new Set<() => void>();
@@ -23,7 +23,16 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** The current time in ms, updated every second while any component watches it. */
+/**
+ * A stopped clock: while the server is unreachable the screens show what
+ * was true when it went away, so countdowns stop at that moment instead of
+ * running on over rows nobody can confirm.
+ */
+export const FrozenNowContext = createContext<number | null>(null);
+
+/** The current time in ms, updated every second while any component watches it (or the frozen moment). */
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  const frozen = useContext(FrozenNowContext);
+  const live = useSyncExternalStore(subscribe, () => now);
+  return frozen ?? live;
 }

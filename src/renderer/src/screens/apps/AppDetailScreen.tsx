@@ -16,6 +16,7 @@ import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { formatDateTime, plural } from '../../lib/format';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { TokensPanel } from '../tokens/TokensPanel';
+import { ExpireNowButton } from '../tokens/ExpireNowButton';
 import { WebhooksPanel } from './webhooks/WebhooksPanel';
 import { appFormFromApp } from './app-form-model';
 import { AppForm } from './AppForm';
@@ -29,6 +30,8 @@ const POLICY_HELP: Record<ConsentPolicy, string> = {
 
 function ConsentPolicyCard({ appId, policy, effective }: { appId: string; policy: ConsentPolicy | null; effective: ConsentPolicy }) {
   const setPolicy = useAdminMutation('apps.setConsentPolicy');
+  // "Follow the server setting" names the server's policy, not this app's own (which may differ).
+  const serverPolicy = useAdminQuery('settings.get', {}).data?.consentPolicy;
   return (
     <Card withBorder padding="lg">
       <Stack>
@@ -42,7 +45,7 @@ function ConsentPolicyCard({ appId, policy, effective }: { appId: string; policy
           aria-label="Consent policy of this app"
         >
           <Stack gap="sm">
-            <Radio value="server" label="Follow the server setting" description={`Now: ${effective} (change it in Settings)`} disabled={setPolicy.isPending} />
+            <Radio value="server" label="Follow the server setting" description={serverPolicy ? `The server's setting is ${serverPolicy} (change it in Settings)` : 'Change it in Settings'} disabled={setPolicy.isPending} />
             {CONSENT_POLICIES.map((p) => (
               <Radio key={p} value={p} label={p} description={POLICY_HELP[p]} disabled={setPolicy.isPending} />
             ))}
@@ -122,8 +125,8 @@ export function AppDetailScreen() {
               <Tabs.List mb="md">
                 <Tabs.Tab value="overview">Overview</Tabs.Tab>
                 <Tabs.Tab value="edit">Settings</Tabs.Tab>
-                <Tabs.Tab value="tokens">Tokens ({a.stats.activeTokens})</Tabs.Tab>
-                <Tabs.Tab value="connections">Connections ({a.stats.activeConnections})</Tabs.Tab>
+                <Tabs.Tab value="tokens">Tokens ({a.stats.activeTokens} live)</Tabs.Tab>
+                <Tabs.Tab value="connections">Connections ({a.stats.activeConnections} live)</Tabs.Tab>
                 <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="overview">
@@ -276,6 +279,9 @@ export function AppDetailScreen() {
                 />
               </Tabs.Panel>
               <Tabs.Panel value="tokens">
+                <Group justify="flex-end" mb="xs">
+                  <ExpireNowButton target={{ appId: a.id }} what={`every token of ${a.name}`} size="sm" />
+                </Group>
                 <TokensPanel fixed={{ appId: a.id }} />
               </Tabs.Panel>
               <Tabs.Panel value="connections">

@@ -24,6 +24,7 @@ import { ErrorAlert } from '../../components/feedback';
 import { IconPlus, IconTrash } from '../../components/icons';
 import { ID_TOKEN_CLAIMS_TEXT, PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
 import { toCreateInput, toFormErrors, toUpdateInput, validateAppForm, type AppFormValues, type FieldErrors } from './app-form-model';
+import { LifetimeFields } from './LifetimeFields';
 
 const GRANT_LABELS: Record<string, { label: string; description: string }> = {
   authorization_code: { label: 'Authorization code', description: 'Users sign in and consent in the browser (with PKCE)' },
@@ -41,7 +42,7 @@ const POLICY_LABELS: Record<ConsentPolicy | 'server', string> = {
 
 /** Fields with an input of their own; any other error is listed above the buttons. */
 const PLACED_FIELDS =
-  /^(name|workspaceId|description|environment|consentPolicy|clientType|pkcePolicy|singleLiveToken|idTokenClaims|grantTypes|actorModes|scopes|homepageUrl|logoUrl|privacyUrl|termsUrl|(redirectUris|postLogoutRedirectUris)(\.\d+)?)$/;
+  /^(name|workspaceId|description|environment|consentPolicy|clientType|pkcePolicy|singleLiveToken|idTokenClaims|lifetimes|grantTypes|actorModes|scopes|homepageUrl|logoUrl|privacyUrl|termsUrl|(redirectUris|postLogoutRedirectUris)(\.\d+)?)$/;
 
 /** Who may grant a scope, when that is more than any member. */
 function scopeLimit(scope: ScopeDefinition): string {
@@ -253,6 +254,7 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
             onChange={(e) => set('idTokenClaims', e.currentTarget.checked)}
             error={errors.idTokenClaims}
           />
+          {mode === 'edit' ? <LifetimeFields values={values.lifetimes} error={errors.lifetimes} onChange={(next) => set('lifetimes', next)} /> : null}
           <Checkbox.Group label="Grant types" value={values.grantTypes} onChange={(v) => set('grantTypes', v)} error={errors.grantTypes} withAsterisk>
             <Stack gap={6} mt={6}>
               {GRANT_TYPES.map((g) => (

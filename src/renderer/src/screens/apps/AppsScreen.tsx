@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { APP_ORIGINS, CLIENT_TYPES } from '../../../../shared/contract';
 import { useAdminPagedQuery } from '../../admin/hooks';
@@ -9,6 +9,7 @@ import { Empty, QueryState } from '../../components/feedback';
 import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
 import { IconPlus, IconSearch } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
+import { Truncated } from '../../components/Truncated';
 import { useSearchFilters } from '../../lib/use-search-filters';
 import { useSearchText } from '../../lib/use-search-text';
 
@@ -71,14 +72,15 @@ export function AppsScreen() {
               )
             }
           >
-            <Table.ScrollContainer minWidth={900}>
+            <Table.ScrollContainer minWidth={680}>
               <Table highlightOnHover verticalSpacing="sm">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>App</Table.Th>
                     <Table.Th>Client ID</Table.Th>
                     <Table.Th>Type</Table.Th>
-                    <Table.Th>Workspace</Table.Th>
+                    {/* Below 1200 px the workspace column gives its room to Consent and Created (the filter above still has it). */}
+                    <Table.Th visibleFrom="lg">Workspace</Table.Th>
                     <Table.Th>Consent</Table.Th>
                     <Table.Th>Created</Table.Th>
                   </Table.Tr>
@@ -88,22 +90,28 @@ export function AppsScreen() {
                     <Table.Tr
                       key={app.id}
                       className="clickable-row"
-                      tabIndex={0}
+                      // The row opens on a click anywhere; from the keyboard its one stop is the name's link.
                       onClick={(e) => {
                         if ((e.target as HTMLElement).closest('button, a')) return;
                         navigate(`/apps/${encodeURIComponent(app.id)}`);
                       }}
-                      onKeyDown={(e) => {
-                        if (e.key === 'Enter' && e.target === e.currentTarget) navigate(`/apps/${encodeURIComponent(app.id)}`);
-                      }}
-                      aria-label={`Open ${app.name}`}
                     >
-                      <Table.Td>
+                      <Table.Td maw={260}>
                         <Group gap="xs" wrap="nowrap">
-                          <Text fw={600} component={Link} to={`/apps/${encodeURIComponent(app.id)}`} c="inherit" style={{ textDecoration: 'none' }}>
-                            {app.name}
-                          </Text>
-                          <Badge size="xs" variant="light" color="gray">
+                          <Tooltip label={app.name} withArrow multiline maw={420} openDelay={300}>
+                            <Text
+                              fw={600}
+                              component={Link}
+                              to={`/apps/${encodeURIComponent(app.id)}`}
+                              c="inherit"
+                              truncate="end"
+                              style={{ textDecoration: 'none', minWidth: 0 }}
+                              aria-label={`Open ${app.name}`}
+                            >
+                              {app.name}
+                            </Text>
+                          </Tooltip>
+                          <Badge size="xs" variant="light" color="gray" style={{ flex: 'none' }}>
                             {app.environment}
                           </Badge>
                           <AppOriginBadge app={app} />
@@ -114,7 +122,7 @@ export function AppsScreen() {
                           </Text>
                         ) : null}
                       </Table.Td>
-                      <Table.Td maw={260}>
+                      <Table.Td maw={170}>
                         <CopyValue value={app.id} label={`client id of ${app.name}`} truncate />
                       </Table.Td>
                       <Table.Td>
@@ -122,10 +130,8 @@ export function AppsScreen() {
                           {app.clientType}
                         </Badge>
                       </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                          {lookups.workspaceName(app.workspaceId) ?? app.workspaceId}
-                        </Text>
+                      <Table.Td visibleFrom="lg">
+                        <Truncated text={lookups.workspaceName(app.workspaceId) ?? app.workspaceId} maw={140} />
                       </Table.Td>
                       <Table.Td>
                         <ConsentPolicyBadge policy={app.effectiveConsentPolicy} inherited={app.consentPolicy === null} />

@@ -4,6 +4,7 @@ import {
   appsUpdateInput,
   fieldErrorsFrom,
   type App,
+  type AppLifetimes,
   type AppsCreateInput,
   type AppsUpdateInput,
   type FieldError,
@@ -33,7 +34,11 @@ export interface AppFormValues {
   pkcePolicy: PkcePolicy;
   singleLiveToken: boolean;
   idTokenClaims: boolean;
+  /** Lifetime overrides (seconds); '' follows the server. Edited on an existing app (apps.update). */
+  lifetimes: Record<keyof AppLifetimes, number | ''>;
 }
+
+const NO_LIFETIMES: AppFormValues['lifetimes'] = { accessToken: '', refreshToken: '', idToken: '', authorizationCode: '' };
 
 export type FieldErrors = Record<string, string>;
 
@@ -57,6 +62,7 @@ export function emptyAppForm(workspaceId = ''): AppFormValues {
     pkcePolicy: 'optional',
     singleLiveToken: false,
     idTokenClaims: false,
+    lifetimes: NO_LIFETIMES,
   };
 }
 
@@ -80,6 +86,12 @@ export function appFormFromApp(app: App): AppFormValues {
     pkcePolicy: app.pkcePolicy,
     singleLiveToken: app.singleLiveToken,
     idTokenClaims: app.idTokenClaims,
+    lifetimes: {
+      accessToken: app.lifetimes.accessToken ?? '',
+      refreshToken: app.lifetimes.refreshToken ?? '',
+      idToken: app.lifetimes.idToken ?? '',
+      authorizationCode: app.lifetimes.authorizationCode ?? '',
+    },
   };
 }
 
@@ -137,7 +149,10 @@ export function toCreateInput(values: AppFormValues): Converted<AppsCreateInput>
 
 export function toUpdateInput(id: string, values: AppFormValues): Converted<AppsUpdateInput> {
   const { fields, rowMaps } = commonFields(values);
-  return { input: { id, ...fields }, rowMaps };
+  const lifetime = (value: number | '') => (value === '' ? null : value);
+  const { accessToken, refreshToken, idToken, authorizationCode } = values.lifetimes;
+  const lifetimes = { accessToken: lifetime(accessToken), refreshToken: lifetime(refreshToken), idToken: lifetime(idToken), authorizationCode: lifetime(authorizationCode) };
+  return { input: { id, ...fields, lifetimes }, rowMaps };
 }
 
 /** Turns contract field errors into form errors keyed by form field (`redirectUris.2` is form row 2). */

@@ -117,8 +117,8 @@ export function ConnectionsPanel({ fixed = {} }: { fixed?: { appId?: string } })
           />
         }
       >
-        <Table.ScrollContainer minWidth={960}>
-          <Table verticalSpacing="xs" highlightOnHover>
+        <Table.ScrollContainer minWidth={760}>
+          <Table verticalSpacing="xs" highlightOnHover data-actions>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{groupBy === 'user' ? 'App' : 'User'}</Table.Th>

@@ -58,7 +58,7 @@ export function MembershipsEditor(props: { userId: string } | { workspaceId: str
         isEmpty={items.length === 0}
         empty={<Empty title={byUser ? 'Not in any workspace' : 'No members'} description={byUser ? 'Add the user to a workspace below.' : 'Add a user below.'} />}
       >
-        <Table verticalSpacing={6}>
+        <Table verticalSpacing={6} data-actions>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{byUser ? 'Workspace' : 'User'}</Table.Th>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Avatar, Badge, Button, Drawer, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Avatar, Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+import { SideDrawer } from '../../components/SideDrawer';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import type { User } from '../../../../shared/contract';
@@ -37,8 +38,8 @@ export function UsersTab() {
         isEmpty={items.length === 0}
         empty={<Empty title={debounced ? 'No user matches' : 'No test users'} description={debounced ? 'Try another search.' : 'Create a user to sign in with.'} />}
       >
-        <Table.ScrollContainer minWidth={800}>
-          <Table verticalSpacing="sm" highlightOnHover>
+        <Table.ScrollContainer minWidth={700}>
+          <Table verticalSpacing="sm" highlightOnHover data-actions>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>User</Table.Th>
@@ -109,9 +110,9 @@ export function UsersTab() {
         </Table.ScrollContainer>
       </QueryState>
       {editing !== null ? <UserFormModal opened user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
-      <Drawer opened={membershipsOf !== null} onClose={() => setMembershipsOf(null)} position="right" size="lg" title={<Text fw={700}>{membershipsOf?.name}: workspaces and roles</Text>}>
+      <SideDrawer opened={membershipsOf !== null} onClose={() => setMembershipsOf(null)} size="lg" title={`${membershipsOf?.name ?? ""}: workspaces and roles`}>
         {membershipsOf ? <MembershipsEditor userId={membershipsOf.id} /> : null}
-      </Drawer>
+      </SideDrawer>
     </Stack>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Drawer, Group, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { SideDrawer } from '../../components/SideDrawer';
 import { notifications } from '@mantine/notifications';
 import { workspacesCreateInput, workspacesUpdateInput, type Workspace } from '../../../../shared/contract';
 import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
@@ -102,7 +103,7 @@ function ApiKeys({ workspace }: { workspace: Workspace }) {
       {create.error && !create.error.fieldMessage('name') ? <ErrorAlert error={create.error} /> : null}
       <Switch label="Show revoked keys" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.currentTarget.checked)} />
       <QueryState query={keys} isEmpty={items.length === 0} empty={<Empty title="No API keys" description="Keys authenticate the management REST API for this workspace." />}>
-        <Table verticalSpacing={6}>
+        <Table verticalSpacing={6} data-actions>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
@@ -177,8 +178,8 @@ export function WorkspacesTab() {
         </Button>
       </Group>
       <QueryState query={workspaces} isEmpty={items.length === 0} empty={<Empty title="No workspaces" description="Apps and members live in workspaces." />}>
-        <Table.ScrollContainer minWidth={700}>
-          <Table verticalSpacing="sm" highlightOnHover>
+        <Table.ScrollContainer minWidth={640}>
+          <Table verticalSpacing="sm" highlightOnHover data-actions>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Workspace</Table.Th>
@@ -246,7 +247,7 @@ export function WorkspacesTab() {
         </Table.ScrollContainer>
       </QueryState>
       {editing !== null ? <WorkspaceFormModal workspace={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
-      <Drawer opened={open !== null} onClose={() => setOpen(null)} position="right" size="xl" title={<Text fw={700}>{open?.workspace.name}</Text>}>
+      <SideDrawer opened={open !== null} onClose={() => setOpen(null)} size="xl" title={open?.workspace.name}>
         {open ? (
           <Tabs value={open.tab} onChange={(v) => setOpen({ ...open, tab: v ?? 'members' })} keepMounted={false}>
             <Tabs.List mb="md">
@@ -261,7 +262,7 @@ export function WorkspacesTab() {
             </Tabs.Panel>
           </Tabs>
         ) : null}
-      </Drawer>
+      </SideDrawer>
     </Stack>
   );
 }

@@ -15,7 +15,7 @@ import { McpQuickStart } from './McpQuickStart';
 
 function Stat({ label, value, to }: { label: string; value: number; to: string }) {
   return (
-    <UnstyledButton component={Link} to={to} aria-label={`${value} ${label}: open`}>
+    <UnstyledButton component={Link} to={to}>
       <Paper withBorder p="md" radius="md">
         <Text size="xs" c="dimmed" fw={600} tt="uppercase">
           {label}

@@ -48,8 +48,8 @@ export function ResourcesScreen() {
               )
             }
           >
-            <Table.ScrollContainer minWidth={900}>
-              <Table highlightOnHover verticalSpacing="sm">
+            <Table.ScrollContainer minWidth={720}>
+              <Table highlightOnHover verticalSpacing="sm" data-actions>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Resource server</Table.Th>

@@ -96,8 +96,8 @@ export function SessionsScreen() {
               />
             }
           >
-            <Table.ScrollContainer minWidth={820}>
-              <Table verticalSpacing="xs" highlightOnHover aria-label="Sessions">
+            <Table.ScrollContainer minWidth={720}>
+              <Table verticalSpacing="xs" highlightOnHover aria-label="Sessions" data-actions>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>User</Table.Th>

@@ -120,6 +120,24 @@ function SettingsForm({ settings }: { settings: Settings }) {
             ))}
           </SimpleGrid>
         </Card>
+        <Card withBorder padding="lg">
+          <Title order={3} mb="xs">
+            Activity log
+          </Title>
+          <NumberInput
+            label="Keep events for"
+            description="Older events are deleted by the sweeper (every 10 minutes); export the log first to keep a copy."
+            value={values.activityRetentionDays}
+            onChange={(v) => set('activityRetentionDays', typeof v === 'number' ? v : Number(v) || 0)}
+            min={1}
+            max={3650}
+            allowDecimal={false}
+            allowNegative={false}
+            suffix=" days"
+            maw={320}
+            error={form.errors.activityRetentionDays}
+          />
+        </Card>
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Card withBorder padding="lg">
             <Radio.Group

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Button, Card, Group, Stack, Tabs, Text, Textarea } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { AdminError, TokenInspection } from '../../../../shared/contract';
-import { useAdmin } from '../../admin/hooks';
+import { adminKey, useAdmin } from '../../admin/hooks';
 import { useLookups } from '../../admin/lookups';
 import { ErrorAlert } from '../../components/feedback';
 import { TokenRevokeActions } from './TokenDetails';
@@ -19,17 +19,27 @@ export function PasteInspector() {
   const { connection } = useAdmin();
   const lookups = useLookups();
   const [value, setValue] = useState('');
-  const inspect = useMutation<TokenInspection, AdminError, string>({ mutationFn: (v) => connection.client.tokens.inspect({ value: v }) });
+  // The inspected value stays in this component; the query key holds only a counter, so the
+  // cache never holds the value. Being a query under `tokens`, live changes refresh it (last used,
+  // revoked, expired) like every other token view.
+  const [submitted, setSubmitted] = useState<{ n: number; value: string } | null>(null);
+  const inspect = useQuery<TokenInspection, AdminError>({
+    queryKey: [...adminKey('tokens.inspect'), 'pasted', submitted?.n ?? 0],
+    queryFn: () => connection.client.tokens.inspect({ value: submitted!.value }),
+    enabled: submitted !== null,
+    gcTime: 0,
+  });
+  const run = (v: string) => setSubmitted((prev) => ({ n: (prev?.n ?? 0) + 1, value: v }));
   // The value the shown answer is about (the field may have changed since).
-  const inspected = inspect.variables ?? null;
-  const token = inspect.data?.token ?? null;
+  const inspected = submitted?.value ?? null;
+  const token = inspected !== null ? (inspect.data?.token ?? null) : null;
   return (
     <Stack>
       <Card withBorder padding="lg">
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (value.trim()) inspect.mutate(value.trim());
+            if (value.trim()) run(value.trim());
           }}
         >
           <Stack gap="sm">
@@ -47,16 +57,16 @@ export function PasteInspector() {
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
             />
             <Group>
-              <Button type="submit" disabled={!value.trim()} loading={inspect.isPending}>
+              <Button type="submit" disabled={!value.trim()} loading={inspect.isFetching && inspect.data === undefined}>
                 Inspect
               </Button>
               <Button
                 variant="default"
                 onClick={() => {
                   setValue('');
-                  inspect.reset();
+                  setSubmitted(null);
                 }}
-                disabled={!value && !inspect.data}
+                disabled={!value && !submitted}
               >
                 Clear
               </Button>
@@ -67,11 +77,11 @@ export function PasteInspector() {
           </Stack>
         </form>
       </Card>
-      {inspect.error ? <ErrorAlert error={inspect.error} /> : null}
+      {inspected !== null && inspect.error ? <ErrorAlert error={inspect.error} /> : null}
       {inspect.data && inspected !== null ? (
         <Card withBorder padding="lg">
           <Stack>
-            {token ? <TokenRevokeActions token={token} onRevoked={() => inspect.mutate(inspected)} /> : null}
+            {token ? <TokenRevokeActions token={token} onRevoked={() => void inspect.refetch()} /> : null}
             {inspect.data.format === 'jwt' ? (
               <Tabs defaultValue="inspect" keepMounted={false}>
                 <Tabs.List>

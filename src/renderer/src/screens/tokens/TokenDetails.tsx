@@ -8,7 +8,9 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { QueryState } from '../../components/feedback';
 import { IconBan } from '../../components/icons';
 import { formatDateTime, plural } from '../../lib/format';
+import { useTokenStatus } from '../../lib/token-status';
 import { TokenInspector } from './TokenInspector';
+import { ExpireNowButton } from './ExpireNowButton';
 
 interface LifeEvent {
   at: number;
@@ -55,13 +57,13 @@ function GrantTokens({ grantId, current, onInspect }: { grantId: string; current
             title={
               <Group gap={6}>
                 <TokenKindBadge kind={t.kind} />
-                <TokenStatusBadge status={t.status} />
+                <TokenStatusBadge token={t} />
                 {t.id === current ? (
                   <Badge size="sm" variant="filled">
                     this token
                   </Badge>
                 ) : onInspect ? (
-                  <Text size="xs" component="button" type="button" onClick={() => onInspect(t.id)} c="blue" style={{ background: 'none', border: 0, cursor: 'pointer' }}>
+                  <Text size="xs" component="button" type="button" onClick={() => onInspect(t.id)} c="var(--mantine-color-anchor)" style={{ background: 'none', border: 0, cursor: 'pointer' }}>
                     inspect
                   </Text>
                 ) : null}
@@ -109,7 +111,7 @@ function RecentActivity({ token }: { token: Token }) {
 export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevoked?: () => void }) {
   const revoke = useAdminMutation('tokens.revoke');
   const revokeAll = useAdminMutation('tokens.revokeAll');
-  const live = token.status === 'active';
+  const live = useTokenStatus(token) === 'active';
   const done = (what: string) => (result: unknown) => {
     const r = result as { revoked?: number; revokedTokens?: number; revokedGrants?: number };
     const count = r.revoked ?? r.revokedTokens ?? 0;
@@ -129,6 +131,8 @@ export function TokenRevokeActions({ token, onRevoked }: { token: Token; onRevok
       >
         <Text size="sm">The token stops working at once: the resource API and introspection refuse it. The row stays, marked revoked.</Text>
       </ConfirmButton>
+      <ExpireNowButton target={{ id: token.id }} what="this token" disabled={!live} />
+      {token.grantId ? <ExpireNowButton target={{ grantId: token.grantId }} what="the grant" /> : null}
       {token.grantId ? (
         <ConfirmButton
           label="Revoke the grant"

@@ -21,7 +21,7 @@ export function StoredTokenFacts({ token, names = {} }: { token: Token; names?: 
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
       <Field label="Status">
         <Group gap={6}>
-          <TokenStatusBadge status={token.status} />
+          <TokenStatusBadge token={token} />
           <TokenKindBadge kind={token.kind} />
         </Group>
       </Field>
@@ -141,7 +141,7 @@ export function TokenInspector({ inspection, names, raw = null }: { inspection: 
             prefix says: {inspection.prefixKind}
           </Badge>
         ) : null}
-        {inspection.token ? <TokenStatusBadge status={inspection.token.status} /> : null}
+        {inspection.token ? <TokenStatusBadge token={inspection.token} /> : null}
       </Group>
       {inspection.audience !== null || inspection.token?.kind === 'access' || inspection.token?.kind === 'client_credentials' ? (
         <Field label="Audience (resource)">

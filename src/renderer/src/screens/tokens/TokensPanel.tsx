@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Badge, Button, CloseButton, Drawer, Group, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Select, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { SideDrawer } from '../../components/SideDrawer';
 import { notifications } from '@mantine/notifications';
 import { TOKEN_KINDS, TOKEN_STATUSES, type Token, type TokenKind, type TokenStatus } from '../../../../shared/contract';
-import { useAdminMutation, useAdminPagedQuery } from '../../admin/hooks';
+import { useAdminMutation, useAdminPagedQuery, useAdminQuery } from '../../admin/hooks';
 import { appOptions, useLookups, userOptions, workspaceOptions } from '../../admin/lookups';
 import { Countdown, ScopeBadges, TimeAgo, TOKEN_KIND_LABELS, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -10,7 +11,9 @@ import { Empty, QueryState } from '../../components/feedback';
 import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
 import { IconAction } from '../../components/IconAction';
 import { IconBan, IconEye } from '../../components/icons';
+import { Truncated } from '../../components/Truncated';
 import { shortId } from '../../lib/format';
+import { useTokenStatus } from '../../lib/token-status';
 import { useSearchFilters } from '../../lib/use-search-filters';
 import { RevokeAllDialog } from './RevokeAllDialog';
 import { TokenDetails } from './TokenDetails';
@@ -19,6 +22,7 @@ const FILTERS = ['kind', 'status', 'app', 'user', 'workspace', 'grant', 'inspect
 
 function RowActions({ token, onInspect }: { token: Token; onInspect: () => void }) {
   const revoke = useAdminMutation('tokens.revoke');
+  const status = useTokenStatus(token);
   return (
     <Group gap={2} wrap="nowrap" justify="flex-end">
       <IconAction tooltip="Inspect" label={`Inspect ${TOKEN_KIND_LABELS[token.kind].toLowerCase()} ${shortId(token.id)}`} icon={<IconEye size={16} />} onClick={onInspect} />
@@ -28,7 +32,7 @@ function RowActions({ token, onInspect }: { token: Token; onInspect: () => void 
         label={`Revoke ${TOKEN_KIND_LABELS[token.kind].toLowerCase()} ${shortId(token.id)}`}
         title="Revoke this token?"
         confirmLabel="Revoke token"
-        disabled={token.status !== 'active'}
+        disabled={status !== 'active'}
         action={() => revoke.mutateAsync({ id: token.id })}
         onDone={() => notifications.show({ color: 'teal', title: 'Token revoked', message: 'It is refused from now on.' })}
       >
@@ -60,6 +64,9 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
     limit: 50,
   });
   const filtered = FILTERS.some((k) => k !== 'inspect' && values[k]);
+  // "Revoke all…" is offered only while something it would revoke is live.
+  const live = useAdminQuery('tokens.list', { appId, userId: values.user, grantId: values.grant, status: 'active', limit: 1 });
+  const nothingLive = live.data !== undefined && live.data.items.length === 0;
 
   return (
     <Stack>
@@ -85,9 +92,11 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
           </Badge>
         ) : null}
         <ClearFiltersButton shown={filtered} onClear={clear} />
-        <Button ml="auto" color="red" variant="light" leftSection={<IconBan size={16} />} onClick={() => setRevokeAllOpen(true)}>
-          Revoke all…
-        </Button>
+        <Tooltip label="Nothing live to revoke" disabled={!nothingLive} withArrow>
+          <Button ml="auto" color="red" variant="light" leftSection={<IconBan size={16} />} onClick={() => setRevokeAllOpen(true)} disabled={nothingLive}>
+            Revoke all…
+          </Button>
+        </Tooltip>
       </Group>
       <QueryState
         query={tokens}
@@ -99,8 +108,8 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
           />
         }
       >
-        <Table.ScrollContainer minWidth={1000}>
-          <Table highlightOnHover verticalSpacing="xs">
+        <Table.ScrollContainer minWidth={760}>
+          <Table highlightOnHover verticalSpacing="xs" data-actions>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Status</Table.Th>
@@ -120,32 +129,28 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
               {tokens.items.map((t) => (
                 <Table.Tr key={t.id} data-token-id={t.id}>
                   <Table.Td>
-                    <TokenStatusBadge status={t.status} />
+                    <TokenStatusBadge token={t} />
                   </Table.Td>
                   <Table.Td>
                     <TokenKindBadge kind={t.kind} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                      {t.appName ?? t.appId ?? '—'}
-                    </Text>
+                    <Truncated text={t.appName ?? t.appId ?? '—'} maw={160} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{t.userEmail ?? (t.kind === 'client_credentials' ? <Text span c="dimmed" size="sm">app itself</Text> : '—')}</Text>
+                    {t.userEmail ? <Truncated text={t.userEmail} maw={190} /> : <Text size="sm" c="dimmed">{t.kind === 'client_credentials' ? 'app itself' : '—'}</Text>}
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                      {lookups.workspaceName(t.workspaceId) ?? '—'}
-                    </Text>
+                    <Truncated text={lookups.workspaceName(t.workspaceId) ?? '—'} maw={130} />
                   </Table.Td>
-                  <Table.Td maw={260}>
+                  <Table.Td maw={220}>
                     <ScopeBadges scopes={t.scopes} max={2} />
                   </Table.Td>
                   <Table.Td>
                     <TimeAgo at={t.createdAt} />
                   </Table.Td>
                   <Table.Td>
-                    {t.status === 'active' ? <Countdown at={t.expiresAt} never="until revoked" /> : <Text size="sm" c="dimmed">—</Text>}
+                    {t.status === 'active' ? <Countdown at={t.expiresAt} /> : <Text size="sm" c="dimmed">—</Text>}
                   </Table.Td>
                   <Table.Td>
                     <RowActions token={t} onInspect={() => set('inspect', t.id)} />
@@ -157,9 +162,9 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
         </Table.ScrollContainer>
         <LoadMoreButton query={tokens} />
       </QueryState>
-      <Drawer opened={Boolean(values.inspect)} onClose={() => set('inspect', null)} position="right" size="xl" title={<Text fw={700}>Inspect token</Text>}>
+      <SideDrawer opened={Boolean(values.inspect)} onClose={() => set('inspect', null)} size="xl" title="Inspect token">
         {values.inspect ? <TokenDetails id={values.inspect} onInspect={(id) => set('inspect', id)} /> : null}
-      </Drawer>
+      </SideDrawer>
       {revokeAllOpen ? (
         <RevokeAllDialog opened onClose={() => setRevokeAllOpen(false)} lookups={lookups} initial={{ appId, userId: values.user, grantId: values.grant }} />
       ) : null}
