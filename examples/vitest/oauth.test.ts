@@ -1,6 +1,7 @@
 /**
  * Example: a vitest suite that runs against a real, isolated OAuth Console
- * server with openid-client. `npx vitest run` in a project that did
+ * server with openid-client: tokens, revocation, a simulated outage, time
+ * travel, and setting up an app through the admin contract. `npx vitest run` in a project that did
  * `npm install --save-dev oauth-console openid-client vitest`.
  */
 import * as client from 'openid-client';
@@ -36,6 +37,26 @@ describe('my service against a local authorization server', () => {
     const tokens = await client.clientCredentialsGrant(config, { scope: 'read:user' });
     await client.tokenRevocation(config, tokens.access_token);
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+  });
+
+  it('meets a provider outage (503 temporarily_unavailable) once, then gets its token', async () => {
+    await server.simulate({ endpoint: 'token', effect: 'error', error: 'temporarily_unavailable', mode: 'next', count: 1 });
+    // openid-client rejects a non-400 answer, with the response as the error's cause.
+    const outage = await client.clientCredentialsGrant(config, { scope: 'read:user' }).catch((err: Error) => err.cause as Response);
+    expect(outage.status).toBe(503);
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:user' });
+    expect(tokens.access_token).toBeTruthy();
+  });
+
+  it('sees a 24-hour token expire when the server clock moves a day on', async () => {
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:user' });
+    await server.advanceClock(24 * 3600 + 60);
+    try {
+      expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    } finally {
+      // Back to real time (and no rules) for the next test.
+      await server.clearSimulations({ clock: true });
+    }
   });
 
   it('sets up what a test needs through the admin contract (typed, validated like the console)', async () => {

@@ -47,8 +47,8 @@ if (!chromium.available && !chromium.mustFail) console.warn(`skipped: the Playwr
 describe('the documented examples', () => {
   it('examples/vitest: startServer in beforeAll, openid-client against it', async () => {
     const report = await runExamples('vitest/');
-    expect(report.numTotalTests).toBe(3);
-    expect(report.numPassedTests).toBe(3);
+    expect(report.numTotalTests).toBe(5);
+    expect(report.numPassedTests).toBe(5);
   }, 150_000);
 
   it.runIf(chromium.mustFail)('examples/playwright: Chromium is installed in CI', () => {

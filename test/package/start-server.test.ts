@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as client from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdminError, startServer } from '../../src/main/package/index';
 
@@ -32,7 +33,7 @@ describe('startServer (the package entry)', () => {
     expect(server.demo.app.redirectUris).toContain('http://127.0.0.1:8765/callback');
     expect(server.demo.users.map((u) => u.role)).toEqual(['OWNER', 'ADMIN', 'MEMBER']);
     // Only the public surface: no database, no engine.
-    expect(Object.keys(server).sort()).toEqual(['admin', 'dataDir', 'demo', 'issuer', 'stop']);
+    expect(Object.keys(server).sort()).toEqual(['admin', 'advanceClock', 'clearSimulations', 'dataDir', 'demo', 'issuer', 'simulate', 'stop']);
     await server.stop();
     await server.stop();
     expect(existsSync(server.dataDir)).toBe(false);
@@ -74,6 +75,34 @@ describe('startServer (the package entry)', () => {
     const unknown = await (server.admin.call as (p: string, i?: unknown) => Promise<unknown>)('apps.launch', {}).catch((err: unknown) => err);
     expect((unknown as AdminError).code).toBe('unknown_procedure');
     expect((await server.admin.call('server.status')).issuer).toBe(server.issuer);
+  });
+
+  it('simulate, advanceClock and clearSimulations: openid-client meets the fault and the expiry, and recovers', async () => {
+    await using server = await startServer();
+    const { clientId, clientSecret } = server.demo.app;
+    const config = await client.discovery(new URL(server.issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), { execute: [client.allowInsecureRequests] });
+
+    const rule = await server.simulate({ endpoint: 'token', effect: 'error', error: 'temporarily_unavailable', mode: 'next', count: 1 });
+    expect(rule).toMatchObject({ endpoint: 'token', mode: 'next', remaining: 1 });
+    // 503 with the RFC error body; openid-client hands over the response as the error's cause.
+    const failed = await client.clientCredentialsGrant(config, { scope: 'read:user' }).catch((err: unknown) => err);
+    const response = (failed as Error).cause as Response;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: string }).error).toBe('temporarily_unavailable');
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read:user' });
+
+    expect((await server.advanceClock(12 * 3600)).clockOffsetSeconds).toBe(12 * 3600);
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+    // Relative: a second step adds to the first, past the token's 24 hours.
+    expect((await server.advanceClock(12 * 3600 + 5)).clockOffsetSeconds).toBe(24 * 3600 + 5);
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+
+    await server.simulate({ endpoint: 'introspection', effect: 'status', status: 503, mode: 'until_cleared' });
+    // Both rules go: the spent one-shot and the 503; the clock is back to real time.
+    expect(await server.clearSimulations({ clock: true })).toEqual({ cleared: 2, clockReset: true });
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+    const bad = await server.simulate({ endpoint: 'jwks', effect: 'error', error: 'invalid_grant', mode: 'until_cleared' }).catch((err: unknown) => err);
+    expect((bad as AdminError).fieldMessage('error')).toMatch(/jwks/);
   });
 
   it('a start that fails (port taken) says why and leaves no data folder behind', async () => {

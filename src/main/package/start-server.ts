@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer as startRunningServer, type RunningServer } from '../server/server';
 import { createAdminClient } from './admin-client';
+import { simulationHelpers } from './simulation-helpers';
 import type { AdminClient, DemoClients, OAuthConsoleServer, StartServer, StartServerOptions } from './types';
 
 /** The seeded demo workspace, read back through the contract; a fresh data folder is always seeded. */
@@ -58,6 +59,7 @@ export const startServer: StartServer = async (options: StartServerOptions = {})
       dataDir,
       demo,
       admin,
+      ...simulationHelpers(admin),
       stop,
       [Symbol.asyncDispose]: stop,
     };

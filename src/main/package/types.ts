@@ -70,8 +70,30 @@ export interface AdminClient {
   call<P extends ProcedureName>(procedure: P, ...input: OptionalInput<P>): Promise<ProcedureOutput<P>>;
 }
 
+/** Shortcuts for the contract's `simulation.*` procedures (the console's Simulation screen). */
+export interface SimulationHelpers {
+  /**
+   * Adds a fault or latency rule (`simulation.create`): an endpoint, optionally
+   * one app or grant type, answers an RFC error, 429/503 with `Retry-After`,
+   * or slowly; for the next N requests, a share of them, or until cleared.
+   *
+   * @example await server.simulate({ endpoint: 'token', effect: 'error', error: 'temporarily_unavailable', mode: 'next', count: 1 });
+   */
+  simulate(rule: ProcedureInput<'simulation.create'>): Promise<ProcedureOutput<'simulation.create'>>;
+  /** Removes every rule (`simulation.clear`); `{ clock: true }` also puts the clock back to real time. */
+  clearSimulations(options?: ProcedureInput<'simulation.clear'>): Promise<ProcedureOutput<'simulation.clear'>>;
+  /**
+   * Moves the server clock by `seconds` from where it is now (negative goes
+   * back; `simulation.setClock` with the sum): every expiry decision,
+   * introspection, the resource API and the `iat`/`exp` of JWTs follow it.
+   *
+   * @example await server.advanceClock(25 * 3600); // a 24-hour access token is now expired
+   */
+  advanceClock(seconds: number): Promise<ProcedureOutput<'simulation.setClock'>>;
+}
+
 /** A running isolated server. `await using server = await startServer()` stops it at the end of the scope. */
-export interface OAuthConsoleServer extends AsyncDisposable {
+export interface OAuthConsoleServer extends SimulationHelpers, AsyncDisposable {
   /** The issuer URL, e.g. `http://127.0.0.1:41234`; discovery is at `<issuer>/.well-known/openid-configuration`. */
   readonly issuer: string;
   /** The server's data folder (a fresh temporary one). */

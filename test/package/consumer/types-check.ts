@@ -14,6 +14,12 @@ export async function typesCheck(): Promise<void> {
   const names: string[] = page.items.map((app) => app.name);
   const status = await server.admin.call('server.status');
   const port: number = status.port;
+  const rule = await server.simulate({ endpoint: 'token', effect: 'latency', latencyMs: 200, mode: 'until_cleared' });
+  const ruleId: string = rule.id;
+  const offset: number = (await server.advanceClock(3600)).clockOffsetSeconds;
+  await server.clearSimulations({ clock: true });
+  // @ts-expect-error: a rule names its effect
+  await server.simulate({ endpoint: 'token', mode: 'until_cleared' });
   // @ts-expect-error: no such procedure in the contract
   await server.admin.call('apps.launch', {});
   // @ts-expect-error: apps.get needs an id
@@ -23,5 +29,5 @@ export async function typesCheck(): Promise<void> {
   // @ts-expect-error: the engine stays internal
   void server.provider;
   const error = new AdminError({ code: 'not_found', message: 'no' });
-  void [issuer, secret, names, port, error.code];
+  void [issuer, secret, names, port, ruleId, offset, error.code];
 }
