@@ -41,15 +41,19 @@ describe('AppForm', () => {
     const { onSubmit, user } = renderForm();
     await user.clear(screen.getByLabelText('Redirect URIs 1'));
     await user.type(screen.getByLabelText('Redirect URIs 1'), 'http://evil.example.com/callback');
-    await user.click(screen.getByRole('radio', { name: /public/i }));
+    // Client credentials ticked, then the app made public: the choice goes, and cannot be ticked again.
     await user.click(screen.getByRole('checkbox', { name: /client credentials/i }));
+    await user.click(screen.getByRole('radio', { name: /public/i }));
+    const clientCredentials = screen.getByRole('checkbox', { name: /client credentials/i });
+    expect(clientCredentials).not.toBeChecked();
+    expect(clientCredentials).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Create app' }));
 
     expect(onSubmit).not.toHaveBeenCalled();
-    // Empty name, a non-loopback http redirect, and client credentials on a public client.
+    // Empty name and a non-loopback http redirect.
     expect(screen.getByLabelText(/^Name/)).toHaveAccessibleDescription(/must not be empty/);
     expect(screen.getByLabelText('Redirect URIs 1')).toHaveAccessibleDescription(/https|loopback|localhost/i);
-    expect(screen.getByText(/public apps have no secret/i)).toBeInTheDocument();
+    expect(screen.queryByText(/public apps have no secret/i)).not.toBeInTheDocument();
     expect(screen.getByRole('alert')).toHaveTextContent(/fields need attention/);
   });
 

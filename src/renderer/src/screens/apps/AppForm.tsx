@@ -26,6 +26,9 @@ import { ID_TOKEN_CLAIMS_TEXT, PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from '
 import { toCreateInput, toFormErrors, toUpdateInput, validateAppForm, type AppFormValues, type FieldErrors } from './app-form-model';
 import { LifetimeFields } from './LifetimeFields';
 
+/** Grants that need a client secret: not offered to a public app. */
+const CONFIDENTIAL_ONLY_GRANTS = new Set(['client_credentials']);
+
 const GRANT_LABELS: Record<string, { label: string; description: string }> = {
   authorization_code: { label: 'Authorization code', description: 'Users sign in and consent in the browser (with PKCE)' },
   refresh_token: { label: 'Refresh token', description: 'Keep access without asking again; rotates on every use' },
@@ -215,7 +218,10 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
             value={values.clientType}
             onChange={(v) => {
               const clientType = v as AppFormValues['clientType'];
-              const next = { ...values, clientType, pkcePolicy: clientType === 'public' ? ('required' as const) : values.pkcePolicy };
+              const isPublic = clientType === 'public';
+              // A public app has no secret to authenticate client credentials with: the choice goes, rather than failing on submit.
+              const grantTypes = isPublic ? values.grantTypes.filter((g) => !CONFIDENTIAL_ONLY_GRANTS.has(g)) : values.grantTypes;
+              const next = { ...values, clientType, grantTypes, pkcePolicy: isPublic ? ('required' as const) : values.pkcePolicy };
               setValues(next);
               if (attempted) setErrors(validateAppForm(next, mode));
             }}
@@ -258,7 +264,13 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
           <Checkbox.Group label="Grant types" value={values.grantTypes} onChange={(v) => set('grantTypes', v)} error={errors.grantTypes} withAsterisk>
             <Stack gap={6} mt={6}>
               {GRANT_TYPES.map((g) => (
-                <Checkbox key={g} value={g} label={GRANT_LABELS[g]?.label ?? g} description={GRANT_LABELS[g]?.description} />
+                <Checkbox
+                  key={g}
+                  value={g}
+                  label={GRANT_LABELS[g]?.label ?? g}
+                  description={GRANT_LABELS[g]?.description}
+                  disabled={values.clientType === 'public' && CONFIDENTIAL_ONLY_GRANTS.has(g)}
+                />
               ))}
             </Stack>
           </Checkbox.Group>
