@@ -33,11 +33,22 @@ describe('startServer (the package entry)', () => {
     expect(server.demo.app.redirectUris).toContain('http://127.0.0.1:8765/callback');
     expect(server.demo.users.map((u) => u.role)).toEqual(['OWNER', 'ADMIN', 'MEMBER']);
     // Only the public surface: no database, no engine.
-    expect(Object.keys(server).sort()).toEqual(['admin', 'advanceClock', 'clearSimulations', 'dataDir', 'demo', 'issuer', 'simulate', 'stop']);
+    expect(Object.keys(server).sort()).toEqual(['admin', 'advanceClock', 'clearSimulations', 'dataDir', 'demo', 'issuer', 'mintToken', 'simulate', 'stop']);
     await server.stop();
     await server.stop();
     expect(existsSync(server.dataDir)).toBe(false);
     await expect(fetch(`${server.issuer}/healthz`)).rejects.toThrow();
+  });
+
+  it('mints a real token without a browser that the sample API accepts, and refuses after revocation', async () => {
+    await using server = await startServer();
+    const owner = server.demo.users.find((u) => u.role === 'OWNER')!;
+    const minted = await server.mintToken({ appId: server.demo.app.clientId, userId: owner.id, scopes: ['read:user'] });
+    const me = await fetch(`${server.issuer}/api/v1/me`, { headers: { authorization: `Bearer ${minted.accessToken}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { id: string }).id).toBe(owner.id);
+    await server.admin.call('tokens.revoke', { id: minted.accessTokenId });
+    expect((await fetch(`${server.issuer}/api/v1/me`, { headers: { authorization: `Bearer ${minted.accessToken}` } })).status).toBe(401);
   });
 
   it('keeps the data folder with keepData, and `await using` stops the server', async () => {

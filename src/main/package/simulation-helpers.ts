@@ -2,7 +2,7 @@ import type { ProcedureInput, ProcedureOutput } from '../../shared/contract/proc
 import type { AdminClient, SimulationHelpers } from './types';
 
 /**
- * The package's shortcuts for fault simulation and time travel: each is one
+ * The package's shortcuts for fault simulation, time travel and minting: each is one
  * contract procedure (`simulation.*`) through the admin client, so it is
  * validated, recorded and shown on the console's banner like a rule made
  * there. `advanceClock` is relative: it moves the clock from its current
@@ -16,5 +16,6 @@ export function simulationHelpers(admin: AdminClient): SimulationHelpers {
       const { clockOffsetSeconds } = await admin.call('simulation.list');
       return admin.call('simulation.setClock', { offsetSeconds: clockOffsetSeconds + seconds });
     },
+    mintToken: (request: ProcedureInput<'tokens.mint'>) => admin.call('tokens.mint', request),
   };
 }

@@ -70,7 +70,7 @@ export interface AdminClient {
   call<P extends ProcedureName>(procedure: P, ...input: OptionalInput<P>): Promise<ProcedureOutput<P>>;
 }
 
-/** Shortcuts for the contract's `simulation.*` procedures (the console's Simulation screen). */
+/** Shortcuts for the contract's `simulation.*` procedures (the console's Simulation screen) and `tokens.mint`. */
 export interface SimulationHelpers {
   /**
    * Adds a fault or latency rule (`simulation.create`): an endpoint, optionally
@@ -90,6 +90,16 @@ export interface SimulationHelpers {
    * @example await server.advanceClock(25 * 3600); // a 24-hour access token is now expired
    */
   advanceClock(seconds: number): Promise<ProcedureOutput<'simulation.setClock'>>;
+  /**
+   * Issues real tokens through the engine without a browser (`tokens.mint`):
+   * an app, a user (or the app's bot), a workspace, scopes and optionally a
+   * resource; the same rules as consent apply, and the tokens are recorded
+   * as minted. Returns the access token (and refresh and ID tokens when the
+   * app and scopes allow them).
+   *
+   * @example const { accessToken } = await server.mintToken({ appId: server.demo.clientId, userId: server.demo.users[0].id, scopes: ['read:user'] });
+   */
+  mintToken(request: ProcedureInput<'tokens.mint'>): Promise<ProcedureOutput<'tokens.mint'>>;
 }
 
 /** A running isolated server. `await using server = await startServer()` stops it at the end of the scope. */
