@@ -22,6 +22,11 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
+    // The script a fresh project runs against the packed package (test/package).
+    files: ['test/package/consumer/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', fetch: 'readonly', Buffer: 'readonly' } },
+  },
+  {
     // Folders say where code may run: shared code is pure (no Node, no Electron, no DOM-only APIs).
     files: ['src/shared/**/*.{ts,tsx}'],
     rules: {

@@ -6,7 +6,7 @@ import { KEYCHAIN_MODES, type KeychainMode } from './secrets/master-key-selectio
 import { parsePublicUrl } from './http/host-policy';
 import { StartupError } from './startup-error';
 
-export const USAGE = `Usage: npm run serve -- [options]
+export const USAGE = `Usage: npm run serve -- [options]   (installed package: npx oauth-console serve [options])
 
 Starts the OAuth Console authorization server without the desktop window.
 

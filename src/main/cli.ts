@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   console.log(`issuer: ${server.issuer}`);
   console.log(`discovery: ${server.issuer}/.well-known/openid-configuration`);
   console.log(`console (admin token, shown once, valid until the server stops): ${server.issuer}/console#token=${server.adminToken}`);
+  console.log(`mint a token without a browser: OAUTH_CONSOLE_ADMIN_TOKEN=<the admin token above> npm run mint -- --url ${server.issuer} --app <client_id> --user <email> --scope "openid read:user" (or POST ${server.issuer}/admin/rpc/tokens.mint)`);
   if (server.seed) {
     console.log(`demo workspace seeded: 3 test users and the app "Demo App"`);
     console.log(`demo client_id: ${server.seed.appId}`);

@@ -86,6 +86,7 @@ export const EVENT_SUMMARIES: Record<EventType, (d: Detail) => string> = {
   'simulation.cleared': (d) => say(plural(d.cleared, 'rule') ? `${plural(d.cleared, 'rule')} cleared` : 'rules cleared', d.clockReset === true && 'clock reset'),
   'simulation.spent': (d) => say(`rule on ${text(d.endpoint) || 'an endpoint'} spent`, plural(d.count, 'request') && `after ${plural(d.count, 'request')}`),
   'simulation.clock_set': (d) => say(`clock offset ${text(d.offsetSeconds)} s`, labelled('was', d.from) && `was ${text(d.from)} s`),
+  'token.minted': (d) => say('minted', labelled('scope', d.scope), labelled('for', d.resource), labelled('as', d.actor), d.refreshToken === true && 'with a refresh token', d.idToken === true && 'with an ID token'),
   'token.expired': (d) => say(plural(d.expired, 'token') ? `${plural(d.expired, 'token')} expired now` : 'expired now', labelled('app', d.appId), labelled('grant', d.grantId)),
   'resource.created': (d) => say(text(d.name) ? `added “${text(d.name)}”` : 'added', text(d.identifier), text(d.tokenFormat)),
   'resource.updated': (d) => say(changed(d), text(d.identifier)),

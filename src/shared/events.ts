@@ -28,6 +28,7 @@ export const EVENT_TYPES = {
   'token.issued': { topics: TOKENS, description: 'An access or client-credentials token was issued' },
   'token.refreshed': { topics: TOKENS, description: 'A refresh token was used (and rotated)' },
   'token.revoked': { topics: TOKENS, description: 'A token was revoked' },
+  'token.minted': { topics: TOKENS, description: 'Tokens were minted in the console or the admin API (no browser, same consent rules)' },
   'token.revoked_all': { topics: TOKENS, description: 'Every token of an app, a user or a grant was revoked' },
   'token.rejected': { topics: TOKENS, description: 'A token request was refused' },
   'token.exchange': { topics: TOKENS, description: 'The token endpoint answered a grant' },

@@ -21,6 +21,7 @@ describe('npm run serve', () => {
     expect(answered).toBe(200);
     expect(run.stdout).toMatch(/^issuer: http:\/\/127\.0\.0\.1:\d+$/m);
     expect(run.stdout).toMatch(/demo client_id: oc_app_/);
+    expect(run.stdout).toMatch(/^mint a token without a browser: OAUTH_CONSOLE_ADMIN_TOKEN=<the admin token above> npm run mint -- --url http:\/\/127\.0\.0\.1:\d+ --app /m);
     expect(run.stdout).toMatch(/SIGTERM: shutting down/);
     expect(run.code).toBe(0);
   });

@@ -158,6 +158,7 @@ describe('configuration as code', () => {
     const app = await admin.apps.create({ workspaceId: demo!.id, name: 'Round trip', scopes: ['openid'], redirectUris: ['https://rt.example.test/cb'], singleLiveToken: true });
     await admin.webhooks.create({ appId: app.app.id, url: 'https://rt.example.test/hook', events: ['app.deleted'], description: 'round trip', enabled: false });
     await admin.resources.create({ identifier: 'https://rt.example.test/api', name: 'RT API', customScopes: [{ name: 'rt:read', description: 'Read RT' }], tokenFormat: 'jwt' });
+    await admin.users.create({ email: 'claims@example.test', name: 'Claire Claims', locale: 'fr-FR', phoneNumber: '+33612345678', extraClaims: { tenant: 'rt', tier: 2, flags: ['beta'] } });
     await admin.settings.update({ consentPolicy: 'auto-approve', idTokenTtl: 600 });
     await admin.simulation.create({ endpoint: 'userinfo', appId: app.app.id, effect: 'latency', latencyMs: 5, mode: 'share', percent: 10 });
     await admin.simulation.create({ endpoint: 'jwks', effect: 'status', status: 503, mode: 'until_cleared' });
@@ -167,6 +168,7 @@ describe('configuration as code', () => {
       const second = await adminOf(copy).config.export({ format });
       expect(second.document).toBe(first.document);
       expect(first.document).toContain('Round trip');
+      expect(first.document).toContain(format === 'yaml' ? 'tenant: rt' : '"tenant": "rt"');
     }
   });
 
@@ -297,6 +299,8 @@ describe('configuration as code', () => {
       execute: [client.allowInsecureRequests],
     });
     expect((await client.clientCredentialsGrant(config, { scope: 'read:user' })).access_token).toBeTruthy();
+    const ada = (await adminOf(server).users.list({ search: 'owner@acme.test' })).items[0]!;
+    expect(ada).toMatchObject({ locale: 'en-GB', phoneNumber: '+4915112345678', extraClaims: { tenant: 'acme', beta: true } });
   });
 
   it('errors are ConfigDocumentErrors with one problem per place', () => {

@@ -226,7 +226,8 @@ describe('webhooks: retries, restarts and claims', () => {
   it('at most one attempt of a message is in flight, whatever races for it', async () => {
     const server = await startTestServer({ webhooks: { retryDelaysMs: [10, 10, 10], pollIntervalMs: 10 } });
     servers.push(server);
-    const receiver = await startReceiver({ delayMs: 150 });
+    // The receiver holds each request a second, so the redeliveries below surely meet the first attempt in flight, even on a loaded machine.
+    const receiver = await startReceiver({ delayMs: 1000 });
     closers.push(receiver.close);
     const admin = httpClient(server);
     const appId = server.seed!.appId;
@@ -248,10 +249,12 @@ describe('webhooks: retries, restarts and claims', () => {
     const final = await eventually(async () => (await admin.webhooks.deliveries({ appId })).items.find((d) => d.status === 'succeeded' && !d.inFlight));
     expect(final.attemptLog.length).toBe(receiver.received.length);
 
-    // The claim itself: of ten racing for a due delivery, one wins.
-    await server.db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: 0, lease_until: null, lease_owner: null }).where('id', '=', delivery.id).execute();
+    // The claim itself: of ten racing for a due delivery, one wins. The delivery falls due an hour from now, and
+    // the racers claim as of then: the server's own worker, which polls on the real clock, cannot take it first.
     for (const worker of others) await worker.stop();
-    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => claimDelivery(server.db, delivery.id, `racer_${i}`, Date.now(), 60_000)));
+    const dueAt = Date.now() + 3_600_000;
+    await server.db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: dueAt, lease_until: null, lease_owner: null }).where('id', '=', delivery.id).execute();
+    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => claimDelivery(server.db, delivery.id, `racer_${i}`, dueAt + 1, 60_000)));
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 });

@@ -44,6 +44,7 @@ export async function listConnections(ctx: Ctx, input: ParsedInput<'connections.
         workspaceId: row.workspace_id,
         workspaceName: row.workspace_id ? (workspaces.get(row.workspace_id) ?? null) : null,
         actor: row.actor,
+        minted: row.minted === 1,
         scopes: grantScopes(row.payload),
         createdAt: row.created_at,
         expiresAt: row.expires_at,

@@ -45,7 +45,7 @@ export async function previewConsent(ctx: Ctx, input: ParsedInput<'consent.previ
 
   const params: Record<string, string> = { scope: scopes.join(' '), redirect_uri: redirectUri!, ...(input.actor ? { actor: input.actor } : {}) };
   const selectedWorkspace = input.workspaceId ?? app.workspaceId;
-  const model = await consentModel({ params, prompt: { details: {} } }, { ...app, workspaceId: selectedWorkspace }, { name: user.name, email: user.email }, memberships, resource ? [resource] : []);
+  const model = await consentModel({ params, prompt: { details: {} } }, { ...app, workspaceId: selectedWorkspace }, user, memberships, resource ? [resource] : []);
 
   const codeVerifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');

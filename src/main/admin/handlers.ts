@@ -6,6 +6,7 @@ import { createApp, deleteApp, getApp, listApps, rotateAppSecret, setAppConsentP
 import { applyConfig } from './config/apply-config';
 import { exportConfig } from './config/export-config';
 import { listConnections, revokeConnection } from './connections';
+import { evaluateToken, mintToken } from './minting';
 import { previewConsent } from './consent-preview';
 import type { AdminServer } from './context';
 import { withinWorkspace, type Caller } from './caller';
@@ -71,6 +72,8 @@ export function createAdminHandlers(server: AdminServer) {
     'tokens.verify': (input) => verifyToken(server, input),
     'tokens.revoke': (input, { actor }) => revokeToken(server, input, actor),
     'tokens.revokeAll': (input, { actor }) => revokeAllTokens(server, input, actor),
+    'tokens.mint': (input, { actor }) => mintToken(server, input, actor),
+    'tokens.evaluate': (input) => evaluateToken(server, input),
     'tokens.expire': (input, { actor }) => expireTokens(server, input, actor),
 
     'connections.list': (input) => listConnections(server, input),

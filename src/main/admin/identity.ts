@@ -94,6 +94,11 @@ export async function createUser(ctx: Ctx, input: ParsedInput<'users.create'>, a
       familyName: input.familyName ?? null,
       picture: input.picture ?? null,
       groups: input.groups,
+      locale: input.locale ?? null,
+      emailVerified: input.emailVerified,
+      phoneNumber: input.phoneNumber ?? null,
+      phoneNumberVerified: input.phoneNumberVerified,
+      extraClaims: input.extraClaims,
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('email', `a user with the email ${input.email} exists`);
@@ -113,6 +118,11 @@ export async function updateUser(ctx: Ctx, input: ParsedInput<'users.update'>, a
       familyName: input.familyName === undefined ? current.familyName : input.familyName,
       picture: input.picture === undefined ? current.picture : input.picture,
       groups: input.groups ?? current.groups,
+      locale: input.locale === undefined ? current.locale : input.locale,
+      emailVerified: input.emailVerified ?? current.emailVerified,
+      phoneNumber: input.phoneNumber === undefined ? current.phoneNumber : input.phoneNumber,
+      phoneNumberVerified: input.phoneNumberVerified ?? current.phoneNumberVerified,
+      extraClaims: input.extraClaims ?? current.extraClaims,
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('email', `a user with the email ${input.email} exists`);

@@ -3,6 +3,7 @@ import type { Token } from '../../shared/contract/tokens';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { appExists, appNames } from '../store/apps-store';
+import { mintedModelIds } from '../store/oidc-models-store';
 import {
   findTokenRow,
   grantExists,
@@ -27,7 +28,14 @@ export async function withNames(db: Db, rows: TokenRow[]): Promise<Token[]> {
   const userIds = [...new Set(rows.map((r) => r.userId).filter((id): id is string => id !== null))];
   const apps = await appNames(db, appIds);
   const users = await usersById(db, userIds);
-  return rows.map((row) => ({ ...row, appName: row.appId ? (apps.get(row.appId) ?? null) : null, userEmail: row.userId ? (users.get(row.userId)?.email ?? null) : null }));
+  // A minted token's grant carries the mark (so do the tokens a refresh makes from it); a minted client-credentials token carries its own.
+  const minted = await mintedModelIds(db, [...new Set(rows.flatMap((r) => (r.grantId !== null ? [r.grantId] : r.kind === 'client_credentials' ? [r.id] : [])))]);
+  return rows.map((row) => ({
+    ...row,
+    appName: row.appId ? (apps.get(row.appId) ?? null) : null,
+    userEmail: row.userId ? (users.get(row.userId)?.email ?? null) : null,
+    minted: minted.has(row.grantId ?? row.id),
+  }));
 }
 
 export async function listTokens(ctx: Ctx, input: ParsedInput<'tokens.list'>): Promise<ProcedureOutput<'tokens.list'>> {

@@ -4,9 +4,10 @@ import { ACTOR_DESCRIPTIONS, findScope, scopeGrantable, type ActorMode } from '.
 import type { ConsentPolicy } from '../../shared/settings';
 import type { AppRecord } from '../store/apps-store';
 import type { Db } from '../store/database';
-import type { MembershipRecord } from '../store/identity-store';
+import type { MembershipRecord, UserRecord } from '../store/identity-store';
 import { findResourceServerByIdentifier, type ResourceServerRecord } from '../store/resource-servers-store';
 import type { SettingsStore } from '../store/settings-store';
+import { releasedClaims } from './released-claims';
 
 /**
  * The consent decision's inputs and the consent screen's data, in one place:
@@ -70,7 +71,7 @@ function describeScope(name: string, resources: ResourceServerRecord[]): string 
 export async function consentModel(
   details: ConsentRequest,
   app: AppRecord,
-  user: { name: string; email: string },
+  user: UserRecord,
   memberships: MembershipRecord[],
   resources: ResourceServerRecord[] = [],
 ): Promise<Omit<ConsentViewModel, 'action' | 'csrf'>> {
@@ -91,16 +92,18 @@ export async function consentModel(
       termsUrl: app.termsUrl,
       environment: app.environment,
     },
-    user,
+    user: { name: user.name, email: user.email },
     workspaces: memberships.map((m) => ({ id: m.workspace.id, name: m.workspace.name, role: m.role })),
     selectedWorkspaceId: selected?.workspace.id ?? null,
     scopes: asked.map((name) => {
       const def = findScope(name);
       const grantable = scopeGrantable(name, actor, selected?.role);
+      const claims = releasedClaims(name, user, selected);
       return {
         name,
         description: describeScope(name, resources),
         grantable,
+        ...(claims.length ? { claims } : {}),
         ...(grantable ? {} : { note: `Needs the ${def!.minRole} role; it will not be granted.` }),
       };
     }),

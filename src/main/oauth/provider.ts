@@ -2,11 +2,10 @@ import Provider, { errors, type Adapter, type Configuration, type JWK, type KoaC
 import { PREFIX } from '../../shared/prefixes';
 import { redirectUriProblem } from '../../shared/redirect-uris';
 import { defaultPkcePolicy, PKCE_POLICIES } from '../../shared/contract/apps';
-import { ACTOR_MODES, FULL_ACCESS_SCOPE, SCOPE_NAMES, claimsByScope } from '../../shared/scopes';
+import { ACTOR_MODES, SCOPE_NAMES, claimsByScope } from '../../shared/scopes';
 import { CONSENT_POLICIES } from '../../shared/settings';
 import { verifySecret } from '../secrets/crypto';
 import { newClientId, newClientSecret } from '../store/apps-store';
-import { grantContext } from '../store/grants-store';
 import { getRawSetting } from '../store/settings-store';
 import { createFindAccount } from './accounts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages';
@@ -30,6 +29,9 @@ import type { ServiceParts } from '../service-parts';
 import { ManagedPkce } from './managed-pkce';
 import { ModelAdapter } from './model-adapter';
 import { recordEngineEvents } from './engine-events';
+import { installExtraClaims } from './extra-claims';
+import { issuesRefreshTokens } from './minted-tokens';
+import { createExtraTokenClaims } from './token-claims';
 import { installRegistrationCors } from './registration-cors';
 import { installRegistrationGate } from './registration-gate';
 import { installStoredJwtAccessTokens, resourceIndicatorsFeature, resourceServerTtl } from './resource-indicators';
@@ -154,7 +156,7 @@ export function createEngine(options: EngineOptions): Provider {
       BackchannelAuthenticationRequest: () => 600,
     } as Configuration['ttl'],
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx, client) => issuesRefreshTokens(client),
     expiresWithSession: async () => false,
     allowOmittingSingleRegisteredRedirectUri: true,
     clientBasedCORS: corsAllowed,
@@ -195,18 +197,7 @@ export function createEngine(options: EngineOptions): Provider {
         }
       },
     },
-    async extraTokenClaims(ctx, token) {
-      if (token.kind === 'ClientCredentials') {
-        if (String(token.scope ?? '').split(' ').includes(FULL_ACCESS_SCOPE)) {
-          throw new errors.InvalidScope(`${FULL_ACCESS_SCOPE} is granted only by an OWNER's consent, never to client credentials`, FULL_ACCESS_SCOPE);
-        }
-        const client = ctx.oidc.client;
-        return { workspace_id: client?.metadata().workspace_id, actor: 'app' };
-      }
-      const grantId = (token as { grantId?: string }).grantId;
-      const context = grantId ? await grantContext(db, grantId) : undefined;
-      return context ? { workspace_id: context.workspaceId ?? undefined, actor: context.actor ?? 'self' } : undefined;
-    },
+    extraTokenClaims: createExtraTokenClaims(db),
     interactions: {
       policy: interactionPolicyWithLoginHint(db),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -229,6 +220,7 @@ export function createEngine(options: EngineOptions): Provider {
   installLoopbackRedirects(provider);
   installMetadataDocumentClients(provider, settings);
   installTokenPrefixes(provider);
+  installExtraClaims(provider);
   installStoredJwtAccessTokens(provider, options);
   installIdTokenClaims(provider);
   installRegistrationCors(provider);

@@ -6,7 +6,7 @@ import { findResourceServerByIdentifier } from '../store/resource-servers-store'
 type ResourceIndicators = NonNullable<NonNullable<Configuration['features']>['resourceIndicators']>;
 
 /** The JWS algorithm of RFC 9068 access tokens: the engine's default for ID tokens, published in its JWKS. */
-const JWT_ACCESS_TOKEN_ALG = 'RS256';
+const JWT_ACCESS_TOKEN_ALG = 'RS256' as const;
 
 /**
  * RFC 8707 resource indicators, from the resource servers the console
@@ -28,17 +28,20 @@ export function resourceIndicatorsFeature(parts: { db: Db; issuer: string }): Re
   return {
     enabled: true,
     useGrantedResource: async () => true,
-    getResourceServerInfo: async (_ctx, indicator) => {
-      const server = await findResourceServerByIdentifier(parts.db, parts.issuer, indicator);
-      if (!server) throw new errors.InvalidTarget('the resource indicator names no resource server of this authorization server');
-      return {
-        scope: [...server.scopes, ...server.customScopes.map((s) => s.name)].join(' '),
-        audience: server.identifier,
-        accessTokenFormat: server.tokenFormat,
-        ...(server.accessTokenTtl !== null ? { accessTokenTTL: server.accessTokenTtl } : {}),
-        ...(server.tokenFormat === 'jwt' ? { jwt: { sign: { alg: JWT_ACCESS_TOKEN_ALG } } } : {}),
-      };
-    },
+    getResourceServerInfo: async (_ctx, indicator) => resourceServerInfo(parts, indicator),
+  };
+}
+
+/** What the engine knows of a resource server (its scopes, audience, token format and lifetime); `invalid_target` when none has this identifier. */
+export async function resourceServerInfo(parts: { db: Db; issuer: string }, indicator: string) {
+  const server = await findResourceServerByIdentifier(parts.db, parts.issuer, indicator);
+  if (!server) throw new errors.InvalidTarget('the resource indicator names no resource server of this authorization server');
+  return {
+    scope: [...server.scopes, ...server.customScopes.map((s) => s.name)].join(' '),
+    audience: server.identifier,
+    accessTokenFormat: server.tokenFormat,
+    ...(server.accessTokenTtl !== null ? { accessTokenTTL: server.accessTokenTtl } : {}),
+    ...(server.tokenFormat === 'jwt' ? { jwt: { sign: { alg: JWT_ACCESS_TOKEN_ALG } } } : {}),
   };
 }
 

@@ -28,11 +28,11 @@ function remember(db: Db, grantId: string, context: GrantContext): void {
   if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value as string);
 }
 
-/** Records which workspace and actor mode a consent grant is for. */
-export async function setGrantContext(db: Db, grantId: string, context: { workspaceId: string; actor: string }): Promise<void> {
+/** Records which workspace and actor mode a consent grant is for, and whether "Mint a token" made it. */
+export async function setGrantContext(db: Db, grantId: string, context: { workspaceId: string; actor: string; minted?: boolean }): Promise<void> {
   await db
     .updateTable('oidc_models')
-    .set({ workspace_id: context.workspaceId, actor: context.actor })
+    .set({ workspace_id: context.workspaceId, actor: context.actor, ...(context.minted ? { minted: 1 } : {}) })
     .where('kind', '=', 'Grant')
     .where('id', '=', sha256Hex(grantId))
     .execute();
@@ -66,6 +66,7 @@ export interface GrantRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  minted: number;
 }
 
 export interface GrantFilters {
@@ -85,7 +86,7 @@ export async function listGrantRows(
 ): Promise<{ rows: Array<GrantRow & { lastUsedAt: number | null; activeTokens: number }>; more: boolean }> {
   let query = db
     .selectFrom('oidc_models')
-    .select(['id', 'payload', 'client_id', 'account_id', 'workspace_id', 'actor', 'created_at', 'expires_at', 'revoked_at'])
+    .select(['id', 'payload', 'client_id', 'account_id', 'workspace_id', 'actor', 'created_at', 'expires_at', 'revoked_at', 'minted'])
     .where('kind', '=', 'Grant');
   if (filters.userId) query = query.where('account_id', '=', filters.userId);
   if (filters.appId) query = query.where('client_id', '=', filters.appId);

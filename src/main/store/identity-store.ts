@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from './database';
-import type { Role } from './schema';
+import type { Selectable } from 'kysely';
+import type { Role, UserTable } from './schema';
 
 export interface UserRecord {
   id: string;
@@ -10,6 +11,12 @@ export interface UserRecord {
   familyName: string | null;
   picture: string | null;
   groups: string[];
+  locale: string | null;
+  emailVerified: boolean;
+  phoneNumber: string | null;
+  phoneNumberVerified: boolean;
+  /** Extra claims (a JSON object), released with the `profile` scope. */
+  extraClaims: Record<string, unknown>;
   createdAt: number;
 }
 
@@ -98,16 +105,8 @@ export async function workspaceOwner(db: Db, workspaceId: string): Promise<UserR
   return row ? toUser(row) : undefined;
 }
 
-function toUser(row: {
-  id: string;
-  email: string;
-  name: string;
-  given_name: string | null;
-  family_name: string | null;
-  picture: string | null;
-  groups: string;
-  created_at: number;
-}): UserRecord {
+/** A users row as a record: JSON columns parsed, 0/1 columns as booleans. */
+export function toUser(row: Selectable<UserTable>): UserRecord {
   return {
     id: row.id,
     email: row.email,
@@ -116,6 +115,11 @@ function toUser(row: {
     familyName: row.family_name,
     picture: row.picture,
     groups: JSON.parse(row.groups) as string[],
+    locale: row.locale,
+    emailVerified: row.email_verified === 1,
+    phoneNumber: row.phone_number,
+    phoneNumberVerified: row.phone_number_verified === 1,
+    extraClaims: JSON.parse(row.extra_claims) as Record<string, unknown>,
     createdAt: row.created_at,
   };
 }

@@ -173,3 +173,15 @@ export async function deleteSessionsOfAccount(db: Db, accountId: string, now: nu
     .execute();
   return rows.filter((r) => r.expires_at === null || r.expires_at > now).length;
 }
+
+/** Marks a stored row (a grant, or a client-credentials token) as issued by "Mint a token". */
+export async function markModelMinted(db: Db, kind: string, id: string): Promise<void> {
+  await db.updateTable('oidc_models').set({ minted: 1 }).where('kind', '=', kind).where('id', '=', id).execute();
+}
+
+/** Of these stored ids (grants, tokens), those "Mint a token" made. */
+export async function mintedModelIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('oidc_models').select('id').where('id', 'in', ids).where('minted', '=', 1).execute();
+  return new Set(rows.map((r) => r.id));
+}

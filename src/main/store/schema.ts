@@ -21,6 +21,14 @@ export interface UserTable {
   picture: string | null;
   groups: string;
   created_at: number;
+  locale: string | null;
+  /** 0 or 1 (default 1). */
+  email_verified: Generated<number>;
+  phone_number: string | null;
+  /** 0 or 1 (default 0). */
+  phone_number_verified: Generated<number>;
+  /** A JSON object of extra claims (0006; default `{}`). */
+  extra_claims: Generated<string>;
 }
 
 export interface MembershipTable {
@@ -102,6 +110,8 @@ export interface OidcModelTable {
   consumed_at: number | null;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** 1 on a grant issued by "Mint a token" (0006; default 0). */
+  minted: Generated<number>;
 }
 
 /** Challenges the server made for `managed` PKCE apps: the verifier is derived from the nonce and a server key. */

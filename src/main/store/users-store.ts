@@ -1,6 +1,6 @@
 import type { User } from '../../shared/contract/identity';
 import type { Db } from './database';
-import type { UserRecord } from './identity-store';
+import { toUser, type UserRecord } from './identity-store';
 import { containsText } from './text-search';
 import { APP_BOUND_MODELS, revokeRows } from './tokens-store';
 
@@ -24,14 +24,7 @@ export async function userViews(db: Db, where: { ids?: string[]; search?: string
     .orderBy('memberships.created_at')
     .execute();
   return users.map((u) => ({
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    givenName: u.given_name,
-    familyName: u.family_name,
-    picture: u.picture,
-    groups: JSON.parse(u.groups) as string[],
-    createdAt: u.created_at,
+    ...toUser(u),
     memberships: memberships.filter((m) => m.user_id === u.id).map((m) => ({ workspaceId: m.workspace_id, workspaceName: m.name, role: m.role })),
   }));
 }
@@ -40,7 +33,19 @@ export async function userViews(db: Db, where: { ids?: string[]; search?: string
 export type UserFields = Omit<UserRecord, 'id' | 'createdAt'>;
 
 function columns(fields: UserFields) {
-  return { email: fields.email, name: fields.name, given_name: fields.givenName, family_name: fields.familyName, picture: fields.picture, groups: JSON.stringify(fields.groups) };
+  return {
+    email: fields.email,
+    name: fields.name,
+    given_name: fields.givenName,
+    family_name: fields.familyName,
+    picture: fields.picture,
+    groups: JSON.stringify(fields.groups),
+    locale: fields.locale,
+    email_verified: fields.emailVerified ? 1 : 0,
+    phone_number: fields.phoneNumber,
+    phone_number_verified: fields.phoneNumberVerified ? 1 : 0,
+    extra_claims: JSON.stringify(fields.extraClaims),
+  };
 }
 
 export async function insertUser(db: Db, id: string, fields: UserFields): Promise<void> {

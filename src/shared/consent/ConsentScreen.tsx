@@ -16,6 +16,8 @@ export interface ConsentScopeView {
   /** False when the user's role does not allow it: it is shown but not granted. */
   grantable: boolean;
   note?: string;
+  /** The user's claims this scope releases to the app (ID token, userinfo), with their values. */
+  claims?: Array<{ name: string; value: string }>;
 }
 
 export interface ConsentWorkspaceView {
@@ -143,6 +145,17 @@ export function ConsentScreen({ model }: { model: ConsentViewModel }) {
                   <span>
                     <span className="oc-scope-desc">{scope.description}</span>
                     <span className="oc-scope-name">{scope.name}</span>
+                    {scope.claims?.length ? (
+                      <span className="oc-claims">
+                        This app will see:{' '}
+                        {scope.claims.map((claim, index) => (
+                          <span key={claim.name}>
+                            {index > 0 ? ', ' : ''}
+                            <code>{claim.name}</code> {claim.value}
+                          </span>
+                        ))}
+                      </span>
+                    ) : null}
                     {scope.note ? <span className="oc-denied">{scope.note}</span> : null}
                   </span>
                 </li>

@@ -24,6 +24,7 @@ export const interactionStyles = `
 .oc-scope-name{font-family:ui-monospace,Menlo,monospace;font-size:12.5px;color:#3b4a6b}
 .oc-scope-desc{display:block}
 .oc-denied{color:#9a3b00;font-size:12.5px;display:block}
+.oc-claims{color:#5b6478;font-size:12.5px;display:block;margin-top:2px;overflow-wrap:anywhere}
 .oc-tick{color:#1f7a4d;font-weight:700}
 .oc-cross{color:#b42318;font-weight:700}
 .oc-choice{display:flex;align-items:center;gap:10px;padding:10px 12px;border:1px solid #e5e8ee;border-radius:10px;margin-bottom:8px;cursor:pointer}
@@ -46,7 +47,7 @@ export const interactionStyles = `
 .oc-link:focus-visible{outline:3px solid #9fb7f5;outline-offset:2px;border-radius:3px}
 @media (prefers-color-scheme: dark){
 .oc-page{background:#12151c;color:#e6e9f0}.oc-card{background:#1a1f29;border-color:#2b3240;box-shadow:none}
-.oc-sub,.oc-links,.oc-note,.oc-role,.oc-user small,.oc-switch{color:#a3acbf}.oc-label{color:#8f98ab}
+.oc-sub,.oc-links,.oc-note,.oc-role,.oc-user small,.oc-switch,.oc-claims{color:#a3acbf}.oc-label{color:#8f98ab}
 .oc-scopes,.oc-choice{border-color:#2b3240}.oc-scopes li{border-color:#252b37}.oc-scope-name{color:#b9c6e6}
 .oc-logo,.oc-badge{background:#262d3b;color:#c8d2ea}.oc-btn{background:#222836;border-color:#39414f;color:#e6e9f0}
 .oc-btn-primary{background:#3d6be6;border-color:#3d6be6}.oc-links a,.oc-link{color:#8fb0ff}}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../roles';
 import { idSchema, timestampSchema, webUrlSchema } from './common';
+import { extraClaimsSchema, localeSchema, phoneNumberSchema } from '../user-claims';
 
 export { ROLES, type Role };
 
@@ -53,6 +54,12 @@ export const userSchema = z.object({
   familyName: z.string().nullable(),
   picture: z.string().nullable(),
   groups: z.array(z.string()),
+  locale: z.string().nullable(),
+  emailVerified: z.boolean(),
+  phoneNumber: z.string().nullable(),
+  phoneNumberVerified: z.boolean(),
+  /** Released with the `profile` scope in the ID token and userinfo. */
+  extraClaims: z.record(z.string(), z.unknown()),
   createdAt: timestampSchema,
   memberships: z.array(userMembershipSchema),
 });
@@ -71,6 +78,11 @@ export const usersCreateInput = z.strictObject({
   familyName: optionalPart.optional(),
   picture: webUrlSchema.nullable().optional(),
   groups: groupsSchema.default([]),
+  locale: localeSchema.nullable().optional(),
+  emailVerified: z.boolean().default(true),
+  phoneNumber: phoneNumberSchema.nullable().optional(),
+  phoneNumberVerified: z.boolean().default(false),
+  extraClaims: extraClaimsSchema.default({}),
 });
 export const usersUpdateInput = z.strictObject({
   id: idSchema,
@@ -80,6 +92,11 @@ export const usersUpdateInput = z.strictObject({
   familyName: optionalPart.optional(),
   picture: webUrlSchema.nullable().optional(),
   groups: groupsSchema.optional(),
+  locale: localeSchema.nullable().optional(),
+  emailVerified: z.boolean().optional(),
+  phoneNumber: phoneNumberSchema.nullable().optional(),
+  phoneNumberVerified: z.boolean().optional(),
+  extraClaims: extraClaimsSchema.optional(),
 });
 export const usersRemoveInput = z.strictObject({ id: idSchema });
 export const usersRemoveOutput = z.object({ removed: z.literal(true), revokedTokens: z.number().int() });

@@ -10,6 +10,7 @@ export * from './common';
 export * from './errors';
 export * from './http-transport';
 export * from './identity';
+export * from './minting';
 export * from './procedures';
 export * from './resources';
 export * from './server';

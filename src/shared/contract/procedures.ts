@@ -4,6 +4,7 @@ import * as apps from './apps';
 import { emptyInputSchema } from './common';
 import * as config from './config';
 import * as identity from './identity';
+import * as minting from './minting';
 import * as resources from './resources';
 import * as server from './server';
 import * as sessions from './sessions';
@@ -66,6 +67,8 @@ export const adminContract = {
   'tokens.verify': query(tokenVerification.tokensVerifyInput, tokenVerification.tokensVerifyOutput, 'Verify a JWT against a pasted key (JWK, JWKS, PEM) or a JWKS URL: signature, alg, kid, expiry, issuer, audience'),
   'tokens.revoke': mutation(tokens.tokensRevokeInput, tokens.tokensRevokeOutput, 'Revoke one token'),
   'tokens.revokeAll': mutation(tokens.tokensRevokeAllInput, tokens.tokensRevokeAllOutput, 'Revoke every token of an app, a user or a grant'),
+  'tokens.mint': mutation(minting.tokenRequestInput, minting.tokensMintOutput, 'Mint real tokens for an app and a user (or its bot) without a browser, by the consent rules; shown once'),
+  'tokens.evaluate': query(minting.tokenRequestInput, minting.tokensEvaluateOutput, 'What the ID token, access token and userinfo would contain for an app, a user and scopes; issues nothing'),
   'tokens.expire': mutation(tokens.tokensExpireInput, tokens.tokensExpireOutput, 'Expire now (not revoke) one token, every token of an app, or a grant and its tokens'),
 
   'connections.list': query(tokens.connectionsListInput, tokens.connectionsListOutput, 'List connections (grants) per user and app'),

@@ -83,7 +83,16 @@ export const consentViewModelSchema = z.object({
   user: z.object({ name: z.string(), email: z.string() }),
   workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })),
   selectedWorkspaceId: z.string().nullable(),
-  scopes: z.array(z.object({ name: z.string(), description: z.string(), grantable: z.boolean(), note: z.string().optional() })),
+  scopes: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      grantable: z.boolean(),
+      note: z.string().optional(),
+      /** The user's claims the scope releases, with their values ("this app will see"). */
+      claims: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+    }),
+  ),
   actor: z.object({ mode: z.string(), description: z.string() }),
   resources: z.array(z.object({ name: z.string(), identifier: z.string() })).optional(),
   action: z.string().optional(),

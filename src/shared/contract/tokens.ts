@@ -23,6 +23,8 @@ export const tokenSchema = z.object({
   /** The connection (grant) the token belongs to: its stored id. */
   grantId: z.string().nullable(),
   actor: z.string().nullable(),
+  /** Issued by "Mint a token" (tokens.mint), not by a flow. */
+  minted: z.boolean(),
   scopes: z.array(z.string()),
   /** DPoP (RFC 9449): the SHA-256 thumbprint of the key the token is bound to (`cnf.jkt`); null for a bearer token. */
   dpopJkt: z.string().nullable(),
@@ -139,6 +141,8 @@ export const connectionSchema = z.object({
   workspaceId: z.string().nullable(),
   workspaceName: z.string().nullable(),
   actor: z.string().nullable(),
+  /** Made by "Mint a token" (tokens.mint) rather than by the user's consent. */
+  minted: z.boolean(),
   scopes: z.array(z.string()),
   createdAt: timestampSchema,
   expiresAt: timestampSchema.nullable(),

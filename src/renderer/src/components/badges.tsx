@@ -123,3 +123,14 @@ export function TimeAgo({ at, empty = '—' }: { at: number | null; empty?: stri
     </Tooltip>
   );
 }
+
+/** Issued by "Mint a token", not by a flow. */
+export function MintedBadge() {
+  return (
+    <Tooltip label="Minted in the console or the admin API, not issued by a flow" withArrow>
+      <Badge size="sm" variant="outline" color="grape">
+        minted
+      </Badge>
+    </Tooltip>
+  );
+}

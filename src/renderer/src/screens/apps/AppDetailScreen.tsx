@@ -15,6 +15,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { formatDateTime, plural } from '../../lib/format';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
+import { MintDialog } from '../tokens/mint/MintDialog';
 import { TokensPanel } from '../tokens/TokensPanel';
 import { ExpireNowButton } from '../tokens/ExpireNowButton';
 import { WebhooksPanel } from './webhooks/WebhooksPanel';
@@ -69,6 +70,7 @@ export function AppDetailScreen() {
   const rotate = useAdminMutation('apps.rotateSecret');
   const remove = useAdminMutation('apps.delete');
   const [secret, setSecret] = useState<string | null>(null);
+  const [minting, setMinting] = useState(false);
   const a = app.data;
 
   return (
@@ -97,6 +99,10 @@ export function AppDetailScreen() {
                   <Button component={Link} to={`/consent?app=${encodeURIComponent(a.id)}`} variant="default" leftSection={<IconShield size={16} />}>
                     Preview consent
                   </Button>
+                  <Button variant="default" leftSection={<IconKey size={16} />} onClick={() => setMinting(true)}>
+                    Mint token
+                  </Button>
+                  <MintDialog opened={minting} appId={a.id} onClose={() => setMinting(false)} />
                   <ConfirmButton
                     label="Delete app"
                     icon={<IconTrash size={16} />}

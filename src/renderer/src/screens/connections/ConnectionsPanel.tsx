@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import type { Connection } from '../../../../shared/contract';
 import { useAdminMutation, useAdminPagedQuery } from '../../admin/hooks';
 import { appOptions, useLookups, userOptions, workspaceOptions } from '../../admin/lookups';
-import { ScopeBadges, TimeAgo } from '../../components/badges';
+import { MintedBadge, ScopeBadges, TimeAgo } from '../../components/badges';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Empty, QueryState } from '../../components/feedback';
 import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
@@ -158,9 +158,12 @@ export function ConnectionsPanel({ fixed = {} }: { fixed?: { appId?: string } })
                         <Text size="sm">{c.workspaceName ?? '—'}</Text>
                       </Table.Td>
                       <Table.Td>
-                        <Badge size="sm" variant="outline" color="gray">
-                          {c.actor ?? '—'}
-                        </Badge>
+                        <Group gap={4} wrap="nowrap">
+                          <Badge size="sm" variant="outline" color="gray">
+                            {c.actor ?? '—'}
+                          </Badge>
+                          {c.minted ? <MintedBadge /> : null}
+                        </Group>
                       </Table.Td>
                       <Table.Td maw={280}>
                         <ScopeBadges scopes={c.scopes} max={3} />

@@ -4,8 +4,9 @@ import { usersCreateInput, usersUpdateInput, type User } from '../../../../share
 import { useAdminMutation } from '../../admin/hooks';
 import { ErrorAlert } from '../../components/feedback';
 import { useFormSubmit } from '../../lib/use-form-submit';
+import { claimsInput, claimValuesOf, parseExtraClaims, UserClaimsFields, type ClaimValues } from './UserClaimsFields';
 
-interface UserValues {
+interface UserValues extends ClaimValues {
   email: string;
   name: string;
   givenName: string;
@@ -22,10 +23,11 @@ function valuesOf(user: User | null): UserValues {
     familyName: user?.familyName ?? '',
     picture: user?.picture ?? '',
     groups: user?.groups ?? [],
+    ...claimValuesOf(user),
   };
 }
 
-function toInput(values: UserValues) {
+function toInput(values: UserValues, extraClaims: Record<string, unknown>) {
   return {
     email: values.email.trim(),
     name: values.name,
@@ -33,12 +35,14 @@ function toInput(values: UserValues) {
     familyName: values.familyName.trim() || null,
     picture: values.picture.trim() || null,
     groups: values.groups,
+    ...claimsInput(values, extraClaims),
   };
 }
 
 /** Create a test user, or edit one (`user` set). Errors show next to their fields. */
 export function UserFormModal({ opened, user, onClose }: { opened: boolean; user: User | null; onClose: () => void }) {
   const [values, setValues] = useState(() => valuesOf(user));
+  const [jsonError, setJsonError] = useState<string | undefined>();
   const create = useAdminMutation('users.create');
   const update = useAdminMutation('users.update');
   const form = useFormSubmit<ReturnType<typeof toInput> & { id?: string }>(user ? usersUpdateInput : usersCreateInput, (input) =>
@@ -47,6 +51,7 @@ export function UserFormModal({ opened, user, onClose }: { opened: boolean; user
   const set = <K extends keyof UserValues>(key: K, value: UserValues[K]) => setValues((v) => ({ ...v, [key]: value }));
   const close = () => {
     form.reset();
+    setJsonError(undefined);
     onClose();
   };
   return (
@@ -55,7 +60,11 @@ export function UserFormModal({ opened, user, onClose }: { opened: boolean; user
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void form.submit(user ? { ...toInput(values), id: user.id } : toInput(values)).then((ok) => ok && close());
+          const extraClaims = parseExtraClaims(values.extraClaims);
+          setJsonError(typeof extraClaims === 'string' ? extraClaims : undefined);
+          if (typeof extraClaims === 'string') return;
+          const input = toInput(values, extraClaims);
+          void form.submit(user ? { ...input, id: user.id } : input).then((ok) => ok && close());
         }}
       >
         <Stack>
@@ -73,6 +82,7 @@ export function UserFormModal({ opened, user, onClose }: { opened: boolean; user
             onChange={(v) => set('groups', v)}
             error={form.errors.groups}
           />
+          <UserClaimsFields values={values} errors={{ ...form.errors, ...(jsonError ? { extraClaims: jsonError } : {}) }} onChange={(key, value) => set(key, value as UserValues[typeof key])} />
           {form.error && form.error.fields.length === 0 ? <ErrorAlert error={form.error} /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>

@@ -5,7 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { TOKEN_KINDS, TOKEN_STATUSES, type Token, type TokenKind, type TokenStatus } from '../../../../shared/contract';
 import { useAdminMutation, useAdminPagedQuery, useAdminQuery } from '../../admin/hooks';
 import { appOptions, useLookups, userOptions, workspaceOptions } from '../../admin/lookups';
-import { Countdown, ScopeBadges, TimeAgo, TOKEN_KIND_LABELS, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
+import { Countdown, MintedBadge, ScopeBadges, TimeAgo, TOKEN_KIND_LABELS, TokenKindBadge, TokenStatusBadge } from '../../components/badges';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Empty, QueryState } from '../../components/feedback';
 import { ClearFiltersButton, LoadMoreButton } from '../../components/lists';
@@ -132,7 +132,10 @@ export function TokensPanel({ fixed = {} }: { fixed?: { appId?: string } }) {
                     <TokenStatusBadge token={t} />
                   </Table.Td>
                   <Table.Td>
-                    <TokenKindBadge kind={t.kind} />
+                    <Group gap={4} wrap="nowrap">
+                      <TokenKindBadge kind={t.kind} />
+                      {t.minted ? <MintedBadge /> : null}
+                    </Group>
                   </Table.Td>
                   <Table.Td>
                     <Truncated text={t.appName ?? t.appId ?? '—'} maw={160} />
