@@ -129,7 +129,7 @@ describe('the packed package in a fresh project', () => {
     expect(seen).toMatchObject({ tokenStatus: 200, tokenType: 'Bearer', accessTokenPrefix: 'oc_cc_', appNames: ['Demo App'], existedWhileRunning: true, removedOnStop: true });
     expect(seen.users).toEqual(['olivia.owner@example.test', 'adam.admin@example.test', 'mia.member@example.test']);
     expect(seen.refused).toEqual({ isAdminError: true, code: 'invalid_input', fields: ['id'] });
-    expect(seen.publicKeys).toEqual(['admin', 'advanceClock', 'clearSimulations', 'dataDir', 'demo', 'issuer', 'simulate', 'stop']);
+    expect(seen.publicKeys).toEqual(['admin', 'advanceClock', 'clearSimulations', 'dataDir', 'demo', 'issuer', 'mintToken', 'simulate', 'stop']);
   }, 40_000);
 
   it("the shipped declarations type a consumer's code (tsc, strict, without skipLibCheck)", async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,26 @@ describe('startServer (the package entry)', () => {
     expect(((await me.json()) as { id: string }).id).toBe(owner.id);
     await server.admin.call('tokens.revoke', { id: minted.accessTokenId });
     expect((await fetch(`${server.issuer}/api/v1/me`, { headers: { authorization: `Bearer ${minted.accessToken}` } })).status).toBe(401);
+  });
+
+  it('starts from a seed file instead of the demo: its known client secret works at once, and a bad file rejects the start', async () => {
+    const seed = join(tmp, 'seed.yaml');
+    const secret = 'oc_sec_ci-known-secret-0123456789abcdefghijklmnop';
+    await writeFile(
+      seed,
+      ['version: 1', 'workspaces:', '  - { slug: ci, name: CI }', 'apps:', '  - workspace: ci', '    clientId: oc_app_ciSeeded01', '    name: Seeded', '    clientType: confidential', `    clientSecret: ${secret}`, '    grantTypes: [client_credentials]', '    actorModes: [app]', '    scopes: [read:user]', ''].join('\n'),
+    );
+    await using server = await startServer({ seed });
+    expect(server.seedReport.created).toBeGreaterThanOrEqual(2);
+    expect('demo' in server).toBe(false);
+    const res = await fetch(`${server.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`oc_app_ciSeeded01:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&scope=read:user',
+    });
+    expect(res.status).toBe(200);
+    await writeFile(seed, 'version: 1\napps:\n  - workspace: nowhere\n    name: Broken\n');
+    await expect(startServer({ seed })).rejects.toThrow(/seed\.yaml/);
   });
 
   it('keeps the data folder with keepData, and `await using` stops the server', async () => {

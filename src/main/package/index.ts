@@ -7,4 +7,5 @@ export { startServer } from './start-server';
 export { AdminError } from '../../shared/contract/errors';
 export type { AdminErrorBody, AdminErrorCode, FieldError } from '../../shared/contract/errors';
 export type { ProcedureInput, ProcedureName, ProcedureOutput } from '../../shared/contract/procedures';
-export type { AdminClient, DemoClients, DemoUser, OAuthConsoleServer, SimulationHelpers, StartServer, StartServerOptions } from './types';
+export type { AdminClient, DemoClients, DemoUser, OAuthConsoleServer, RunningTestServer, SeededOAuthConsoleServer, SimulationHelpers, StartServer, StartServerOptions } from './types';
+export type { ConfigReport } from '../../shared/contract/config';

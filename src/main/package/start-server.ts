@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startServer as startRunningServer, type RunningServer } from '../server/server';
 import { createAdminClient } from './admin-client';
 import { simulationHelpers } from './simulation-helpers';
-import type { AdminClient, DemoClients, OAuthConsoleServer, StartServer, StartServerOptions } from './types';
+import type { AdminClient, DemoClients, OAuthConsoleServer, SeededOAuthConsoleServer, StartServer, StartServerOptions } from './types';
 
 /** The seeded demo workspace, read back through the contract; a fresh data folder is always seeded. */
 async function demoOf(running: RunningServer, admin: AdminClient): Promise<DemoClients> {
@@ -30,7 +30,7 @@ async function demoOf(running: RunningServer, admin: AdminClient): Promise<DemoC
  * const { clientId, clientSecret } = server.demo.app;
  * await server.stop();
  */
-export const startServer: StartServer = async (options: StartServerOptions = {}): Promise<OAuthConsoleServer> => {
+async function start(options: StartServerOptions = {}): Promise<OAuthConsoleServer | SeededOAuthConsoleServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'oauth-console-'));
   const removeData = () => (options.keepData ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   const log = options.log;
@@ -43,6 +43,7 @@ export const startServer: StartServer = async (options: StartServerOptions = {})
       rateLimits: options.rateLimits === true,
       ...(options.consentPolicy ? { consentPolicy: options.consentPolicy } : {}),
       ...(log ? { log } : {}),
+      ...(options.seed !== undefined ? { seedFile: resolve(options.seed) } : {}),
       alert: log ?? ((line) => console.error(`oauth-console: ${line}`)),
     });
   } catch (err) {
@@ -53,18 +54,13 @@ export const startServer: StartServer = async (options: StartServerOptions = {})
   const stop = () => (stopping ??= running.close().then(removeData));
   try {
     const admin = createAdminClient(running, log);
-    const demo = await demoOf(running, admin);
-    return {
-      issuer: running.issuer,
-      dataDir,
-      demo,
-      admin,
-      ...simulationHelpers(admin),
-      stop,
-      [Symbol.asyncDispose]: stop,
-    };
+    const base = { issuer: running.issuer, dataDir, admin, ...simulationHelpers(admin), stop, [Symbol.asyncDispose]: stop };
+    if (options.seed !== undefined) return { ...base, seedReport: running.seedReport! };
+    return { ...base, demo: await demoOf(running, admin) };
   } catch (err) {
     await stop();
     throw err;
   }
-};
+}
+
+export const startServer = start as StartServer;

@@ -1,3 +1,4 @@
+import type { ConfigReport } from '../../shared/contract/config';
 import type { ProcedureInput, ProcedureName, ProcedureOutput } from '../../shared/contract/procedures';
 import type { Role } from '../../shared/roles';
 import type { ConsentPolicy } from '../../shared/settings';
@@ -30,6 +31,14 @@ export interface StartServerOptions {
   keepData?: boolean;
   /** Where the server's operational lines go (never secrets). Default: nowhere; trouble lines (a full disk) go to stderr. */
   log?: (line: string) => void;
+  /**
+   * A configuration file (YAML or JSON, the format of "Configuration as
+   * code") applied to the fresh database before the first request, instead
+   * of the demo workspace: its apps, users, keys and known secrets are the
+   * server's. A bad file rejects the start with its file, path and line, and
+   * nothing is applied. The result then has `seedReport`, and no `demo`.
+   */
+  seed?: string;
 }
 
 /** A user of the seeded demo workspace (password-less: the sign-in page lists them). */
@@ -102,19 +111,32 @@ export interface SimulationHelpers {
   mintToken(request: ProcedureInput<'tokens.mint'>): Promise<ProcedureOutput<'tokens.mint'>>;
 }
 
-/** A running isolated server. `await using server = await startServer()` stops it at the end of the scope. */
-export interface OAuthConsoleServer extends SimulationHelpers, AsyncDisposable {
+/** What every running isolated server has. */
+export interface RunningTestServer extends SimulationHelpers, AsyncDisposable {
   /** The issuer URL, e.g. `http://127.0.0.1:41234`; discovery is at `<issuer>/.well-known/openid-configuration`. */
   readonly issuer: string;
   /** The server's data folder (a fresh temporary one). */
   readonly dataDir: string;
-  /** The seeded demo workspace, users and app, with the app's client secret. */
-  readonly demo: DemoClients;
   /** The admin contract: everything the console can do. */
   readonly admin: AdminClient;
   /** Stops the server, waits for it to close and removes the data folder (unless `keepData`). Safe to call twice. */
   stop(): Promise<void>;
 }
 
-/** Starts an isolated server; see {@link StartServerOptions}. */
-export type StartServer = (options?: StartServerOptions) => Promise<OAuthConsoleServer>;
+/** A running isolated server. `await using server = await startServer()` stops it at the end of the scope. */
+export interface OAuthConsoleServer extends RunningTestServer {
+  /** The seeded demo workspace, users and app, with the app's client secret. */
+  readonly demo: DemoClients;
+}
+
+/** A running isolated server started from a configuration file (`seed`): the file's state instead of the demo. */
+export interface SeededOAuthConsoleServer extends RunningTestServer {
+  /** What the seed created (counts and each change, secrets never included). */
+  readonly seedReport: ConfigReport;
+}
+
+/** Starts an isolated server; see {@link StartServerOptions}. With `seed`, the file's state replaces the demo workspace. */
+export interface StartServer {
+  (options?: StartServerOptions & { seed?: undefined }): Promise<OAuthConsoleServer>;
+  (options: StartServerOptions & { seed: string }): Promise<SeededOAuthConsoleServer>;
+}
