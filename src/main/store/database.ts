@@ -3,7 +3,7 @@ import { Kysely, Migrator, sql } from 'kysely';
 import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
 import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
 import { Sqlite3Dialect } from './sqlite-dialect';
-import type { SqliteDriver } from './sqlite-driver';
+import type { StoreDriver } from './store-driver';
 import type { UnitOfWork } from './unit-of-work';
 import { StaticMigrationProvider, migrations } from './migrations';
 import type { Database } from './schema';
@@ -54,9 +54,9 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
   return db;
 }
 
-const drivers = new WeakMap<Db, SqliteDriver>();
+const drivers = new WeakMap<Db, StoreDriver>();
 
-function driverOf(db: Db): SqliteDriver {
+function driverOf(db: Db): StoreDriver {
   const driver = drivers.get(db);
   if (!driver) throw new Error('this database handle was not opened by openStore');
   return driver;

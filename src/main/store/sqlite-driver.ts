@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type QueryResult } from 'kysely';
+import type { StoreDriver } from './store-driver';
 import { UnitOfWork } from './unit-of-work';
 
 /** SQLite's answer to ending a transaction it already rolled back by itself (after a full disk, say). */
@@ -18,7 +19,7 @@ const NO_TRANSACTION = /no transaction is active/;
  * transaction, opened at its first query: whatever else runs waits for the
  * commit, so a read-then-write inside the unit cannot race another request.
  */
-export class SqliteDriver implements Driver {
+export class SqliteDriver implements StoreDriver {
   readonly #file: string;
   readonly #options: SqliteDriverOptions;
   #db: sqlite3.Database | undefined;
