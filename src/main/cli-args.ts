@@ -27,6 +27,8 @@ Options:
   --allow-http-public-url
                     accept a plain-http --public-url for a host that is not loopback
   --no-rate-limit   turn the rate limits off for this run
+  --no-caches       turn the store's in-memory caches off for this run (every
+                    token, app, user, workspace and role lookup asks the database)
   --seed FILE       apply a configuration file (YAML or JSON) on every start,
                     before the first request; idempotent, all or nothing
                     (default: <data-dir>/seed.yaml, .yml or .json if present)
@@ -48,6 +50,8 @@ export interface CliOptions {
   allowHttpPublicUrl?: boolean;
   /** `false` with `--no-rate-limit`. */
   rateLimits?: boolean;
+  /** `false` with `--no-caches`. */
+  caches?: boolean;
   /** A configuration file to apply at start (`--seed FILE`). */
   seedFile?: string;
   /** What to do instead of serving: check the database, or back it up to `backupFile`. */
@@ -70,6 +74,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'public-url': { type: 'string' },
         'allow-http-public-url': { type: 'boolean' },
         'no-rate-limit': { type: 'boolean' },
+        'no-caches': { type: 'boolean' },
         'check-database': { type: 'boolean' },
         backup: { type: 'string' },
         seed: { type: 'string' },
@@ -118,6 +123,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(keychain ? { keychain: keychain as KeychainMode } : {}),
     ...(publicUrl !== undefined ? { publicUrl, allowHttpPublicUrl } : {}),
     ...(values['no-rate-limit'] ? { rateLimits: false } : {}),
+    ...(values['no-caches'] ? { caches: false } : {}),
     // Relative to the user's own folder, as --backup.
     ...(seed !== undefined ? { seedFile: resolve(env.INIT_CWD ?? process.cwd(), seed) } : {}),
     ...(values['check-database'] ? { action: 'check-database' as const } : {}),

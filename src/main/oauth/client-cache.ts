@@ -1,38 +1,31 @@
 import type { AdapterPayload } from 'oidc-provider';
+import type { StoreCaches } from '../store/caches';
 
 /**
- * Client metadata remembered between requests: every authenticated call
- * reads its client, which otherwise costs three queries. Writers (the admin
- * service, dynamic registration) invalidate what they change; the short
- * lifetime only bounds what a change made outside this process could leave
- * stale.
+ * Client metadata remembered between requests (the store's `client` cache,
+ * see store/caches.ts): every authenticated call reads its client, which
+ * otherwise costs three queries. Writes to the apps tables forget it (the
+ * store's cache invalidation plugin), and so do the writers that call
+ * `invalidate` (the admin service, dynamic registration); the 5 s lifetime
+ * only bounds what a change made outside this process could leave stale
+ * when no change feed says so.
  */
 export class ClientCache {
-  readonly #entries = new Map<string, { payload: AdapterPayload | undefined; at: number }>();
-  readonly #ttlMs: number;
-  readonly #max: number;
-  /** Bumped by every invalidation: a read that started before one must not store what it read. */
-  #generation = 0;
+  readonly #caches: StoreCaches;
 
-  constructor(ttlMs = 5_000, max = 1_000) {
-    this.#ttlMs = ttlMs;
-    this.#max = max;
+  constructor(caches: StoreCaches) {
+    this.#caches = caches;
   }
 
   /** The remembered metadata; `null` when nothing fresh is remembered (undefined means "no such client"). */
   get(id: string): AdapterPayload | undefined | null {
-    const entry = this.#entries.get(id);
-    if (!entry) return null;
-    if (Date.now() - entry.at > this.#ttlMs) {
-      this.#entries.delete(id);
-      return null;
-    }
-    return entry.payload;
+    const remembered = this.#caches.clients.get(id);
+    return remembered ? (remembered.value as AdapterPayload | undefined) : null;
   }
 
   /** Taken before reading the store; pass it to `set`. */
   ticket(): number {
-    return this.#generation;
+    return this.#caches.clients.ticket();
   }
 
   /**
@@ -41,15 +34,11 @@ export class ClientCache {
    * not come back as the remembered, still-accepted one.
    */
   set(id: string, payload: AdapterPayload | undefined, ticket: number): void {
-    if (ticket !== this.#generation) return;
-    this.#entries.set(id, { payload, at: Date.now() });
-    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#caches.clients.set(id, payload, ticket);
   }
 
-  /** Forgets one client, or all of them (a workspace removal cascades to its apps). */
+  /** Forgets one client, or all of them (a workspace removal cascades to its apps), now and when the caller's unit ends. */
   invalidate(id?: string): void {
-    this.#generation++;
-    if (id === undefined) this.#entries.clear();
-    else this.#entries.delete(id);
+    this.#caches.changed('client', id);
   }
 }

@@ -24,6 +24,7 @@ import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf } from '../secrets/master-key-selection';
 import { StartupError } from '../startup-error';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
+import { cachesOf } from '../store/caches';
 import { ActivityLog } from '../store/events-store';
 import { checkFileIntegrity } from '../store/integrity';
 import { seedDemoData, type SeedResult } from '../store/seed';
@@ -80,6 +81,8 @@ export interface ServerOptions {
    * there is one. A fresh database started with a seed gets no demo data.
    */
   seedFile?: string;
+  /** `false` turns off the store's in-memory caches (tokens, apps, users, workspaces, roles; see store/caches.ts): every lookup asks the database. */
+  caches?: boolean;
 }
 
 /** The running server: the admin service's context, plus what the transports and the shell need. */
@@ -126,7 +129,7 @@ async function openDatabase(options: ServerOptions, alert: (line: string) => voi
     ...(options.storageProbeIntervalMs ? { probeIntervalMs: options.storageProbeIntervalMs } : {}),
   });
   try {
-    db = await openStore(databaseFile, { onError: (err) => storage.observe(err) });
+    db = await openStore(databaseFile, { onError: (err) => storage.observe(err), ...(options.caches === false ? { caches: false } : {}) });
   } catch (err) {
     storage.stop();
     throw new StartupError((err as Error).message);
@@ -203,7 +206,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const seedFile = await seedFileOf(options);
     const seed = seedFile ? undefined : await seedDemoData(db);
     const activity = new ActivityLog(db);
-    const clientCache = new ClientCache();
+    const clientCache = new ClientCache(cachesOf(db));
     const clock = new ServerClock(db);
     await clock.load();
     const simulation = new Simulation(db, activity, clock);

@@ -5,6 +5,7 @@ import type { ConsentPolicy } from '../../shared/settings';
 import { PREFIX } from '../../shared/prefixes';
 import { hashSecret, randomSecret, secretHint } from '../secrets/crypto';
 import { sql, type Updateable } from 'kysely';
+import { cachesOf, readThrough } from './caches';
 import type { Db } from './database';
 import { olderThan, type KeysetPosition } from './keyset';
 import type { AppTable } from './schema';
@@ -144,10 +145,13 @@ export async function writeUris(db: Db, appId: string, redirectUris: string[], p
 }
 
 export async function findApp(db: Db, id: string): Promise<AppRecord | undefined> {
-  const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  const uris = await db.selectFrom('app_redirect_uris').selectAll().where('app_id', '=', id).orderBy('position').execute();
-  return toRecord(row, uris);
+  const caches = cachesOf(db);
+  return readThrough(caches.apps, caches.usable, id, async () => {
+    const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const uris = await db.selectFrom('app_redirect_uris').selectAll().where('app_id', '=', id).orderBy('position').execute();
+    return toRecord(row, uris);
+  });
 }
 
 /** The stored secret hash of an app (never leaves the main process). */

@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Kysely, Migrator, sql } from 'kysely';
+import { attachCaches, StoreCaches } from './caches';
+import { CacheInvalidationPlugin } from './cache-invalidation';
 import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
 import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
 import { Sqlite3Dialect } from './sqlite-dialect';
@@ -21,6 +23,8 @@ export class StoreOpenError extends Error {
 export interface OpenStoreOptions {
   /** Sees every failed statement (the storage-health tracker watches for a full disk). */
   onError?: (err: Error) => void;
+  /** `false` turns off every in-memory cache of the store (see caches.ts); on by default. */
+  caches?: boolean;
 }
 
 /** The two tables that grow without bound; a big file is mostly them. */
@@ -33,8 +37,11 @@ const BIG_TABLES = ['oidc_models', 'events'] as const;
  */
 export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Db> {
   const dialect = new Sqlite3Dialect(file, options.onError ? { onError: options.onError } : {});
-  const db = new Kysely<Database>({ dialect });
+  const caches = new StoreCaches({ enabled: options.caches ?? true });
+  const db = new Kysely<Database>({ dialect, plugins: [new CacheInvalidationPlugin(caches)] });
   drivers.set(db, dialect.driver);
+  attachCaches(db, caches);
+  caches.attach(() => currentUnit(db));
   try {
     await sql`pragma journal_mode = wal`.execute(db);
     await sql`pragma foreign_keys = on`.execute(db);

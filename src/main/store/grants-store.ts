@@ -1,4 +1,6 @@
+import { CompiledQuery } from 'kysely';
 import { sha256Hex } from '../secrets/crypto';
+import { cachesOf } from './caches';
 import type { Db } from './database';
 import { olderThan, type KeysetPosition } from './keyset';
 import { revokeRows, statusCondition, TOKEN_KIND_MODELS } from './tokens-store';
@@ -10,38 +12,29 @@ export interface GrantContext {
 
 /**
  * A grant's workspace and actor are written once, at consent (another
- * workspace or actor makes a new grant), so they can be remembered: every
- * token issued from the grant reads them. Bounded, per database handle.
+ * workspace or actor makes a new grant), so they are remembered (the
+ * `grant` cache, caches.ts): every token issued from the grant reads them.
  */
-const MAX_REMEMBERED = 10_000;
-const remembered = new WeakMap<Db, Map<string, GrantContext>>();
+const SET_CONTEXT_SQL = `update "oidc_models" set "workspace_id" = ?, "actor" = ?, "minted" = case when ? then 1 else "minted" end where "kind" = 'Grant' and "id" = ?`;
 
-function memory(db: Db): Map<string, GrantContext> {
-  let map = remembered.get(db);
-  if (!map) remembered.set(db, (map = new Map()));
-  return map;
-}
-
-function remember(db: Db, grantId: string, context: GrantContext): void {
-  const map = memory(db);
-  map.set(grantId, context);
-  if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value as string);
-}
-
-/** Records which workspace and actor mode a consent grant is for, and whether "Mint a token" made it. */
+/**
+ * Records which workspace and actor mode a consent grant is for, and whether
+ * "Mint a token" made it. Written out: it changes a grant row only, which no
+ * cache but the grant's own holds, so the cache invalidation plugin has
+ * nothing to forget.
+ */
 export async function setGrantContext(db: Db, grantId: string, context: { workspaceId: string; actor: string; minted?: boolean }): Promise<void> {
-  await db
-    .updateTable('oidc_models')
-    .set({ workspace_id: context.workspaceId, actor: context.actor, ...(context.minted ? { minted: 1 } : {}) })
-    .where('kind', '=', 'Grant')
-    .where('id', '=', sha256Hex(grantId))
-    .execute();
-  remember(db, grantId, { workspaceId: context.workspaceId, actor: context.actor });
+  await db.executeQuery(CompiledQuery.raw(SET_CONTEXT_SQL, [context.workspaceId, context.actor, context.minted ? 1 : 0, sha256Hex(grantId)]));
+  const caches = cachesOf(db);
+  const known = { workspaceId: context.workspaceId, actor: context.actor };
+  caches.afterCommit(() => caches.grants.put(grantId, known));
 }
 
 export async function grantContext(db: Db, grantId: string): Promise<GrantContext | undefined> {
-  const known = memory(db).get(grantId);
-  if (known) return known;
+  const caches = cachesOf(db);
+  const known = caches.grants.get(grantId);
+  if (known) return known.value as GrantContext;
+  const ticket = caches.grants.ticket();
   const row = await db
     .selectFrom('oidc_models')
     .select(['workspace_id', 'actor'])
@@ -50,8 +43,10 @@ export async function grantContext(db: Db, grantId: string): Promise<GrantContex
     .executeTakeFirst();
   if (!row) return undefined;
   const context = { workspaceId: row.workspace_id, actor: row.actor };
-  // Only a complete context is final; a grant saved a moment before its consent has none yet.
-  if (context.workspaceId && context.actor) remember(db, grantId, context);
+  // Only a complete context is final; a grant saved a moment before its consent has none yet. A
+  // complete one never changes, so even a read inside a unit of work may be remembered: were the
+  // unit to roll back, no token could name that (random) grant id.
+  if (context.workspaceId && context.actor) caches.grants.set(grantId, context, ticket);
   return context;
 }
 

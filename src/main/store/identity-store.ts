@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { cachesOf, readThrough } from './caches';
 import type { Db } from './database';
 import type { Selectable } from 'kysely';
 import type { Role, UserTable } from './schema';
@@ -42,8 +43,11 @@ export async function listUsers(db: Db): Promise<UserRecord[]> {
 }
 
 export async function findUser(db: Db, id: string): Promise<UserRecord | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? toUser(row) : undefined;
+  const caches = cachesOf(db);
+  return readThrough(caches.users, caches.usable, id, async () => {
+    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUser(row) : undefined;
+  });
 }
 
 /** Finds a user by id or email: what `login_hint` may carry. */
@@ -57,8 +61,11 @@ export async function findUserByHint(db: Db, hint: string): Promise<UserRecord |
 }
 
 export async function findWorkspace(db: Db, id: string): Promise<WorkspaceRecord | undefined> {
-  const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? { id: row.id, name: row.name, slug: row.slug, createdAt: row.created_at } : undefined;
+  const caches = cachesOf(db);
+  return readThrough(caches.workspaces, caches.usable, id, async () => {
+    const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? { id: row.id, name: row.name, slug: row.slug, createdAt: row.created_at } : undefined;
+  });
 }
 
 export async function userMemberships(db: Db, userId: string): Promise<MembershipRecord[]> {
@@ -72,14 +79,19 @@ export async function userMemberships(db: Db, userId: string): Promise<Membershi
   return rows.map((r) => ({ workspace: { id: r.id, name: r.name, slug: r.slug, createdAt: r.created_at }, role: r.role }));
 }
 
+/** The user's role in the workspace now; undefined when not a member (remembered too, as "not a member"). */
 export async function membershipRole(db: Db, workspaceId: string, userId: string): Promise<Role | undefined> {
-  const row = await db
-    .selectFrom('memberships')
-    .select('role')
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return row?.role;
+  const caches = cachesOf(db);
+  const role = await readThrough(caches.memberships, caches.usable, `${workspaceId} ${userId}`, async () => {
+    const row = await db
+      .selectFrom('memberships')
+      .select('role')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.role ?? null;
+  });
+  return (role as Role | null) ?? undefined;
 }
 
 export async function workspaceMembers(db: Db, workspaceId: string) {

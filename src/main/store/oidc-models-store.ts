@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { cachesOf, clientTokensKey } from './caches';
 import type { Db } from './database';
 
 /**
@@ -7,10 +8,24 @@ import type { Db } from './database';
  * adapter hashes them); the payload is the engine's JSON without its jti.
  * The statements on every token's path are written out once: building them
  * through the query builder on each call cost more than running them.
+ *
+ * Live access and client-credentials tokens are remembered (the `token`
+ * cache, caches.ts): introspection and every resource-API call read them.
+ * Each statement here that changes such a row says so to the caches, since
+ * written-out statements pass by the cache invalidation plugin.
  */
+
+/** The kinds whose live rows are remembered: what introspection, userinfo and the resource APIs look up. */
+const CACHED_KINDS = new Set(['AccessToken', 'ClientCredentials']);
+
+/** The kinds a single-live-token app's trigger supersedes (migration 0003): inserting one may revoke others of its client. */
+const SUPERSEDING_KINDS = new Set(['AccessToken', 'ClientCredentials']);
+
+const tokenKey = (kind: string, id: string) => `${kind}:${id}`;
 export interface StoredModel {
   payload: string;
   revoked_at: number | null;
+  client_id?: string | null;
 }
 
 /** One row as the adapter writes it. */
@@ -36,7 +51,7 @@ const UPSERT_SQL = `insert into "oidc_models"
   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)
   on conflict ("kind", "id") do update set
     "payload" = excluded."payload", "expires_at" = excluded."expires_at", "scope" = excluded."scope", "account_id" = excluded."account_id"`;
-const FIND_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "id" = ?`;
+const FIND_SQL = `select "payload", "revoked_at", "client_id" from "oidc_models" where "kind" = ? and "id" = ?`;
 const FIND_BY_UID_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "uid" = ? limit 1`;
 const FIND_BY_USER_CODE_SQL = `select "id", "payload", "revoked_at" from "oidc_models" where "kind" = ? and "user_code" = ? limit 1`;
 /** Only a live, unused row can be consumed. */
@@ -70,11 +85,28 @@ export async function upsertModel(db: Db, row: ModelRow): Promise<void> {
       row.consumedAt,
     ]),
   );
+  if (!CACHED_KINDS.has(row.kind)) return;
+  const caches = cachesOf(db);
+  const key = tokenKey(row.kind, row.id);
+  caches.changed('token', key);
+  if (row.clientId && SUPERSEDING_KINDS.has(row.kind)) caches.changed('token', clientTokensKey(row.clientId));
+  const stored = { payload: row.payload, revoked_at: null };
+  const clientId = row.clientId ?? undefined;
+  // Written through once committed: the first introspection of a new token needs no query.
+  if (row.consumedAt === null) caches.afterCommit(() => caches.tokens.put(key, stored, clientId));
 }
 
 export async function findModel(db: Db, kind: string, id: string): Promise<StoredModel | undefined> {
-  const { rows } = await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_SQL, [kind, id]));
-  return rows[0];
+  const caches = cachesOf(db);
+  if (!CACHED_KINDS.has(kind) || !caches.usable) return (await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_SQL, [kind, id]))).rows[0];
+  const key = tokenKey(kind, id);
+  const remembered = caches.tokens.get(key);
+  if (remembered) return remembered.value;
+  const ticket = caches.tokens.ticket();
+  const row = (await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_SQL, [kind, id]))).rows[0];
+  // Only live rows are remembered: a revoked one stays revoked, and is rarely asked for again.
+  if (row && row.revoked_at === null) caches.tokens.set(key, { payload: row.payload, revoked_at: null }, ticket, row.client_id ?? undefined);
+  return row;
 }
 
 export async function findModelByUid(db: Db, kind: string, uid: string): Promise<StoredModel | undefined> {
@@ -91,21 +123,27 @@ export async function findModelByUserCode(db: Db, kind: string, userCode: string
 /** Marks a live, unused row consumed; false when another caller did first (or it is revoked). */
 export async function consumeModel(db: Db, kind: string, id: string, now: number): Promise<boolean> {
   const { numAffectedRows } = await db.executeQuery(CompiledQuery.raw(CONSUME_SQL, [now, Math.floor(now / 1000), kind, id]));
+  if (CACHED_KINDS.has(kind)) cachesOf(db).changed('token', tokenKey(kind, id));
   return numAffectedRows === 1n;
 }
 
 /** Revokes everything issued under the grant of one row, and that grant (reuse detection). */
 export async function revokeFamilyOf(db: Db, kind: string, id: string, now: number): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(REVOKE_FAMILY_OF_SQL, [now, kind, id, kind, id]));
+  // The family's members are not known here: forget every cached token.
+  cachesOf(db).changed('token');
 }
 
 /** Marks one row revoked (it stays, for the console), or deletes it when `keep` is false. */
 export async function destroyModel(db: Db, kind: string, id: string, keep: boolean, now: number): Promise<void> {
   await db.executeQuery(keep ? CompiledQuery.raw(REVOKE_SQL, [now, kind, id]) : CompiledQuery.raw(DELETE_SQL, [kind, id]));
+  if (CACHED_KINDS.has(kind)) cachesOf(db).changed('token', tokenKey(kind, id));
 }
 
 export async function revokeModelsByGrant(db: Db, kind: string, grantId: string, now: number): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(REVOKE_BY_GRANT_SQL, [now, grantId, kind]));
+  // Which cached tokens belong to the grant is not known here: forget them all.
+  if (CACHED_KINDS.has(kind)) cachesOf(db).changed('token');
 }
 
 /** Records that a token was used, unless that was recorded less than `resolutionMs` ago. */
