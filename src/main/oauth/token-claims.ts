@@ -24,7 +24,8 @@ export function createExtraTokenClaims(db: Db): ExtraTokenClaims {
         throw new errors.InvalidScope(`${FULL_ACCESS_SCOPE} is granted only by an OWNER's consent, never to client credentials`, FULL_ACCESS_SCOPE);
       }
       const client = ctx?.oidc.client ?? (token as { client?: typeof ctx.oidc.client }).client;
-      return { workspace_id: client?.metadata().workspace_id, actor: 'app' };
+      // An extra metadata field sits on the client under its own name; metadata() would copy every field.
+      return { workspace_id: (client as { workspace_id?: string } | undefined)?.workspace_id, actor: 'app' };
     }
     const grantId = (token as { grantId?: string }).grantId;
     const context = grantId ? await grantContext(db, grantId) : undefined;
