@@ -7,7 +7,7 @@ import type { UnitOfWork } from './unit-of-work';
  *
  * | kind         | what                                              | key                         | forgotten when                                                                                        |
  * |--------------|---------------------------------------------------|-----------------------------|-------------------------------------------------------------------------------------------------------|
- * | `token`      | a live access or client-credentials token's row   | `<model kind>:<stored id>` (`client:<id>`: all of one client's) | it is consumed, revoked, destroyed, expired by "Expire now", superseded (single live token), its app deleted; any write to `oidc_models` but "last used" |
+ * | `token`      | a live access or client-credentials token's or grant's row | `<model kind>:<stored id>` (`client:<id>`: all of one client's) | it is consumed, revoked, destroyed, expired by "Expire now", superseded (single live token), its app deleted; any write to `oidc_models` but "last used" |
  * | `client`     | an app's engine metadata (5 s at most)            | client id                   | any write to `apps` or `app_redirect_uris`                                                            |
  * | `app`        | an app's record (the sample API's bot answer)     | client id                   | any write to `apps` or `app_redirect_uris`                                                            |
  * | `user`       | a user's record                                   | user id                     | any write to `users`                                                                                  |

@@ -9,14 +9,15 @@ import type { Db } from './database';
  * The statements on every token's path are written out once: building them
  * through the query builder on each call cost more than running them.
  *
- * Live access and client-credentials tokens are remembered (the `token`
- * cache, caches.ts): introspection and every resource-API call read them.
+ * Live access and client-credentials tokens and grants are remembered (the
+ * `token` cache, caches.ts): introspection and every resource-API call read
+ * the token, and introspection and userinfo the grant behind it.
  * Each statement here that changes such a row says so to the caches, since
  * written-out statements pass by the cache invalidation plugin.
  */
 
 /** The kinds whose live rows are remembered: what introspection, userinfo and the resource APIs look up. */
-const CACHED_KINDS = new Set(['AccessToken', 'ClientCredentials']);
+const CACHED_KINDS = new Set(['AccessToken', 'ClientCredentials', 'Grant']);
 
 /** The kinds a single-live-token app's trigger supersedes (migration 0003): inserting one may revoke others of its client. */
 const SUPERSEDING_KINDS = new Set(['AccessToken', 'ClientCredentials']);

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { clientTokensKey, readThrough, StoreCaches } from '../../src/main/store/caches';
+import type { UnitOfWork } from '../../src/main/store/unit-of-work';
+
+describe('the store caches', () => {
+  it('remember a read unless something was invalidated while it was in flight', () => {
+    const caches = new StoreCaches();
+    const before = caches.users.ticket();
+    caches.invalidate('user', 'someone-else');
+    caches.users.set('u1', { name: 'stale' }, before);
+    expect(caches.users.get('u1')).toBeUndefined();
+    caches.users.set('u1', { name: 'fresh' }, caches.users.ticket());
+    expect(caches.users.get('u1')).toEqual({ value: { name: 'fresh' } });
+  });
+
+  it('forget one fact, a client\'s tokens, a kind, or everything', () => {
+    const caches = new StoreCaches();
+    const row = { payload: '{}', revoked_at: null };
+    caches.tokens.put('AccessToken:a', row, 'app1');
+    caches.tokens.put('AccessToken:b', row, 'app1');
+    caches.tokens.put('AccessToken:c', row, 'app2');
+    caches.invalidate('token', clientTokensKey('app1'));
+    expect([caches.tokens.get('AccessToken:a'), caches.tokens.get('AccessToken:b')]).toEqual([undefined, undefined]);
+    expect(caches.tokens.get('AccessToken:c')).toBeDefined();
+    caches.invalidate('token', 'AccessToken:c');
+    expect(caches.tokens.size).toBe(0);
+    caches.workspaces.put('w1', { name: 'W' });
+    caches.memberships.put('w1 u1', 'OWNER');
+    caches.invalidate('workspace');
+    expect(caches.workspaces.size).toBe(0);
+    expect(caches.memberships.size).toBe(1);
+    caches.invalidateAll();
+    expect(caches.memberships.size).toBe(0);
+  });
+
+  it('announce local changes to listeners, and forget again when the unit of work ends', () => {
+    const caches = new StoreCaches();
+    const heard: Array<[string, string | undefined]> = [];
+    const stop = caches.onChange((kind, key) => heard.push([kind, key]));
+    const ended: Array<() => void> = [];
+    const unit = { afterCommit: (fn: () => void) => ended.push(fn), afterRollback: (fn: () => void) => ended.push(fn) } as unknown as UnitOfWork;
+    caches.attach(() => unit);
+    expect(caches.usable).toBe(false);
+    caches.changed('membership', 'w1 u1');
+    expect(heard).toEqual([['membership', 'w1 u1']]);
+    // A read that ran meanwhile left the old value behind: the unit's end forgets it.
+    caches.memberships.put('w1 u1', 'ADMIN');
+    for (const fn of ended) fn();
+    expect(caches.memberships.get('w1 u1')).toBeUndefined();
+    stop();
+    caches.changed('user');
+    expect(heard).toHaveLength(1);
+  });
+
+  it('off: nothing is remembered and every read asks the store', async () => {
+    const caches = new StoreCaches({ enabled: false });
+    caches.tokens.put('AccessToken:a', { payload: '{}', revoked_at: null });
+    expect(caches.tokens.get('AccessToken:a')).toBeUndefined();
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    await readThrough(caches.users, caches.usable, 'u1', load);
+    await readThrough(caches.users, caches.usable, 'u1', load);
+    expect(loads).toBe(2);
+  });
+
+  it('on: a second read is served from memory, as a copy', async () => {
+    const caches = new StoreCaches();
+    let loads = 0;
+    const load = async () => ({ n: ++loads, groups: ['a'] });
+    const first = await readThrough(caches.users, caches.usable, 'u1', load);
+    first.groups.push('changed by a caller');
+    const second = await readThrough(caches.users, caches.usable, 'u1', load);
+    expect(loads).toBe(1);
+    expect(second).toEqual({ n: 1, groups: ['a'] });
+  });
+});
