@@ -137,4 +137,50 @@ describe('kill -9 under load', () => {
     }
     process.kill(-server.process.pid!, 'SIGTERM');
   });
+
+  it('loses no client-credentials token answered 200, whose requests commit together (group commit)', { timeout: 120_000 }, async () => {
+    const dataDir = await makeTempDir();
+    const port = await freePort();
+    let server = await serve(dataDir, port);
+    const auth = `Basic ${Buffer.from(`${server.clientId}:${server.clientSecret}`).toString('base64')}`;
+    const credentials = { clientId: server.clientId, clientSecret: server.clientSecret };
+    const answered: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      let alive = true;
+      const workers = Array.from({ length: 10 }, async () => {
+        while (alive) {
+          try {
+            answered.push((await tokenCall(server, auth, { grant_type: 'client_credentials', scope: 'read:user' })).access_token!);
+          } catch {
+            return;
+          }
+        }
+      });
+      await new Promise((r) => setTimeout(r, 300 + Math.random() * 500));
+      const exited = new Promise((r) => server.process.once('exit', r));
+      killHard(server.process);
+      await exited;
+      alive = false;
+      await Promise.all(workers);
+      server = { ...(await serve(dataDir, port)), ...credentials };
+      // Every token answered is active after the restart, and has its audit event.
+      const inactive: string[] = [];
+      for (const token of answered) {
+        const res = await fetch(`${server.issuer}/oauth/introspect`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+        if (((await res.json()) as { active: boolean }).active !== true) inactive.push(token);
+      }
+      expect(inactive).toEqual([]);
+      const db = await openStore(join(dataDir, 'oauth-console.sqlite'));
+      try {
+        const rows = await count(db, sql<{ n: number }>`select count(*) as n from oidc_models where kind = 'ClientCredentials'`);
+        const events = await count(db, sql<{ n: number }>`select count(*) as n from events where type = 'token.issued' and json_extract(detail, '$.kind') = 'ClientCredentials'`);
+        expect(events).toBe(rows);
+        expect(rows).toBeGreaterThanOrEqual(answered.length);
+      } finally {
+        await db.destroy();
+      }
+    }
+    expect(answered.length).toBeGreaterThan(0);
+    process.kill(-server.process.pid!, 'SIGTERM');
+  });
 });

@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { cachesOf, clientTokensKey } from './caches';
-import type { Db } from './database';
+import type { DeferredWrite } from './commit-group';
+import { currentUnit, type Db } from './database';
 
 /**
  * The engine's models in `oidc_models`: every read and write the adapter
@@ -47,11 +48,22 @@ export interface ModelRow {
   consumedAt: number | null;
 }
 
-const UPSERT_SQL = `insert into "oidc_models"
+const UPSERT_HEAD = `insert into "oidc_models"
   ("kind", "id", "payload", "grant_id", "client_id", "account_id", "workspace_id", "actor", "scope", "uid", "user_code", "created_at", "expires_at", "consumed_at", "revoked_at", "last_used_at")
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)
+  values `;
+const UPSERT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)';
+const UPSERT_TAIL = `
   on conflict ("kind", "id") do update set
     "payload" = excluded."payload", "expires_at" = excluded."expires_at", "scope" = excluded."scope", "account_id" = excluded."account_id"`;
+const upsertTexts = new Map<number, string>();
+
+/** The upsert of `rows` (one or many: a group commit merges the token rows of concurrent requests). */
+function upsertStatement(rows: ReadonlyArray<readonly unknown[]>): CompiledQuery {
+  let text = upsertTexts.get(rows.length);
+  if (!text) upsertTexts.set(rows.length, (text = UPSERT_HEAD + Array.from({ length: rows.length }, () => UPSERT_ROW).join(', ') + UPSERT_TAIL));
+  return CompiledQuery.raw(text, rows.flat());
+}
+
 const FIND_SQL = `select "payload", "revoked_at", "client_id" from "oidc_models" where "kind" = ? and "id" = ?`;
 const FIND_BY_UID_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "uid" = ? limit 1`;
 const FIND_BY_USER_CODE_SQL = `select "id", "payload", "revoked_at" from "oidc_models" where "kind" = ? and "user_code" = ? limit 1`;
@@ -67,9 +79,17 @@ const REVOKE_SQL = `update "oidc_models" set "revoked_at" = ? where "kind" = ? a
 const DELETE_SQL = `delete from "oidc_models" where "kind" = ? and "id" = ?`;
 const REVOKE_BY_GRANT_SQL = `update "oidc_models" set "revoked_at" = ? where "grant_id" = ? and "kind" = ? and "revoked_at" is null`;
 
+/**
+ * Inserts or updates one engine model. As the first write of a unit of
+ * work that has read nothing from the store (a client-credentials token
+ * request), it is held back until the unit commits, and commits together
+ * with the concurrent units of the moment (commit-group.ts); the request is
+ * answered only after that commit.
+ */
 export async function upsertModel(db: Db, row: ModelRow): Promise<void> {
-  await db.executeQuery(
-    CompiledQuery.raw(UPSERT_SQL, [
+  const write: DeferredWrite = {
+    family: 'oidc_models.upsert',
+    parameters: [
       row.kind,
       row.id,
       row.payload,
@@ -84,8 +104,10 @@ export async function upsertModel(db: Db, row: ModelRow): Promise<void> {
       row.createdAt,
       row.expiresAt,
       row.consumedAt,
-    ]),
-  );
+    ],
+    statement: upsertStatement,
+  };
+  if (!currentUnit(db)?.defer(write)) await db.executeQuery(upsertStatement([write.parameters]));
   if (!CACHED_KINDS.has(row.kind)) return;
   const caches = cachesOf(db);
   const key = tokenKey(row.kind, row.id);

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
 import { CompiledQuery, type DatabaseConnection, type QueryResult } from 'kysely';
+import { CommitGroup } from './commit-group';
 import type { StoreDriver } from './store-driver';
 import { UnitOfWork } from './unit-of-work';
 
@@ -26,6 +27,7 @@ export class SqliteDriver implements StoreDriver {
   #connection: SqliteConnection | undefined;
   readonly #mutex = new ConnectionMutex();
   readonly #units = new AsyncLocalStorage<UnitOfWork>();
+  readonly #commits = new CommitGroup();
 
   constructor(file: string, options: SqliteDriverOptions = {}) {
     this.#file = file;
@@ -87,7 +89,7 @@ export class SqliteDriver implements StoreDriver {
         throw err;
       }
       return new UnitConnection(connection, (fn) => this.#locked(fn));
-    }, () => this.#mutex.unlock());
+    }, () => this.#mutex.unlock(), this.#commits);
     return unit.run((body) => this.#units.run(unit, body), fn, keep);
   }
 

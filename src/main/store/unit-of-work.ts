@@ -1,4 +1,5 @@
 import type { DatabaseConnection } from 'kysely';
+import type { CommitGroup, DeferredWrite } from './commit-group';
 
 /** The connection a unit of work holds: it can wait for its running queries and end the transaction. */
 export interface UnitConnectionHandle extends DatabaseConnection {
@@ -22,16 +23,21 @@ export type BeforeCommit = (connection: DatabaseConnection) => Promise<void>;
 export class UnitOfWork {
   readonly #open: () => Promise<UnitConnectionHandle>;
   readonly #release: () => void;
+  readonly #group: CommitGroup | undefined;
   #opening: Promise<UnitConnectionHandle> | undefined;
+  /** Writes held back until the commit (see {@link defer}). */
+  #deferred: DeferredWrite[] = [];
   #accepting = true;
   #discarded = false;
   readonly #beforeCommit: BeforeCommit[] = [];
   readonly #afterCommit: Array<() => void> = [];
   readonly #afterRollback: Array<() => void> = [];
 
-  constructor(open: () => Promise<UnitConnectionHandle>, release: () => void) {
+  /** With `group`, a unit that only holds back writes commits together with others (see commit-group.ts). */
+  constructor(open: () => Promise<UnitConnectionHandle>, release: () => void, group?: CommitGroup) {
     this.#open = open;
     this.#release = release;
+    this.#group = group;
   }
 
   /** False once the unit is ending: later queries of its call tree wait for it like any other. */
@@ -39,9 +45,39 @@ export class UnitOfWork {
     return this.#accepting;
   }
 
-  /** The unit's connection, opening its transaction on first use. */
+  /** The unit's connection, opening its transaction on first use (and running the held-back writes first). */
   connection(): Promise<UnitConnectionHandle> {
-    return (this.#opening ??= this.#open());
+    return (this.#opening ??= this.#openWithDeferred());
+  }
+
+  async #openWithDeferred(): Promise<UnitConnectionHandle> {
+    const connection = await this.#open();
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    try {
+      for (const write of deferred) await connection.executeQuery(write.statement([write.parameters]));
+    } catch (err) {
+      // As when the opening fails: the transaction is dropped and the lock released here.
+      await connection.end(false).catch(() => undefined);
+      this.#release();
+      throw err;
+    }
+    return connection;
+  }
+
+  /**
+   * Holds `write` back until the commit, when the unit has not opened its
+   * transaction yet: a unit whose only writes are held back commits with
+   * the other units of the moment, in one transaction (group commit). Any
+   * query the unit makes later opens its transaction and runs the held-back
+   * writes first, so the unit always reads what it wrote. False when the
+   * write must run now (the transaction is open, the unit is ending, or the
+   * driver has no commit group).
+   */
+  defer(write: DeferredWrite): boolean {
+    if (!this.#group || !this.#accepting || this.#opening) return false;
+    this.#deferred.push(write);
+    return true;
   }
 
   /** Makes the unit end in a rollback whatever its result: its writes are only tried (a dry run). */
@@ -79,6 +115,7 @@ export class UnitOfWork {
 
   async #finish(commit: boolean): Promise<void> {
     this.#accepting = false;
+    if (!this.#opening && commit && this.#deferred.length > 0 && this.#group) return this.#commitInGroup(this.#group);
     if (!this.#opening && !(commit && this.#beforeCommit.length > 0)) return this.#notify(commit);
     let connection: UnitConnectionHandle;
     try {
@@ -109,6 +146,16 @@ export class UnitOfWork {
     }
     this.#release();
     this.#notify(commit);
+  }
+
+  async #commitInGroup(group: CommitGroup): Promise<void> {
+    try {
+      await group.commit({ writes: this.#deferred, beforeCommit: this.#beforeCommit, open: this.#open, release: this.#release });
+    } catch (err) {
+      this.#notify(false);
+      throw err;
+    }
+    this.#notify(true);
   }
 
   #notify(committed: boolean): void {
