@@ -34,8 +34,8 @@ const ROWS_PER_STATEMENT = 50;
  * held-back writes (a client-credentials token request: one token row and
  * its activity events) commit together: whoever asked during one
  * event-loop turn, or while the connection was busy, shares one
- * transaction — their token rows in one multi-row statement, each unit's
- * events, one commit — and each is resolved only after that commit, so an
+ * transaction — their token rows in one multi-row statement, their
+ * activity events in another, one commit — and each is resolved only after that commit, so an
  * answer sent is an answer stored (a `kill -9` after it loses nothing).
  *
  * When the shared transaction fails, it is rolled back and each member
@@ -112,7 +112,19 @@ async function commitTogether(connection: UnitConnectionHandle, members: GroupMe
     await connection.executeQuery(writes[i]!.statement(rows));
     i = j;
   }
-  for (const member of members) for (const hook of member.beforeCommit) await hook(connection);
+  const merged = new Map<string, { run: (connection: UnitConnectionHandle, hooks: BeforeCommit[]) => Promise<void>; hooks: BeforeCommit[] }>();
+  for (const member of members) {
+    for (const hook of member.beforeCommit) {
+      if (!hook.merge) {
+        await hook(connection);
+        continue;
+      }
+      const family = merged.get(hook.merge.family) ?? { run: hook.merge.run, hooks: [] };
+      family.hooks.push(hook);
+      merged.set(hook.merge.family, family);
+    }
+  }
+  for (const family of merged.values()) await family.run(connection, family.hooks);
   await connection.settled();
   if (connection.aborted) throw new Error('the shared transaction was aborted by a failed statement');
   await connection.end(true);

@@ -4,7 +4,13 @@ import { currentUnit, type Db } from './database';
 import type { EventType } from '../../shared/events';
 import type { EventTable } from './schema';
 import { containsText, startsWithPattern } from './text-search';
-import type { UnitOfWork } from './unit-of-work';
+import type { BeforeCommit, UnitOfWork } from './unit-of-work';
+
+/** One unit's events: queued until its commit, with their ids once inserted. */
+interface UnitEvents {
+  rows: EventRow[];
+  written: ActivityEvent[];
+}
 
 export type EventLevel = 'info' | 'warn' | 'error';
 
@@ -102,6 +108,7 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
   #dropped = 0;
   #writing: Promise<void> | undefined;
   readonly #pending = new WeakMap<UnitOfWork, EventRow[]>();
+  readonly #entries = new WeakMap<BeforeCommit, UnitEvents>();
   readonly #writtenHooks: EventsWrittenHook[] = [];
 
   constructor(db: Db) {
@@ -147,21 +154,32 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
     }
     rows = [row];
     this.#pending.set(unit, rows);
-    const written: ActivityEvent[] = [];
-    unit.beforeCommit(async (connection) => {
-      for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-        const batch = rows.slice(i, i + BATCH_ROWS);
-        written.push(...(await this.#insert(connection, batch)));
-      }
-      for (const hook of this.#writtenHooks) await hook(written, (query) => connection.executeQuery(query));
-    });
+    const entry: UnitEvents = { rows, written: [] };
+    const hook: BeforeCommit = (connection) => this.#writeUnits(connection, [entry]);
+    // Units committing together insert all their events in one statement.
+    hook.merge = { family: 'events', run: (connection, hooks) => this.#writeUnits(connection, hooks.map((h) => this.#entries.get(h)!)) };
+    this.#entries.set(hook, entry);
+    unit.beforeCommit(hook);
     unit.afterCommit(() => {
-      for (const event of written) this.emit('event', event);
+      for (const event of entry.written) this.emit('event', event);
     });
     // The change was dropped, so its events are untrue, except the warnings and errors that say why.
     unit.afterRollback(() => {
       for (const dropped of rows) if (dropped.level !== 'info') this.#enqueue(dropped);
     });
+  }
+
+  /** Inserts the events of one or more units (in order), then runs the written hooks on them all. */
+  async #writeUnits(connection: DatabaseConnection, entries: UnitEvents[]): Promise<void> {
+    const all = entries.flatMap((e) => e.rows);
+    const written: ActivityEvent[] = [];
+    for (let i = 0; i < all.length; i += BATCH_ROWS) written.push(...(await this.#insert(connection, all.slice(i, i + BATCH_ROWS))));
+    let at = 0;
+    for (const entry of entries) {
+      entry.written = written.slice(at, at + entry.rows.length);
+      at += entry.rows.length;
+    }
+    for (const hook of this.#writtenHooks) await hook(written, (query) => connection.executeQuery(query));
   }
 
   async #insert(connection: DatabaseConnection, batch: EventRow[]): Promise<ActivityEvent[]> {

@@ -9,8 +9,15 @@ export interface UnitConnectionHandle extends DatabaseConnection {
   readonly aborted: boolean;
 }
 
-/** Work to do on the unit's connection just before it commits (the activity log's rows). */
-export type BeforeCommit = (connection: DatabaseConnection) => Promise<void>;
+/**
+ * Work to do on the unit's connection just before it commits (the activity
+ * log's rows). With `merge`, units committing together (commit-group.ts)
+ * run the hooks of one family as one call: the activity log inserts every
+ * unit's events in one statement.
+ */
+export type BeforeCommit = ((connection: DatabaseConnection) => Promise<void>) & {
+  merge?: { family: string; run(connection: DatabaseConnection, hooks: BeforeCommit[]): Promise<void> };
+};
 
 /**
  * One transaction spanning an async call tree: one protocol request, so that
