@@ -3,9 +3,9 @@ import { bodyParser } from '@koa/bodyparser';
 import Koa, { type Context } from 'koa';
 import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity';
 import type { AdminErrorBody } from '../../shared/contract/errors';
-import { ADMIN_CHANGES_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-transport';
+import { ADMIN_CHANGES_PATH, ADMIN_MCP_PATH, ADMIN_RPC_PATH } from '../../shared/contract/http-transport';
 import { adminContract, PROCEDURE_NAMES } from '../../shared/contract/procedures';
-import { adminMcpRoute } from './admin-mcp';
+import { lazyRoute } from './lazy-route';
 import { isLoopbackAddress } from '../http/host-policy';
 import { foreignOrigin } from '../http/origin-policy';
 import { BearerError, problemOf, problemOfBody, rpcBody, setProblemHead, type Problem } from '../http/errors';
@@ -95,7 +95,7 @@ export function createAdminHttpApp(options: AdminHttpOptions): Koa {
     }
   });
 
-  app.use(adminMcpRoute({ dispatch, bodyLimit: ADMIN_BODY_LIMIT }));
+  app.use(lazyRoute(ADMIN_MCP_PATH, async () => (await import('./admin-mcp')).adminMcpRoute({ dispatch, bodyLimit: ADMIN_BODY_LIMIT })));
   app.use(async (ctx, next) => {
     if (ctx.method !== 'POST' || !ctx.path.startsWith(ADMIN_RPC_PATH)) return next();
     if (!ctx.is('application/json')) return fail(ctx, { code: 'invalid_input', message: 'Send the input as application/json' });

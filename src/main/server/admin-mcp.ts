@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Middleware } from 'koa';
+import { ADMIN_MCP_PATH } from '../../shared/contract/http-transport';
 import { isProcedureName } from '../../shared/contract/procedures';
 import type { AdminDispatch } from '../admin/dispatch';
 import { toolResult } from './admin-mcp-results';
@@ -9,7 +10,7 @@ import { setCheckedRequestHandler } from './mcp-request-handler';
 import { refuseNonPost, serveStateless } from './mcp-stateless';
 
 /** The admin service as MCP tools (streamable HTTP): `POST /admin/mcp`. */
-export const ADMIN_MCP_PATH = '/admin/mcp';
+export { ADMIN_MCP_PATH };
 
 export interface AdminMcpOptions {
   /** The admin dispatcher `/admin/rpc` uses: the same validation, units of work, activity and errors. */

@@ -11,7 +11,8 @@ import { protectedResourceRoutes } from './protected-resource-routes';
 import { createResourceApi } from './resource-api';
 import type { RouteContext } from './route-context';
 import { createWebhookCatcher } from './webhook-catcher';
-import { sampleMcpRoute } from './sample-mcp';
+import { SAMPLE_MCP_PATH } from '../../shared/sample-mcp';
+import { lazyRoute } from './lazy-route';
 import { simulatedResourceFaults } from './simulated-resource-faults';
 
 /** A refusal of the APIs (401, 403) is audit material: recorded as `api.rejected`. */
@@ -73,7 +74,7 @@ export function createOwnRoutes(deps: RouteContext): Koa {
   app.silent = true;
   app.use(securityHeaders());
   app.use(simulatedResourceFaults(deps));
-  app.use(sampleMcpRoute(deps));
+  app.use(lazyRoute(SAMPLE_MCP_PATH, async () => (await import('./sample-mcp')).sampleMcpRoute(deps)));
   app.use(answerErrors(deps));
   // The webhook catcher reads its raw body itself (any content type, capped), so it comes before the parser.
   app.use(createWebhookCatcher(deps).routes());

@@ -37,7 +37,7 @@ import { createAdminHttpApp } from './admin-http';
 import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
 import { listen, prepareDataDir, urlHost } from './listen';
 import { createOwnRoutes } from './own-routes';
-import { SAMPLE_MCP_PATH } from './sample-mcp';
+import { SAMPLE_MCP_PATH } from '../../shared/sample-mcp';
 import { applySeedFile, seedFileOf } from './startup-seed';
 import type { ConfigReport } from '../../shared/contract/config';
 

@@ -5,7 +5,7 @@ import { writeSimulatedAnswer, type AnswerFace } from '../oauth/simulated-answer
 import { delay } from '../oauth/simulation';
 import { authenticateAccessToken, bearerValue } from './bearer';
 import type { RouteContext } from './route-context';
-import { SAMPLE_MCP_PATH, sampleMcpResource } from './sample-mcp';
+import { SAMPLE_MCP_PATH, sampleMcpUrl as sampleMcpResource } from '../../shared/sample-mcp';
 
 type Deps = Pick<RouteContext, 'provider' | 'db' | 'simulation' | 'issuer'>;
 

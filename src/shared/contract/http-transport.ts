@@ -17,6 +17,8 @@ export interface HttpTransportOptions {
 export const ADMIN_RPC_PATH = '/admin/rpc/';
 /** Server-sent events of live changes: `GET /admin/changes?afterId=N`. */
 export const ADMIN_CHANGES_PATH = '/admin/changes';
+/** The admin service as MCP tools (one stateless MCP server per request). */
+export const ADMIN_MCP_PATH = '/admin/mcp';
 
 /**
  * The HTTP transport for the headless web console and scripts. The token
