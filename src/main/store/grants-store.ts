@@ -15,7 +15,7 @@ export interface GrantContext {
  * workspace or actor makes a new grant), so they are remembered (the
  * `grant` cache, caches.ts): every token issued from the grant reads them.
  */
-const SET_CONTEXT_SQL = `update "oidc_models" set "workspace_id" = ?, "actor" = ?, "minted" = case when ? then 1 else "minted" end where "kind" = 'Grant' and "id" = ?`;
+const SET_CONTEXT_SQL = `update "oidc_models" set "workspace_id" = ?, "actor" = ?, "minted" = case when ? = 1 then 1 else "minted" end where "kind" = 'Grant' and "id" = ?`;
 
 /**
  * Records which workspace and actor mode a consent grant is for, and whether
