@@ -19,7 +19,7 @@ import { insertApp } from '../../src/main/store/apps-store';
 import { openStore, type Db } from '../../src/main/store/database';
 import type { Database } from '../../src/main/store/schema';
 import { seedDemoData } from '../../src/main/store/seed';
-import { Sqlite3Dialect } from '../../src/main/store/sqlite-dialect';
+import { SqliteDialect } from '../../src/main/store/sqlite-dialect';
 import { ROOT, startServerProcess } from './servers';
 
 export interface QueryTiming {
@@ -317,7 +317,7 @@ export async function benchTokenList(rows: number, log: (line: string) => void, 
       // Query plans of what the list actually ran, to explain the numbers.
       const plans: Record<string, string[]> = {};
       const captured: Array<{ sql: string; parameters: readonly unknown[] }> = [];
-      const tracer = new Kysely<Database>({ dialect: new Sqlite3Dialect(file), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
+      const tracer = new Kysely<Database>({ dialect: new SqliteDialect(file), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
       const raw = await openRaw(file);
       const indexes = (await all<{ name: string; sql: string }>(raw, "select name, sql from sqlite_master where type = 'index' and tbl_name = 'oidc_models' and sql is not null")).map((r) => r.sql);
       try {

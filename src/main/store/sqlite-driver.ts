@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import sqlite3 from 'sqlite3';
 import { CompiledQuery, type DatabaseConnection, type QueryResult } from 'kysely';
+import { openNodeSqlite } from './node-sqlite-connection';
+import { interceptedConnection } from './query-interceptor';
+import { defaultSqliteBinding, type BindingConnection, type BindingOpenOptions, type SqliteBinding } from './sqlite-binding';
+import { openSqlite3 } from './sqlite3-connection';
 import type { StoreDriver } from './store-driver';
 import { UnitOfWork } from './unit-of-work';
 
@@ -8,11 +11,15 @@ import { UnitOfWork } from './unit-of-work';
 const NO_TRANSACTION = /no transaction is active/;
 
 /**
- * A Kysely driver over the asynchronous `sqlite3` package.
+ * A Kysely driver over one SQLite connection, through either binding
+ * (node:sqlite, synchronous; sqlite3, asynchronous on libuv's thread pool):
+ * the transaction rules below are the same for both.
  *
- * sqlite3 holds one connection, so transactions must not interleave: a
- * connection is handed out to one user at a time (a simple FIFO mutex) and
- * every other caller waits until it is released.
+ * One connection means transactions must not interleave: the connection is
+ * handed out to one user at a time (a simple FIFO mutex) and every other
+ * caller waits until it is released. A synchronous binding still needs the
+ * mutex: a unit's transaction spans the awaits of a whole request, and a
+ * query from another request must not land inside it.
  *
  * A unit of work ({@link SqliteDriver.unitOfWork}) makes every query of one
  * async call tree (one protocol request) a single `begin immediate`
@@ -22,8 +29,10 @@ const NO_TRANSACTION = /no transaction is active/;
 export class SqliteDriver implements StoreDriver {
   readonly #file: string;
   readonly #options: SqliteDriverOptions;
-  #db: sqlite3.Database | undefined;
-  #connection: SqliteConnection | undefined;
+  /** The connection as opened (closed on destroy). */
+  #binding: BindingConnection | undefined;
+  /** The same, through the bench's query interceptor when one is installed. */
+  #connection: DatabaseConnection | undefined;
   readonly #mutex = new ConnectionMutex();
   readonly #units = new AsyncLocalStorage<UnitOfWork>();
 
@@ -33,8 +42,9 @@ export class SqliteDriver implements StoreDriver {
   }
 
   async init(): Promise<void> {
-    this.#db = await openDatabase(this.#file, this.#options.readOnly ?? false);
-    this.#connection = new SqliteConnection(this.#db, this.#options.onError);
+    const open = OPENERS[this.#options.binding ?? defaultSqliteBinding()];
+    this.#binding = await open(this.#file, { readOnly: this.#options.readOnly ?? false, onError: this.#options.onError });
+    this.#connection = interceptedConnection(this.#binding);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -107,11 +117,10 @@ export class SqliteDriver implements StoreDriver {
   }
 
   async destroy(): Promise<void> {
-    const db = this.#db;
-    this.#db = undefined;
-    if (!db) return;
-    await this.#connection?.finalizeAll();
-    await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+    const binding = this.#binding;
+    this.#binding = undefined;
+    this.#connection = undefined;
+    await binding?.close();
   }
 }
 
@@ -120,128 +129,14 @@ export interface SqliteDriverOptions {
   onError?: (err: Error) => void;
   /** Opens an existing file for reading only (checks, backups): never creates or writes it. */
   readOnly?: boolean;
+  /** Which binding talks to SQLite (default: see defaultSqliteBinding). */
+  binding?: SqliteBinding;
 }
 
-function openDatabase(file: string, readOnly: boolean): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const mode = readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
-    const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(db)));
-  });
-}
-
-/** Prepared statements kept per SQL text: preparing costs about half of a point query. */
-const STATEMENT_CACHE_SIZE = 256;
-const CACHEABLE_SQL_LENGTH = 4000;
-
-class SqliteConnection implements DatabaseConnection {
-  readonly #db: sqlite3.Database;
-  readonly #onError: ((err: Error) => void) | undefined;
-  readonly #statements = new Map<string, sqlite3.Statement>();
-
-  constructor(db: sqlite3.Database, onError?: (err: Error) => void) {
-    this.#db = db;
-    this.#onError = onError;
-  }
-
-  /**
-   * The cached statement for `sql`, most recently used last. Reuse is safe
-   * because the driver hands the connection to one caller at a time, so a
-   * statement never runs twice at once.
-   */
-  async #statement(sql: string): Promise<sqlite3.Statement> {
-    const cached = this.#statements.get(sql);
-    if (cached) {
-      this.#statements.delete(sql);
-      this.#statements.set(sql, cached);
-      return cached;
-    }
-    const statement = await new Promise<sqlite3.Statement>((resolve, reject) => {
-      const prepared: sqlite3.Statement = this.#db.prepare(sql, (err: Error | null) => {
-        if (!err) return resolve(prepared);
-        this.#onError?.(err);
-        reject(err);
-      });
-    });
-    if (sql.length <= CACHEABLE_SQL_LENGTH) {
-      this.#statements.set(sql, statement);
-      if (this.#statements.size > STATEMENT_CACHE_SIZE) {
-        const [oldest, evicted] = this.#statements.entries().next().value as [string, sqlite3.Statement];
-        this.#statements.delete(oldest);
-        evicted.finalize();
-      }
-    }
-    return statement;
-  }
-
-  readonly #rowShapes = new Map<string, boolean>();
-
-  /** Whether `sql` yields rows, remembered per SQL text (the regex runs once). */
-  #returnsRows(sql: string): boolean {
-    let known = this.#rowShapes.get(sql);
-    if (known === undefined) {
-      known = returnsRows(sql);
-      if (this.#rowShapes.size >= STATEMENT_CACHE_SIZE * 4) this.#rowShapes.clear();
-      this.#rowShapes.set(sql, known);
-    }
-    return known;
-  }
-
-  #forget(sql: string, statement: sqlite3.Statement): void {
-    if (this.#statements.get(sql) === statement) this.#statements.delete(sql);
-    statement.finalize();
-  }
-
-  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const { sql, parameters } = compiledQuery;
-    const params = parameters as unknown[];
-    const statement = await this.#statement(sql);
-    const cached = this.#statements.get(sql) === statement;
-    const settle = (err: Error | null) => {
-      // A failed statement may be unusable (a prepare error); an uncached one is done.
-      if (err || !cached) this.#forget(sql, statement);
-      if (err) this.#onError?.(err);
-    };
-    // Statements that return rows go through `all`; the rest through `run`,
-    // which reports the changes and the last inserted row id.
-    if (this.#returnsRows(sql)) {
-      return new Promise((resolve, reject) => {
-        statement.all(params, (err: Error | null, rows: unknown[]) => {
-          settle(err);
-          if (err) reject(err);
-          else resolve({ rows: rows as R[] });
-        });
-      });
-    }
-    return new Promise((resolve, reject) => {
-      statement.run(params, function onRun(this: sqlite3.RunResult, err: Error | null) {
-        settle(err);
-        if (err) return reject(err);
-        resolve({
-          rows: [],
-          numAffectedRows: BigInt(this.changes),
-          insertId: BigInt(this.lastID),
-        });
-      });
-    });
-  }
-
-  /** Finalizes every cached statement; the database cannot close while any is open. */
-  async finalizeAll(): Promise<void> {
-    const statements = [...this.#statements.values()];
-    this.#statements.clear();
-    await Promise.all(statements.map((st) => new Promise<void>((resolve) => st.finalize(() => resolve()))));
-  }
-
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streaming is not supported by the sqlite3 driver');
-  }
-}
-
-function returnsRows(sql: string): boolean {
-  const head = sql.trimStart().slice(0, 10).toLowerCase();
-  return head.startsWith('select') || head.startsWith('with') || head.startsWith('pragma') || /\breturning\b/i.test(sql);
-}
+const OPENERS: Record<SqliteBinding, (file: string, options: BindingOpenOptions) => Promise<BindingConnection>> = {
+  'node-sqlite': openNodeSqlite,
+  sqlite3: openSqlite3,
+};
 
 /** Result codes after which SQLite may have rolled the transaction back (sqlite.org/lang_transaction.html). */
 const ABORTING = /^SQLITE_(FULL|IOERR|NOMEM|CORRUPT)/;
@@ -353,7 +248,7 @@ export class UnitConnection implements DatabaseConnection {
 
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streaming is not supported by the sqlite3 driver');
+    throw new Error('streaming is not supported by the SQLite driver');
   }
 }
 
