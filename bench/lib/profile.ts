@@ -1,9 +1,10 @@
 /**
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by area
  * (our code per file, the engine, Kysely, Koa, React, node internals, GC,
- * idle) and the hottest functions. The sqlite3 addon runs statements on
- * libuv's thread pool, so database time shows up here as idle main thread,
- * not as a frame.
+ * idle) and the hottest functions. node:sqlite runs statements on the
+ * main thread, inside our connection's `executeQuery` (its own area here);
+ * the sqlite3 addon ran them on libuv's thread pool, where database time
+ * showed up as idle main thread, not as a frame.
  */
 import { readFileSync } from 'node:fs';
 
@@ -31,7 +32,7 @@ export interface ProfileSummary {
 
 export function areaOf(url: string, fn: string): string {
   if (!url) {
-    if (fn === '(idle)') return 'idle (waiting: SQLite thread pool, network)';
+    if (fn === '(idle)') return 'idle (waiting: network; with sqlite3, its thread pool)';
     if (fn === '(garbage collector)') return 'garbage collector';
     if (fn === '(program)') return 'V8/native (program)';
     return `native: ${fn || '(anonymous)'}`;
@@ -48,6 +49,7 @@ export function areaOf(url: string, fn: string): string {
     if (pkg === 'zod') return 'zod';
     return `other package: ${pkg}`;
   }
+  if (url.endsWith('src/main/store/node-sqlite-connection.ts')) return 'SQLite through node:sqlite (on the main thread)';
   const src = /\/(src\/[^?]+)/.exec(url);
   if (src) return `ours: ${src[1]}`;
   if (url.startsWith('node:')) {
