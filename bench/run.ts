@@ -10,8 +10,6 @@
  *   npm run bench -- --wait-quiet      on a shared machine: before each scenario, wait (≤ 60 s) for other load to stop
  *   npm run bench -- --token-rows N    size of the token-list table (default 1,000,000)
  *   npm run bench -- --skip-token-list
- *   npm run bench -- --driver node-sqlite,sqlite3   SQLite bindings our server runs on, side by side (default both;
- *                                        --profile and --what-if use the first)
  *
  * Writes bench/results/latest.json (bench/results/quick.json with --quick).
  */
@@ -37,7 +35,6 @@ import {
   resourceRequest,
   type RefreshStats,
 } from './lib/scenarios';
-import { SQLITE_BINDINGS, type SqliteBinding } from '../src/main/store/sqlite-binding';
 import { SqliteDialect } from '../src/main/store/sqlite-dialect';
 import { crashStep, type CrashStep } from './lib/crash-step';
 import { benchSecretVerify, type SecretVerifyResult } from './lib/secret-verify';
@@ -55,17 +52,19 @@ const { values: args } = parseArgs({
     'token-rows': { type: 'string' },
     'skip-token-list': { type: 'boolean', default: false },
     connections: { type: 'string', default: '10' },
-    driver: { type: 'string', default: SQLITE_BINDINGS.join(',') },
   },
 });
 
-const BINDINGS = [...new Set(args.driver!.split(',').map((d) => d.trim()).filter(Boolean))] as SqliteBinding[];
-for (const binding of BINDINGS) {
-  if (!(SQLITE_BINDINGS as readonly string[]).includes(binding)) throw new Error(`--driver ${binding}: not a SQLite binding (one of ${SQLITE_BINDINGS.join(', ')})`);
-}
-if (BINDINGS.length === 0) throw new Error(`--driver needs at least one of ${SQLITE_BINDINGS.join(', ')}`);
-/** How a binding is named in the output. */
-const BINDING_NAME: Record<SqliteBinding, string> = { 'node-sqlite': 'node:sqlite', sqlite3: 'sqlite3' };
+/**
+ * The stores ours is measured on, a column each beside the in-memory engine.
+ * One now: node:sqlite (the sqlite3 binding ran beside it until the numbers
+ * decided, see the README's "The SQLite binding"). A driver behind
+ * StoreDriver adds its name here and how its server is started.
+ */
+type StoreName = 'node-sqlite';
+const STORES: StoreName[] = ['node-sqlite'];
+/** How a store is named in the output. */
+const STORE_LABEL: Record<StoreName, string> = { 'node-sqlite': 'node:sqlite' };
 
 const QUICK = args.quick!;
 const CONNECTIONS = Number(args.connections);
@@ -144,8 +143,8 @@ interface ColdStart {
 
 interface ServerRun {
   kind: ServerKind;
-  /** Ours: the SQLite binding. */
-  binding?: SqliteBinding;
+  /** Ours: the store it ran on. */
+  storeName?: StoreName;
   /** Ours: kill -9 during issuance, restart, introspect every token answered 200. */
   crash?: CrashStep;
   coldStart: { firstRun: ColdStart[]; restart: ColdStart[] };
@@ -185,7 +184,7 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 // ---------------------------------------------------------------------------------------------
 // One server: cold starts, then every load scenario
 
-async function startAll(kind: ServerKind, binding?: SqliteBinding): Promise<{ server: ServerProcess; coldStart: ServerRun['coldStart']; dataDir?: string; cleanup: string[] }> {
+async function startAll(kind: ServerKind): Promise<{ server: ServerProcess; coldStart: ServerRun['coldStart']; dataDir?: string; cleanup: string[] }> {
   const cleanup: string[] = [];
   const firstRun: ColdStart[] = [];
   const restart: ColdStart[] = [];
@@ -205,7 +204,7 @@ async function startAll(kind: ServerKind, binding?: SqliteBinding): Promise<{ se
     for (let i = 0; i < COLD_STARTS; i++) {
       const dir = await mkdtemp(join(tmpdir(), 'oauth-console-bench-'));
       cleanup.push(dir);
-      const s = await startServerProcess({ kind, dataDir: dir, consent: 'prompt', expectSecret: true, ...(binding ? { binding } : {}) });
+      const s = await startServerProcess({ kind, dataDir: dir, consent: 'prompt', expectSecret: true });
       firstRun.push(sample(s));
       keep ??= { dir, id: s.clientId!, secret: s.clientSecret! };
       await s.stop();
@@ -213,7 +212,7 @@ async function startAll(kind: ServerKind, binding?: SqliteBinding): Promise<{ se
     let server: ServerProcess | undefined;
     for (let i = 0; i < COLD_STARTS; i++) {
       if (server) await server.stop();
-      server = await startServerProcess({ kind, dataDir: keep!.dir, consent: 'prompt', ...(binding ? { binding } : {}) });
+      server = await startServerProcess({ kind, dataDir: keep!.dir, consent: 'prompt' });
       restart.push(sample(server));
     }
     server!.clientId = keep!.id;
@@ -227,7 +226,7 @@ async function startAll(kind: ServerKind, binding?: SqliteBinding): Promise<{ se
 
 interface Side {
   kind: ServerKind;
-  binding: SqliteBinding | undefined;
+  storeName: StoreName | undefined;
   dataDir: string | undefined;
   crash?: CrashStep;
   label: string;
@@ -242,15 +241,15 @@ interface Side {
   scenarios: ServerRun['scenarios'];
 }
 
-async function prepareSide(kind: ServerKind, binding?: SqliteBinding): Promise<Side> {
-  const label = kind === 'ours' ? `ours (${BINDING_NAME[binding!]})` : 'oidc-provider in-memory';
+async function prepareSide(kind: ServerKind, storeName?: StoreName): Promise<Side> {
+  const label = kind === 'ours' ? `ours (${STORE_LABEL[storeName!]})` : 'oidc-provider in-memory';
   await primeServer(kind);
-  const { server, coldStart, dataDir, cleanup } = await startAll(kind, binding);
+  const { server, coldStart, dataDir, cleanup } = await startAll(kind);
   log(`  ${label}: cold start ${coldStart.firstRun.map((c) => c.ms.toFixed(0)).join(', ')} ms${coldStart.restart.length ? ` (new data dir); restart ${coldStart.restart.map((c) => c.ms.toFixed(0)).join(', ')} ms` : ''}`);
   const target: ClientTarget = { origin: server.origin, clientId: server.clientId!, clientSecret: server.clientSecret! };
   const events = dataDir ? await EventsProbe.open(join(dataDir, 'oauth-console.sqlite')) : undefined;
   const probe = await probeFlow(target);
-  return { kind, binding, dataDir, label, server, target, coldStart, events, cleanup, steps: probe.steps, accessToken: probe.tokens.access_token, flows: newFlowStats(CONNECTIONS * 2), scenarios: {} };
+  return { kind, storeName, dataDir, label, server, target, coldStart, events, cleanup, steps: probe.steps, accessToken: probe.tokens.access_token, flows: newFlowStats(CONNECTIONS * 2), scenarios: {} };
 }
 
 async function warmUp(side: Side): Promise<void> {
@@ -319,16 +318,16 @@ async function measure(side: Side, id: ScenarioId): Promise<void> {
 }
 
 /**
- * Every server stays up (ours on each binding, and the in-memory engine);
+ * Every server stays up (ours on each store, and the in-memory engine);
  * each scenario runs against one after the other, rotating which goes
  * first, so background load on a shared machine hits every side of a ratio
  * alike. Then the crash step on each of ours.
  */
-async function benchServers(): Promise<{ ours: Partial<Record<SqliteBinding, ServerRun>>; theirs: ServerRun }> {
+async function benchServers(): Promise<{ ours: Partial<Record<StoreName, ServerRun>>; theirs: ServerRun }> {
   log('\n== cold starts');
   const sides: Side[] = [];
   try {
-    for (const binding of BINDINGS) sides.push(await prepareSide('ours', binding));
+    for (const storeName of STORES) sides.push(await prepareSide('ours', storeName));
     sides.push(await prepareSide('inmemory'));
     log('== warm-up (not recorded)');
     for (const side of sides) await warmUp(side);
@@ -340,19 +339,19 @@ async function benchServers(): Promise<{ ours: Partial<Record<SqliteBinding, Ser
     const runs = new Map<Side, ServerRun>();
     for (const side of sides) {
       const memory = memoryOf(side.server.pid);
-      runs.set(side, { kind: side.kind, ...(side.binding ? { binding: side.binding } : {}), coldStart: side.coldStart, peakRssMB: mb(memory.hwm), rssAfterLoadMB: mb(memory.rss), requestsPerFlow: side.steps, scenarios: side.scenarios });
+      runs.set(side, { kind: side.kind, ...(side.storeName ? { storeName: side.storeName } : {}), coldStart: side.coldStart, peakRssMB: mb(memory.hwm), rssAfterLoadMB: mb(memory.rss), requestsPerFlow: side.steps, scenarios: side.scenarios });
     }
     log('\n== crash step: kill -9 during client-credentials issuance, restart on the same file, introspect every token answered 200');
     for (const side of sides) {
       if (side.kind !== 'ours') continue;
       await waitQuiet();
-      const { result, server } = await crashStep(side.server, side.target, { kind: 'ours', dataDir: side.dataDir!, consent: 'prompt', binding: side.binding! }, CONNECTIONS);
+      const { result, server } = await crashStep(side.server, side.target, { kind: 'ours', dataDir: side.dataDir!, consent: 'prompt' }, CONNECTIONS);
       side.server = server;
       runs.get(side)!.crash = result;
       log(`  ${side.label.padEnd(24)} killed after ${fmt(result.killedAfterMs)} ms: ${fmt(result.answered200)} tokens answered 200, ${fmt(result.activeAfterRestart)} active after the restart (${fmt(result.restartMs)} ms) ${result.lost === 0 ? '✅' : `❌ ${fmt(result.lost)} lost`}`);
     }
-    const ours: Partial<Record<SqliteBinding, ServerRun>> = {};
-    for (const side of sides) if (side.binding) ours[side.binding] = runs.get(side)!;
+    const ours: Partial<Record<StoreName, ServerRun>> = {};
+    for (const side of sides) if (side.storeName) ours[side.storeName] = runs.get(side)!;
     return { ours, theirs: runs.get(sides.at(-1)!)! };
   } finally {
     for (const side of sides) {
@@ -370,9 +369,9 @@ async function profileRun(): Promise<void> {
   const outDir = await mkdtemp(join(tmpdir(), 'oauth-console-bench-profile-'));
   const dataDir = join(outDir, 'data');
   await mkdir(dataDir);
-  const binding = BINDINGS[0]!;
-  log(`\n== profiles of ours on ${BINDING_NAME[binding]}`);
-  const first = await startServerProcess({ kind: 'ours', dataDir, consent: 'prompt', expectSecret: true, binding });
+  const storeName = STORES[0]!;
+  log(`\n== profiles of ours on ${STORE_LABEL[storeName]}`);
+  const first = await startServerProcess({ kind: 'ours', dataDir, consent: 'prompt', expectSecret: true });
   const target: ClientTarget = { origin: '', clientId: first.clientId!, clientSecret: first.clientSecret! };
   await first.stop();
   const summaries: Record<string, { requests: number; successes: number; perSecond: number; profile: ProfileSummary; sqlPerSuccess: Record<string, number> }> = {};
@@ -381,7 +380,7 @@ async function profileRun(): Promise<void> {
     const profDir = join(outDir, id);
     const countFile = join(outDir, `${id}.sql.json`);
     process.env.BENCH_QUERY_COUNT_FILE = countFile;
-    const server = await startServerProcess({ kind: 'ours', dataDir, consent: 'prompt', binding, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', './bench/lib/query-counter.ts'] });
+    const server = await startServerProcess({ kind: 'ours', dataDir, consent: 'prompt', nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', './bench/lib/query-counter.ts'] });
     const t = { ...target, origin: server.origin };
     const base = { origin: server.origin, connections: CONNECTIONS, serverPid: server.pid, maxSeconds: SECONDS };
     const probe = await probeFlow(t);
@@ -429,7 +428,7 @@ async function profileRun(): Promise<void> {
   }
   const whatIf = await whatIfRuns();
   const file = join(ROOT, 'bench', 'results', 'profile.json');
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, source: sourceRevision(), binding, profiles: outDir, scenarios: summaries, whatIf }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, source: sourceRevision(), store: storeName, profiles: outDir, scenarios: summaries, whatIf }, null, 2)}\n`);
   log(`\nprofiles in ${outDir}; summary in bench/results/profile.json`);
 }
 
@@ -445,7 +444,7 @@ async function whatIfRuns(): Promise<Record<string, Record<string, number>>> {
     ['client cache', 'client-cache'],
     ['client cache + batched activity log', 'client-cache,no-events'],
   ];
-  log(`\n== what-if on ${BINDING_NAME[BINDINGS[0]!]} (emulated in bench/lib/what-if.ts; no profiler)`);
+  log(`\n== what-if on ${STORE_LABEL[STORES[0]!]} (emulated in bench/lib/what-if.ts; no profiler)`);
   interface Variant {
     name: string;
     server: ServerProcess;
@@ -461,7 +460,7 @@ async function whatIfRuns(): Promise<Record<string, Record<string, number>>> {
     for (const [name, modes] of variants) {
       const dir = await mkdtemp(join(tmpdir(), 'oauth-console-bench-whatif-'));
       process.env.BENCH_WHATIF = modes;
-      const server = await startServerProcess({ kind: 'ours', dataDir: dir, consent: 'prompt', expectSecret: true, binding: BINDINGS[0]!, nodeFlags: ['--import', './bench/lib/what-if.ts'] });
+      const server = await startServerProcess({ kind: 'ours', dataDir: dir, consent: 'prompt', expectSecret: true, nodeFlags: ['--import', './bench/lib/what-if.ts'] });
       delete process.env.BENCH_WHATIF;
       const target = { origin: server.origin, clientId: server.clientId!, clientSecret: server.clientSecret! };
       const events = await EventsProbe.open(join(dir, 'oauth-console.sqlite'));
@@ -523,20 +522,20 @@ const rateText = (m: Measure | undefined, unit: string) => (m ? `${fmt(m.rate, m
 /** One table row: the scenario, then a cell per column of {@link columnsOf}. */
 type Row = string[];
 
-/** The columns: each binding's figure, the in-memory engine's, each binding's ratio to it, the goal. */
-function columnsOf(bindings: SqliteBinding[]): string[] {
+/** The columns: each store's figure, the in-memory engine's, each store's ratio to it, the goal. */
+function columnsOf(names: StoreName[]): string[] {
   return [
     'Scenario',
-    ...bindings.map((b) => `Ours on ${BINDING_NAME[b]} (durable)`),
+    ...names.map((b) => `Ours on ${STORE_LABEL[b]} (durable)`),
     'oidc-provider, in-memory adapter',
-    ...bindings.map((b) => `${BINDING_NAME[b]} ÷ in-memory`),
+    ...names.map((b) => `${STORE_LABEL[b]} ÷ in-memory`),
     'Goal',
   ];
 }
 
-function buildRows(ours: Partial<Record<SqliteBinding, ServerRun>>, theirs: ServerRun, secret: SecretVerifyResult, tokenList: TokenListResult | undefined): Row[] {
-  const bindings = BINDINGS.filter((b) => ours[b]);
-  const runs = bindings.map((b) => ours[b]!);
+function buildRows(ours: Partial<Record<StoreName, ServerRun>>, theirs: ServerRun, secret: SecretVerifyResult, tokenList: TokenListResult | undefined): Row[] {
+  const names = STORES.filter((b) => ours[b]);
+  const runs = names.map((b) => ours[b]!);
   const rows: Row[] = [];
   const broken = (m: Measure | undefined) => !m || m.failed > 0.01 * (m.ok + m.failed);
   for (const [id, def] of Object.entries(SCENARIOS) as Array<[ScenarioId, (typeof SCENARIOS)[ScenarioId]]>) {
@@ -584,7 +583,7 @@ function buildRows(ours: Partial<Record<SqliteBinding, ServerRun>>, theirs: Serv
     const first = q('first page');
     const filtered = q('filtered page');
     rows.push([
-      `Token list, ${fmt(tokenList.rows)} tokens: first page / filtered page (${BINDING_NAME[tokenList.binding]})`,
+      `Token list, ${fmt(tokenList.rows)} tokens: first page / filtered page (${STORE_LABEL[STORES[0]!]})`,
       `${fmt(first?.medianMs ?? 0, 1)} ms / ${fmt(filtered?.medianMs ?? 0, 1)} ms (50 rows; DB file ${fmt(tokenList.databaseBytes / 1e6)} MB)`,
       ...blank(runs.length - 1),
       'n/a (no listing)',
@@ -609,37 +608,37 @@ function markdownTable(header: Row, rows: Row[]): string {
   return [line(header), `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-function detailTable(ours: Partial<Record<SqliteBinding, ServerRun>>, theirs: ServerRun, stores: StoreRoundTrip[]): string {
+function detailTable(ours: Partial<Record<StoreName, ServerRun>>, theirs: ServerRun, stores: Array<StoreRoundTrip & { store: StoreName }>): string {
   const lines = [
     '| Scenario | Ours on | Server CPU per success (ours / in-memory = ratio) | Server CPU, cores | Load generator CPU | Other processes | Requests | Failed | Ours: activity-log rows still queued when the load stopped → time to catch up |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
   for (const [id, def] of Object.entries(SCENARIOS) as Array<[ScenarioId, (typeof SCENARIOS)[ScenarioId]]>) {
-    for (const binding of BINDINGS) {
-      const a = ours[binding]?.scenarios[id];
+    for (const storeName of STORES) {
+      const a = ours[storeName]?.scenarios[id];
       const b = theirs.scenarios[id];
       if (!a || !b) continue;
       const lag = a.activityLog ? `${fmt(a.activityLog.final - a.activityLog.atEnd)} rows → ${(a.activityLog.drainMs / 1000).toFixed(1)} s (${a.activityLog.eventsPerSuccess.toFixed(1)} rows per success)` : 'n/a';
       const us = (m: Measure) => (m.cpuUsPerSuccess === undefined ? 'n/a' : m.cpuUsPerSuccess >= 10_000 ? `${fmt(m.cpuUsPerSuccess / 1000, 1)} ms` : `${fmt(m.cpuUsPerSuccess)} µs`);
       const cpuRatio = a.cpuUsPerSuccess && b.cpuUsPerSuccess ? ` = ${(a.cpuUsPerSuccess / b.cpuUsPerSuccess).toFixed(1)}x` : '';
-      lines.push(`| ${def.title} | ${BINDING_NAME[binding]} | ${us(a)} / ${us(b)}${cpuRatio} | ${pct(a.serverCpu)} / ${pct(b.serverCpu)} | ${pct(a.loaderCpu)} / ${pct(b.loaderCpu)} | ${pct(a.otherCpu)} / ${pct(b.otherCpu)} | ${fmt(a.requests)} / ${fmt(b.requests)} | ${a.failed} / ${b.failed} | ${lag} |`);
+      lines.push(`| ${def.title} | ${STORE_LABEL[storeName]} | ${us(a)} / ${us(b)}${cpuRatio} | ${pct(a.serverCpu)} / ${pct(b.serverCpu)} | ${pct(a.loaderCpu)} / ${pct(b.loaderCpu)} | ${pct(a.otherCpu)} / ${pct(b.otherCpu)} | ${fmt(a.requests)} / ${fmt(b.requests)} | ${a.failed} / ${b.failed} | ${lag} |`);
     }
   }
   lines.push('');
   for (const store of stores) {
     lines.push(
-      `One SQL statement (the engine's client lookup, \`select * from apps where id = ?\`) through Kysely and our driver on ${BINDING_NAME[store.binding]}: ${fmt(store.kyselySequentialUs)} µs one caller at a time; ` +
+      `One SQL statement (the engine's client lookup, \`select * from apps where id = ?\`) through Kysely and our driver on ${STORE_LABEL[store.store]}: ${fmt(store.kyselySequentialUs)} µs one caller at a time; ` +
         `10 concurrent callers: ${fmt(store.kyselyConcurrentPerSecond)} statements/s in all, because the driver's single connection serialises them. ` +
         `(The statement through node:sqlite alone: ${fmt(store.rawSequentialUs, 1)} µs.)`,
       '',
     );
   }
-  const crashes = BINDINGS.filter((b) => ours[b]?.crash);
+  const crashes = STORES.filter((b) => ours[b]?.crash);
   if (crashes.length) {
     lines.push(
       'Crash step (SIGKILL during client-credentials issuance, restart on the same file, introspect every token the load generator got in a 200 answer): ' +
-        crashes.map((b) => { const c = ours[b]!.crash!; return `${BINDING_NAME[b]}: killed after ${fmt(c.killedAfterMs)} ms, ${fmt(c.answered200)} answered 200, ${fmt(c.activeAfterRestart)} active after a ${fmt(c.restartMs)} ms restart`; }).join('; ') + '.',
+        crashes.map((b) => { const c = ours[b]!.crash!; return `${STORE_LABEL[b]}: killed after ${fmt(c.killedAfterMs)} ms, ${fmt(c.answered200)} answered 200, ${fmt(c.activeAfterRestart)} active after a ${fmt(c.restartMs)} ms restart`; }).join('; ') + '.',
     );
   }
   return lines.join('\n');
@@ -659,9 +658,9 @@ async function updateReadme(table: string, details: string, meta: Record<string,
 
 // ---------------------------------------------------------------------------------------------
 
-/** The SQLite library version a binding carries (each bundles its own). */
-async function sqliteVersion(binding: SqliteBinding): Promise<string> {
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect(':memory:', { binding }) });
+/** The SQLite library version node:sqlite carries. */
+async function sqliteVersion(): Promise<string> {
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect(':memory:') });
   try {
     return (await sql<{ v: string }>`select sqlite_version() as v`.execute(db)).rows[0]!.v;
   } finally {
@@ -698,14 +697,14 @@ async function main(): Promise<void> {
     freeMemoryGB: Math.round(freemem() / 1e9),
     oidcProvider: versionOf('oidc-provider'),
     autocannon: versionOf('autocannon'),
-    sqlite: Object.fromEntries(await Promise.all(BINDINGS.map(async (b) => [b, await sqliteVersion(b)]))),
+    sqlite: Object.fromEntries(await Promise.all(STORES.map(async (b) => [b, await sqliteVersion()]))),
     source: sourceRevision(),
     quick: QUICK,
     waitQuiet: args['wait-quiet'],
     connections: CONNECTIONS,
     secondsPerScenario: SECONDS,
   };
-  const sqliteText = BINDINGS.map((b) => `${BINDING_NAME[b]} (SQLite ${(meta.sqlite as Record<string, string>)[b]})`).join(', ');
+  const sqliteText = STORES.map((b) => `${STORE_LABEL[b]} (SQLite ${(meta.sqlite as Record<string, string>)[b]})`).join(', ');
   log(`OAuth Console benchmark — ${meta.cores} cores, Node ${meta.node}, oidc-provider ${meta.oidcProvider}, ours on ${sqliteText}${QUICK ? ' (quick)' : ''}; ${loadAverage()}`);
   const busy0 = machineBusyMs();
   await new Promise((r) => setTimeout(r, 1000));
@@ -724,22 +723,22 @@ async function main(): Promise<void> {
 
   const secret = benchSecretVerify();
   log(`verifySecret: ${secret.usPerCall.toFixed(2)} µs per call (${fmt(secret.calls)} calls)`);
-  const stores: StoreRoundTrip[] = [];
-  for (const binding of BINDINGS) {
-    const store = await benchStoreRoundTrip(binding);
+  const stores: Array<StoreRoundTrip & { store: StoreName }> = [];
+  for (const storeName of STORES) {
+    const store = { store: storeName, ...(await benchStoreRoundTrip()) };
     stores.push(store);
-    log(`one SQL statement via Kysely + our driver on ${BINDING_NAME[binding]}: ${store.kyselySequentialUs.toFixed(0)} µs; 10 callers: ${fmt(store.kyselyConcurrentPerSecond)} statements/s`);
+    log(`one SQL statement via Kysely + our driver on ${STORE_LABEL[storeName]}: ${store.kyselySequentialUs.toFixed(0)} µs; 10 callers: ${fmt(store.kyselyConcurrentPerSecond)} statements/s`);
   }
   const { ours, theirs } = await benchServers();
   let tokenList: TokenListResult | undefined;
   if (!args['skip-token-list']) {
     log(`\n== token list, ${fmt(TOKEN_ROWS)} rows`);
-    tokenList = await benchTokenList(TOKEN_ROWS, log, BINDINGS[0]!);
+    tokenList = await benchTokenList(TOKEN_ROWS, log);
     log(`  using ${tokenList.implementation}; database file ${fmt(tokenList.databaseBytes / 1e6)} MB`);
   }
 
   const rows = buildRows(ours, theirs, secret, tokenList);
-  const table = markdownTable(columnsOf(BINDINGS.filter((b) => ours[b])), rows);
+  const table = markdownTable(columnsOf(STORES.filter((b) => ours[b])), rows);
   const details = detailTable(ours, theirs, stores);
   Object.assign(meta, { loadAtEnd: loadAverage() });
   log(`\n${table}\n\n${details}\n\n${meta.loadAtEnd as string}\n`);
@@ -752,9 +751,9 @@ async function main(): Promise<void> {
         return [id, a !== undefined && b ? a / b : null];
       }),
     );
-  const byBinding = Object.fromEntries(BINDINGS.map((b) => [b, ratiosOf(ours[b])]));
-  // `ours`, `ratios` and `goal` are the first binding's (the default driver); `drivers` has each.
-  const ratios = byBinding[BINDINGS[0]!]!;
+  const byBinding = Object.fromEntries(STORES.map((b) => [b, ratiosOf(ours[b])]));
+  // `ours`, `ratios` and `goal` are the first store's (the default); `drivers` has each.
+  const ratios = byBinding[STORES[0]!]!;
   const result = {
     meta: { ...meta, totalSeconds: Math.round((performance.now() - t0) / 1000) },
     goal: { ratio: GOAL, clientCredentialsMet: (ratios.client_credentials ?? 0) >= GOAL, introspectionMet: (ratios.introspection ?? 0) >= GOAL, secretCheckMicroseconds: secret.usPerCall < 100 },
@@ -762,9 +761,9 @@ async function main(): Promise<void> {
     ratiosByDriver: byBinding,
     secretVerify: secret,
     storeRoundTrip: stores,
-    ours: ours[BINDINGS[0]!],
+    ours: ours[STORES[0]!],
     drivers: ours,
-    crash: Object.fromEntries(BINDINGS.map((b) => [b, ours[b]?.crash])),
+    crash: Object.fromEntries(STORES.map((b) => [b, ours[b]?.crash])),
     inmemory: theirs,
     tokenList,
     table: rows,

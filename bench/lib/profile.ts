@@ -2,9 +2,8 @@
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by area
  * (our code per file, the engine, Kysely, Koa, React, node internals, GC,
  * idle) and the hottest functions. node:sqlite runs statements on the
- * main thread, inside our connection's `executeQuery` (its own area here);
- * the sqlite3 addon ran them on libuv's thread pool, where database time
- * showed up as idle main thread, not as a frame.
+ * main thread, inside our connection's `executeQuery` (its own area here,
+ * SQLite's time and the little JavaScript around it).
  */
 import { readFileSync } from 'node:fs';
 
@@ -32,7 +31,7 @@ export interface ProfileSummary {
 
 export function areaOf(url: string, fn: string): string {
   if (!url) {
-    if (fn === '(idle)') return 'idle (waiting: network; with sqlite3, its thread pool)';
+    if (fn === '(idle)') return 'idle (waiting: network, timers)';
     if (fn === '(garbage collector)') return 'garbage collector';
     if (fn === '(program)') return 'V8/native (program)';
     return `native: ${fn || '(anonymous)'}`;
@@ -42,7 +41,6 @@ export function areaOf(url: string, fn: string): string {
     const pkg = nm[1]!;
     if (pkg === 'oidc-provider') return 'oidc-provider (engine)';
     if (pkg === 'kysely') return 'kysely (query building)';
-    if (pkg === 'sqlite3') return 'sqlite3 addon (JS side)';
     if (pkg === 'koa' || pkg.startsWith('@koa/') || pkg.startsWith('koa-')) return 'koa + router + bodyparser';
     if (pkg.startsWith('react')) return 'react (server rendering)';
     if (pkg === 'jose') return 'jose (JWT/JWK)';

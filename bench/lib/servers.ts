@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { SqliteBinding } from '../../src/main/store/sqlite-binding';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -23,8 +22,6 @@ export interface StartOptions {
   nodeFlags?: string[];
   /** A first run prints the demo client's secret once: wait for it. */
   expectSecret?: boolean;
-  /** Ours: the SQLite binding its store runs on. */
-  binding?: SqliteBinding;
 }
 
 export interface ServerProcess {
@@ -107,7 +104,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeFlags ?? []), ...entryArgs(options)], {
     cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', NODE_ENV: 'production', ...(options.binding ? { OAUTH_CONSOLE_SQLITE_BINDING: options.binding } : {}) },
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

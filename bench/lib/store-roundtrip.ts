@@ -2,7 +2,7 @@
  * What one SQL statement costs the server, measured in-process on a fresh
  * store (real migrations and seed): the same point SELECT the engine runs on
  * every client lookup (`select * from apps where id = ?`)
- *  - through Kysely and our driver on the given binding, one caller at a time;
+ *  - through Kysely and our driver (node:sqlite), one caller at a time;
  *  - the same with 10 concurrent callers (the driver's single connection and
  *    FIFO mutex serialise them, so this is the store's ceiling);
  *  - through node:sqlite directly (no Kysely, no mutex), for the split.
@@ -13,11 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/main/store/database';
 import { nodeSqlite } from '../../src/main/store/node-sqlite-module';
-import type { SqliteBinding } from '../../src/main/store/sqlite-binding';
 import { seedDemoData } from '../../src/main/store/seed';
 
 export interface StoreRoundTrip {
-  binding: SqliteBinding;
   /** One caller, Kysely + driver: µs per statement. */
   kyselySequentialUs: number;
   /** Ten concurrent callers, Kysely + driver: statements per second overall. */
@@ -27,11 +25,11 @@ export interface StoreRoundTrip {
   statements: number;
 }
 
-export async function benchStoreRoundTrip(binding: SqliteBinding, statements = 5000): Promise<StoreRoundTrip> {
+export async function benchStoreRoundTrip(statements = 5000): Promise<StoreRoundTrip> {
   const dir = await mkdtemp(join(tmpdir(), 'oauth-console-bench-store-'));
   const file = join(dir, 'oauth-console.sqlite');
   try {
-    const db = await openStore(file, { binding });
+    const db = await openStore(file);
     let appId: string;
     try {
       appId = (await seedDemoData(db))!.appId;
@@ -55,7 +53,7 @@ export async function benchStoreRoundTrip(binding: SqliteBinding, statements = 5
       for (let i = 0; i < statements; i++) get.get(appId);
       const rawSequentialUs = ((performance.now() - t0) * 1000) / statements;
       raw.close();
-      return { binding, kyselySequentialUs, kyselyConcurrentPerSecond, rawSequentialUs, statements };
+      return { kyselySequentialUs, kyselyConcurrentPerSecond, rawSequentialUs, statements };
     } finally {
       await db.destroy();
     }

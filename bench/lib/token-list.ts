@@ -20,7 +20,6 @@ import { nodeSqlite } from '../../src/main/store/node-sqlite-module';
 import { openStore, type Db } from '../../src/main/store/database';
 import type { Database } from '../../src/main/store/schema';
 import { seedDemoData } from '../../src/main/store/seed';
-import type { SqliteBinding } from '../../src/main/store/sqlite-binding';
 import { SqliteDialect } from '../../src/main/store/sqlite-dialect';
 import { ROOT, startServerProcess } from './servers';
 
@@ -36,8 +35,6 @@ export interface QueryTiming {
 
 export interface TokenListResult {
   rows: number;
-  /** The SQLite binding the list queries and the server ran on. */
-  binding: SqliteBinding;
   implementation: 'listTokens (src/main/store/tokens-store.ts)' | 'equivalent query over oidc_models';
   insertSeconds: number;
   databaseBytes: number;
@@ -286,7 +283,7 @@ async function time(fn: () => Promise<number>, repeats: number): Promise<{ first
   return { firstMs, medianMs: samples[Math.floor(samples.length / 2)]!, rows };
 }
 
-export async function benchTokenList(rows: number, log: (line: string) => void, binding: SqliteBinding, keepDir = false): Promise<TokenListResult> {
+export async function benchTokenList(rows: number, log: (line: string) => void, keepDir = false): Promise<TokenListResult> {
   const dir = await mkdtemp(join(tmpdir(), 'oauth-console-bench-tokens-'));
   const file = join(dir, 'oauth-console.sqlite');
   try {
@@ -298,7 +295,7 @@ export async function benchTokenList(rows: number, log: (line: string) => void, 
     const databaseBytes = (await stat(file)).size + (existsSync(`${file}-wal`) ? (await stat(`${file}-wal`)).size : 0);
 
     const { list, implementation } = await loadListTokens();
-    const db = await openStore(file, { binding });
+    const db = await openStore(file);
     try {
       const rare = pop.appIds[pop.appIds.length - 1]!;
       const cases: Array<{ name: string; description: string; filters: Filters; cursorFrom?: Filters }> = [
@@ -318,7 +315,7 @@ export async function benchTokenList(rows: number, log: (line: string) => void, 
       // Query plans of what the list actually ran, to explain the numbers.
       const plans: Record<string, string[]> = {};
       const captured: Array<{ sql: string; parameters: readonly unknown[] }> = [];
-      const tracer = new Kysely<Database>({ dialect: new SqliteDialect(file, { binding }), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
+      const tracer = new Kysely<Database>({ dialect: new SqliteDialect(file), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
       const raw = await openRaw(file);
       const indexes = (await all<{ name: string; sql: string }>(raw, "select name, sql from sqlite_master where type = 'index' and tbl_name = 'oidc_models' and sql is not null")).map((r) => r.sql);
       try {
@@ -342,13 +339,13 @@ export async function benchTokenList(rows: number, log: (line: string) => void, 
       let serverStartMs: number | undefined;
       let serverStartRss: number | undefined;
       for (let i = 0; i < 2; i++) {
-        const server = await startServerProcess({ kind: 'ours', dataDir: dir, binding });
+        const server = await startServerProcess({ kind: 'ours', dataDir: dir });
         serverStartMs = server.startMs;
         serverStartRss = server.rssAtStart;
         await server.stop();
       }
       log(`  our server restarted on this database: first answer after ${serverStartMs!.toFixed(0)} ms`);
-      return { rows, binding, implementation, insertSeconds, databaseBytes, queries, plans, indexes, serverStartMs, serverStartRss };
+      return { rows, implementation, insertSeconds, databaseBytes, queries, plans, indexes, serverStartMs, serverStartRss };
     } finally {
       await db.destroy().catch(() => undefined);
     }

@@ -6,7 +6,6 @@ import { CompiledQuery, Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, unitOfWork, type Db } from '../../src/main/store/database';
 import { installQueryInterceptor } from '../../src/main/store/query-interceptor';
-import { SQLITE_BINDINGS, type SqliteBinding } from '../../src/main/store/sqlite-binding';
 import { SqliteDialect } from '../../src/main/store/sqlite-dialect';
 import { fromNodeSqliteError } from '../../src/main/store/sqlite-errors';
 import { makeTempDir } from '../helpers/server';
@@ -17,14 +16,14 @@ afterEach(async () => {
   for (const db of open.splice(0)) await db.destroy();
 });
 
-async function store(binding: SqliteBinding, file?: string): Promise<Db> {
-  const db = await openStore(file ?? join(await makeTempDir(), 'driver.sqlite'), { binding });
+async function store(file?: string): Promise<Db> {
+  const db = await openStore(file ?? join(await makeTempDir(), 'driver.sqlite'));
   open.push(db);
   return db;
 }
 
-function raw(file: string, binding: SqliteBinding, readOnly = false): Kysely<unknown> {
-  return new Kysely<unknown>({ dialect: new SqliteDialect(file, { binding, readOnly }) });
+function raw(file: string, readOnly = false): Kysely<unknown> {
+  return new Kysely<unknown>({ dialect: new SqliteDialect(file, { readOnly }) });
 }
 
 describe('node:sqlite errors in SQLite code names', () => {
@@ -38,10 +37,10 @@ describe('node:sqlite errors in SQLite code names', () => {
   });
 });
 
-describe.each(SQLITE_BINDINGS)('the store driver on %s', (binding) => {
+describe('the store driver on node:sqlite', () => {
   it('reports a constraint violation as SQLITE_CONSTRAINT, to onError and to the caller', async () => {
     const seen: Error[] = [];
-    const db = await openStore(join(await makeTempDir(), 'c.sqlite'), { binding, onError: (err) => seen.push(err) });
+    const db = await openStore(join(await makeTempDir(), 'c.sqlite'), { onError: (err) => seen.push(err) });
     open.push(db);
     await db.insertInto('settings').values({ key: 'dup', value: '1' }).execute();
     const failure = db.insertInto('settings').values({ key: 'dup', value: '2' }).execute();
@@ -50,14 +49,14 @@ describe.each(SQLITE_BINDINGS)('the store driver on %s', (binding) => {
   });
 
   it('reports a full database as SQLITE_FULL', async () => {
-    const db = await store(binding);
+    const db = await store();
     const pages = Number((await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0]!.page_count);
     await sql.raw(`pragma max_page_count = ${pages}`).execute(db);
     await expect(db.insertInto('settings').values({ key: 'big', value: 'x'.repeat(64 * 1024) }).execute()).rejects.toMatchObject({ code: 'SQLITE_FULL' });
   });
 
-  it('binds values as the sqlite3 package does: booleans as 1/0, undefined as NULL, a Date as ms, whole numbers as integers', async () => {
-    const db = raw(':memory:', binding);
+  it('binds values as the store always had them bound (as sqlite3 did): booleans as 1/0, undefined as NULL, a Date as ms, whole numbers as integers', async () => {
+    const db = raw(':memory:');
     try {
       const row = (
         await sql<Record<string, unknown>>`select ${true} as t, ${false} as f, typeof(${undefined}) as u, ${new Date(1234)} as d, typeof(${5}) as i, cast(${5} as text) as s, typeof(${1.5}) as r`.execute(db)
@@ -69,7 +68,7 @@ describe.each(SQLITE_BINDINGS)('the store driver on %s', (binding) => {
   });
 
   it('reports affected rows and the inserted row id, and rows for `returning`', async () => {
-    const db = await store(binding);
+    const db = await store();
     const inserted = await db.insertInto('settings').values([{ key: 'n_a', value: '1' }, { key: 'n_b', value: '1' }]).executeTakeFirst();
     expect(inserted.numInsertedOrUpdatedRows).toBe(2n);
     expect(typeof inserted.insertId).toBe('bigint');
@@ -80,7 +79,7 @@ describe.each(SQLITE_BINDINGS)('the store driver on %s', (binding) => {
   });
 
   it('keeps working past its statement cache (evicted statements are prepared again)', async () => {
-    const db = raw(':memory:', binding);
+    const db = raw(':memory:');
     try {
       for (let i = 0; i < 300; i++) expect((await sql<{ v: number }>`select ${sql.raw(String(i))} as v`.execute(db)).rows[0]!.v).toBe(i);
       expect((await sql<{ v: number }>`select 0 as v`.execute(db)).rows[0]!.v).toBe(0);
@@ -92,16 +91,16 @@ describe.each(SQLITE_BINDINGS)('the store driver on %s', (binding) => {
   it('opens read-only: reads work, writes fail with SQLITE_READONLY, and a missing file is neither opened nor created', async () => {
     const dir = await makeTempDir();
     const file = join(dir, 'ro.sqlite');
-    const writer = await store(binding, file);
+    const writer = await store(file);
     await writer.insertInto('settings').values({ key: 'ro', value: '1' }).execute();
-    const reader = raw(file, binding, true);
+    const reader = raw(file, true);
     try {
       expect((await sql<{ value: string }>`select value from settings where key = 'ro'`.execute(reader)).rows).toEqual([{ value: '1' }]);
       await expect(sql`insert into settings (key, value) values ('ro2', '1')`.execute(reader)).rejects.toMatchObject({ code: 'SQLITE_READONLY' });
     } finally {
       await reader.destroy();
     }
-    const missing = raw(join(dir, 'missing.sqlite'), binding, true);
+    const missing = raw(join(dir, 'missing.sqlite'), true);
     await expect(sql`select 1`.execute(missing)).rejects.toMatchObject({ code: 'SQLITE_CANTOPEN' });
     await missing.destroy().catch(() => undefined);
     expect(existsSync(join(dir, 'missing.sqlite'))).toBe(false);
@@ -113,7 +112,7 @@ describe.each(SQLITE_BINDINGS)('the store driver on %s', (binding) => {
       seen.push(query.sql);
       return next();
     });
-    const db = await store(binding);
+    const db = await store();
     seen.length = 0;
     await unitOfWork(db, async () => {
       await db.insertInto('settings').values({ key: 'sp_outer', value: '1' }).execute();
@@ -123,11 +122,11 @@ describe.each(SQLITE_BINDINGS)('the store driver on %s', (binding) => {
   });
 
   it('lets an interceptor answer a statement instead of the database', async () => {
-    const db = await store(binding);
+    const db = await store();
     installQueryInterceptor((query, next) => (query.sql.includes('answered_by_interceptor') ? Promise.resolve({ rows: [{ v: 'intercepted' }] }) : next()));
     // Installed after the store opened: that store's driver keeps running statements without it.
     expect((await db.executeQuery(CompiledQuery.raw("select 'database' as v, 'answered_by_interceptor'"))).rows).toEqual([expect.objectContaining({ v: 'database' })]);
-    const later = raw(':memory:', binding);
+    const later = raw(':memory:');
     try {
       expect((await later.executeQuery(CompiledQuery.raw("select 'database' as v, 'answered_by_interceptor'"))).rows).toEqual([{ v: 'intercepted' }]);
     } finally {

@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import { Kysely, Migrator, sql } from 'kysely';
 import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
 import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
-import type { SqliteBinding } from './sqlite-binding';
 import { SqliteDialect } from './sqlite-dialect';
 import type { StoreDriver } from './store-driver';
 import type { UnitOfWork } from './unit-of-work';
@@ -22,8 +21,6 @@ export class StoreOpenError extends Error {
 export interface OpenStoreOptions {
   /** Sees every failed statement (the storage-health tracker watches for a full disk). */
   onError?: (err: Error) => void;
-  /** The SQLite binding (default: $OAUTH_CONSOLE_SQLITE_BINDING, else node:sqlite); the bench compares them. */
-  binding?: SqliteBinding;
 }
 
 
@@ -36,7 +33,7 @@ const BIG_TABLES = ['oidc_models', 'events'] as const;
  * migration, applies every pending migration, and returns the Kysely handle.
  */
 export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Db> {
-  const dialect = new SqliteDialect(file, { ...(options.binding ? { binding: options.binding } : {}), ...(options.onError ? { onError: options.onError } : {}) });
+  const dialect = new SqliteDialect(file, options.onError ? { onError: options.onError } : {});
   const db = new Kysely<Database>({ dialect });
   drivers.set(db, dialect.driver);
   try {

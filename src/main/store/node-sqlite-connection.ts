@@ -1,8 +1,25 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import type { CompiledQuery, QueryResult } from 'kysely';
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import { nodeSqlite } from './node-sqlite-module';
-import { CACHEABLE_SQL_LENGTH, STATEMENT_CACHE_SIZE, type BindingConnection, type BindingOpenOptions } from './sqlite-binding';
 import { fromNodeSqliteError } from './sqlite-errors';
+
+/** One open SQLite connection: statements in, Kysely results out. */
+export interface SqliteConnection extends DatabaseConnection {
+  /** Releases the statements and closes the file. */
+  close(): Promise<void>;
+}
+
+export interface SqliteOpenOptions {
+  /** Opens an existing file for reading only: never creates or writes it. */
+  readOnly: boolean;
+  /** Sees every failed statement, its error mapped to SQLite's code names (see sqlite-errors.ts). */
+  onError: ((err: Error) => void) | undefined;
+}
+
+/** Prepared statements kept per SQL text: preparing costs about half of a point query. */
+const STATEMENT_CACHE_SIZE = 256;
+/** Longer SQL (a multi-row insert) is prepared, run and dropped: it rarely repeats. */
+const CACHEABLE_SQL_LENGTH = 4000;
 
 /**
  * Opens `file` through Node's built-in, synchronous `node:sqlite`: a
@@ -10,7 +27,7 @@ import { fromNodeSqliteError } from './sqlite-errors';
  * back. Foreign keys start off, as in SQLite itself (openStore turns them
  * on); double-quoted strings are identifiers only (Kysely quotes so).
  */
-export async function openNodeSqlite(file: string, options: BindingOpenOptions): Promise<BindingConnection> {
+export async function openNodeSqlite(file: string, options: SqliteOpenOptions): Promise<SqliteConnection> {
   const { DatabaseSync } = nodeSqlite();
   let db: DatabaseSync;
   try {
@@ -27,7 +44,7 @@ interface Prepared {
   reader: boolean;
 }
 
-class NodeSqliteConnection implements BindingConnection {
+class NodeSqliteConnection implements SqliteConnection {
   readonly #db: DatabaseSync;
   readonly #onError: ((err: Error) => void) | undefined;
   /** Most recently used last. Reuse is safe: a synchronous statement never runs twice at once. */
@@ -81,11 +98,11 @@ class NodeSqliteConnection implements BindingConnection {
 }
 
 /**
- * Parameters bound as the sqlite3 package binds them, where node:sqlite
- * would refuse them or store them differently: booleans as 1 and 0,
- * `undefined` as NULL, a Date as its milliseconds, and whole numbers as
- * integers (node:sqlite binds every number as a REAL, so a whole number
- * would reach a TEXT column as "5.0").
+ * Parameters bound as the store has always had them bound (the sqlite3
+ * package did so), where node:sqlite would refuse them or store them
+ * differently: booleans as 1 and 0, `undefined` as NULL, a Date as its
+ * milliseconds, and whole numbers as integers (node:sqlite binds every
+ * number as a REAL, so a whole number would reach a TEXT column as "5.0").
  */
 function bindable(parameters: readonly unknown[]): SQLInputValue[] {
   const out = new Array<SQLInputValue>(parameters.length);

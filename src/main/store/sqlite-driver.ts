@@ -1,9 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CompiledQuery, type DatabaseConnection, type QueryResult } from 'kysely';
-import { openNodeSqlite } from './node-sqlite-connection';
+import { openNodeSqlite, type SqliteConnection } from './node-sqlite-connection';
 import { interceptedConnection } from './query-interceptor';
-import { defaultSqliteBinding, type BindingConnection, type BindingOpenOptions, type SqliteBinding } from './sqlite-binding';
-import { openSqlite3 } from './sqlite3-connection';
 import type { StoreDriver } from './store-driver';
 import { UnitOfWork } from './unit-of-work';
 
@@ -11,13 +9,12 @@ import { UnitOfWork } from './unit-of-work';
 const NO_TRANSACTION = /no transaction is active/;
 
 /**
- * A Kysely driver over one SQLite connection, through either binding
- * (node:sqlite, synchronous; sqlite3, asynchronous on libuv's thread pool):
- * the transaction rules below are the same for both.
+ * A Kysely driver over one SQLite connection through Node's built-in
+ * `node:sqlite` (synchronous: a statement runs on the calling thread).
  *
  * One connection means transactions must not interleave: the connection is
  * handed out to one user at a time (a simple FIFO mutex) and every other
- * caller waits until it is released. A synchronous binding still needs the
+ * caller waits until it is released. Synchronous statements still need the
  * mutex: a unit's transaction spans the awaits of a whole request, and a
  * query from another request must not land inside it.
  *
@@ -30,7 +27,7 @@ export class SqliteDriver implements StoreDriver {
   readonly #file: string;
   readonly #options: SqliteDriverOptions;
   /** The connection as opened (closed on destroy). */
-  #binding: BindingConnection | undefined;
+  #opened: SqliteConnection | undefined;
   /** The same, through the bench's query interceptor when one is installed. */
   #connection: DatabaseConnection | undefined;
   readonly #mutex = new ConnectionMutex();
@@ -42,9 +39,8 @@ export class SqliteDriver implements StoreDriver {
   }
 
   async init(): Promise<void> {
-    const open = OPENERS[this.#options.binding ?? defaultSqliteBinding()];
-    this.#binding = await open(this.#file, { readOnly: this.#options.readOnly ?? false, onError: this.#options.onError });
-    this.#connection = interceptedConnection(this.#binding);
+    this.#opened = await openNodeSqlite(this.#file, { readOnly: this.#options.readOnly ?? false, onError: this.#options.onError });
+    this.#connection = interceptedConnection(this.#opened);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -117,10 +113,10 @@ export class SqliteDriver implements StoreDriver {
   }
 
   async destroy(): Promise<void> {
-    const binding = this.#binding;
-    this.#binding = undefined;
+    const opened = this.#opened;
+    this.#opened = undefined;
     this.#connection = undefined;
-    await binding?.close();
+    await opened?.close();
   }
 }
 
@@ -129,14 +125,7 @@ export interface SqliteDriverOptions {
   onError?: (err: Error) => void;
   /** Opens an existing file for reading only (checks, backups): never creates or writes it. */
   readOnly?: boolean;
-  /** Which binding talks to SQLite (default: see defaultSqliteBinding). */
-  binding?: SqliteBinding;
 }
-
-const OPENERS: Record<SqliteBinding, (file: string, options: BindingOpenOptions) => Promise<BindingConnection>> = {
-  'node-sqlite': openNodeSqlite,
-  sqlite3: openSqlite3,
-};
 
 /** Result codes after which SQLite may have rolled the transaction back (sqlite.org/lang_transaction.html). */
 const ABORTING = /^SQLITE_(FULL|IOERR|NOMEM|CORRUPT)/;
@@ -191,7 +180,14 @@ export class UnitConnection implements DatabaseConnection {
     }
   }
 
-  /** Resolves once no query of the unit is running. */
+  /**
+   * Resolves once no query of the unit is running. With node:sqlite a
+   * statement runs to its end inside `executeQuery`, so this is already true
+   * whenever the unit ends; it stays the contract of a unit's connection
+   * (an asynchronous driver needs it). What still arrives late is a query
+   * handed the connection before the end and executed after it: see
+   * `#ended` in `executeQuery`.
+   */
   settled(): Promise<void> {
     if (this.#running === 0) return Promise.resolve();
     return new Promise((resolve) => {

@@ -2,7 +2,8 @@
  * SQLite's primary result codes by number (sqlite.org/rescode.html). The
  * store speaks of SQLite errors by these names (`err.code === 'SQLITE_FULL'`:
  * the storage-health tracker, the unit of work's aborting errors, the open
- * errors' wording), whichever binding raised them.
+ * errors' wording), the names the sqlite3 package used to give; node:sqlite
+ * gives numbers, mapped here and nowhere else.
  */
 const PRIMARY_CODES: Record<number, string> = {
   1: 'SQLITE_ERROR',
