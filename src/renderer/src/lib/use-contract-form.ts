@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useForm, type FormErrors, type UseFormReturnType } from '@mantine/form';
 import type { AdminError } from '../../../shared/contract';
 import { focusFirstInvalid } from './focus-first-invalid';
@@ -28,10 +28,13 @@ export function useContractForm<V extends Record<string, unknown>, I, R = unknow
   const [failure, setFailure] = useState<AdminError | null>(null);
   const form = useForm<V, I, FormErrors>({ mode: 'controlled', initialValues, validate: contractResolver(spec), transformValues: spec.toInput });
 
-  const showFirst = (errors: FormErrors) => {
-    if (focusFirstInvalid(root.current, Object.keys(errors))) return;
-    root.current?.querySelector<HTMLElement>(`[${FORM_ATTENTION_ATTRIBUTE}]`)?.focus();
-  };
+  // Focus moves once the errors are on screen (the summary shows only then): a request, served after the render.
+  const [focusRequest, setFocusRequest] = useState<{ paths: string[] } | null>(null);
+  useEffect(() => {
+    if (!focusRequest) return;
+    if (!focusFirstInvalid(root.current, focusRequest.paths)) root.current?.querySelector<HTMLElement>(`[${FORM_ATTENTION_ATTRIBUTE}]`)?.focus();
+  }, [focusRequest]);
+  const showFirst = (errors: FormErrors) => setFocusRequest({ paths: Object.keys(errors) });
 
   const onSubmit = form.onSubmit(
     async (input) => {
