@@ -138,4 +138,25 @@ describe.skipIf(!status.available)('toasts after saving never cover the Save but
       expect(pageErrors).toEqual([]);
     }, 120_000);
   }
+
+  it('names the field that needs attention, and focuses and scrolls to it from the Save button at the bottom (1024 px)', async () => {
+    await page.setViewportSize({ width: 1024, height: HEIGHT });
+    await go(`#/apps/${encodeURIComponent(appId)}?tab=edit`);
+    const redirect = page.getByRole('textbox', { name: 'Redirect URIs 1', exact: true });
+    await redirect.fill('https://*.example.com/callback');
+    const save = page.getByRole('button', { name: 'Save changes' });
+    await save.scrollIntoViewIfNeeded();
+    await save.click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'needs attention' }).textContent()).toBe('Redirect URIs needs attention.');
+    await expect.poll(() => redirect.evaluate((el) => el === (el.ownerDocument as { activeElement: unknown }).activeElement)).toBe(true);
+    // Scrolled into the window, below the header.
+    await expect
+      .poll(async () => {
+        const box = (await redirect.boundingBox())!;
+        return box.y >= HEADER_HEIGHT && box.y + box.height <= HEIGHT;
+      })
+      .toBe(true);
+    await page.screenshot({ path: join(shots, 'attention-app-settings-1024.png') });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });
