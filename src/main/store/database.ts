@@ -4,7 +4,7 @@ import { attachCaches, StoreCaches } from './caches';
 import { CacheInvalidationPlugin } from './cache-invalidation';
 import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
 import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
-import { Sqlite3Dialect } from './sqlite-dialect';
+import { SqliteDialect } from './sqlite-dialect';
 import type { StoreDriver } from './store-driver';
 import type { UnitOfWork } from './unit-of-work';
 import { StaticMigrationProvider, migrations } from './migrations';
@@ -36,7 +36,7 @@ const BIG_TABLES = ['oidc_models', 'events'] as const;
  * migration, applies every pending migration, and returns the Kysely handle.
  */
 export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Db> {
-  const dialect = new Sqlite3Dialect(file, options.onError ? { onError: options.onError } : {});
+  const dialect = new SqliteDialect(file, options.onError ? { onError: options.onError } : {});
   const caches = new StoreCaches({ enabled: options.caches ?? true });
   const db = new Kysely<Database>({ dialect, plugins: [new CacheInvalidationPlugin(caches)] });
   drivers.set(db, dialect.driver);
