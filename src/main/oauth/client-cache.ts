@@ -3,9 +3,10 @@ import type { AdapterPayload } from 'oidc-provider';
 /**
  * Client metadata remembered between requests: every authenticated call
  * reads its client, which otherwise costs three queries. Writers (the admin
- * service, dynamic registration) invalidate what they change; the short
- * lifetime only bounds what a change made outside this process could leave
- * stale.
+ * service, dynamic registration) invalidate what they change, and the
+ * invalidation is announced to the other instances on the database (the
+ * change feed), which forget the same entry; the short lifetime bounds what
+ * a missed announcement could leave stale.
  */
 export class ClientCache {
   readonly #entries = new Map<string, { payload: AdapterPayload | undefined; at: number }>();
@@ -13,6 +14,7 @@ export class ClientCache {
   readonly #max: number;
   /** Bumped by every invalidation: a read that started before one must not store what it read. */
   #generation = 0;
+  #announce: ((id?: string) => void) | undefined;
 
   constructor(ttlMs = 5_000, max = 1_000) {
     this.#ttlMs = ttlMs;
@@ -46,10 +48,21 @@ export class ClientCache {
     if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
-  /** Forgets one client, or all of them (a workspace removal cascades to its apps). */
+  /** Forgets one client, or all of them (a workspace removal cascades to its apps), here and on every instance. */
   invalidate(id?: string): void {
+    this.forget(id);
+    this.#announce?.(id);
+  }
+
+  /** Forgets here only: what a change announced by the feed asks for (see `invalidate`). */
+  forget(id?: string): void {
     this.#generation++;
     if (id === undefined) this.#entries.clear();
     else this.#entries.delete(id);
+  }
+
+  /** Sets how invalidations reach the other instances (the server sets the change feed at start). */
+  announceWith(announce: (id?: string) => void): void {
+    this.#announce = announce;
   }
 }

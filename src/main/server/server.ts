@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import Koa from 'koa';
+import type pg from 'pg';
 import type { JWK } from 'oidc-provider';
 import { PROTECTED_RESOURCE_WELL_KNOWN } from '../../shared/protected-resource-metadata';
 import type { ConsentPolicy } from '../../shared/settings';
@@ -18,10 +19,11 @@ import { rotateSigningKeyRows } from '../oauth/key-rotation';
 import { createEngine } from '../oauth/provider';
 import { ServerClock } from '../oauth/server-clock';
 import { Simulation } from '../oauth/simulation';
-import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
+import { loadCookieKeys, loadSigningKeys, readSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf } from '../secrets/master-key-selection';
+import { MasterKeyInputError, ProvidedMasterKeyStore } from '../secrets/provided-master-key';
 import { StartupError } from '../startup-error';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
 import { ActivityLog } from '../store/events-store';
@@ -35,7 +37,10 @@ import type { WebhookDeliveryOptions } from '../webhooks/webhook-worker';
 import { createAdminHttpApp } from './admin-http';
 import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
 import { listen, prepareDataDir, urlHost } from './listen';
+import { firstSteps, openChangeFeed, syncWithOtherInstances } from './cluster';
 import { createOwnRoutes } from './own-routes';
+import { holdJobLock } from '../store/advisory-locks';
+import { unitOfWork } from '../store/database';
 import { SAMPLE_MCP_PATH } from './sample-mcp';
 import { applySeedFile, seedFileOf } from './startup-seed';
 import type { ConfigReport } from '../../shared/contract/config';
@@ -72,6 +77,8 @@ export interface ServerOptions {
   onFatal?: (err: StartupError) => void;
   /** How often a full disk is re-tried (ms); 2 s unless given. */
   storageProbeIntervalMs?: number;
+  /** How the change feed and the start-up lock reach a PostgreSQL database (connections of their own); unused on SQLite. */
+  pgConnection?: pg.ClientConfig;
   /** Webhook retry schedule, polling, timeout (tests shorten them). */
   webhooks?: Partial<WebhookDeliveryOptions>;
   /**
@@ -175,16 +182,17 @@ function checkIntegrityLate(databaseFile: string, running: RunningServer, isClos
     });
 }
 
-/** The master key (keychain or file) and the keys it unlocks: the signing keys and the cookie keys. */
-async function loadKeys(options: ServerOptions, db: Db): Promise<{ masterKeyStore: MasterKeyStore; masterKey: Buffer; signingKeys: JWK[]; cookieKeys: string[] }> {
-  const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
+/** The master key (keychain, file, or given at start) and the keys it unlocks: the signing keys and the cookie keys. */
+async function loadKeys(masterKeyStore: MasterKeyStore, db: Db): Promise<{ masterKey: Buffer; signingKeys: JWK[]; cookieKeys: string[] }> {
   const masterKey = await masterKeyStore.load().catch((err: Error) => {
     throw new StartupError(`cannot load the master key: ${err.message}`);
   });
-  const signingKeys = await loadSigningKeys(db, masterKey).catch((err: Error) => {
-    throw new StartupError(err.message);
-  });
-  return { masterKeyStore, masterKey, signingKeys, cookieKeys: await loadCookieKeys(db, masterKey) };
+  const given = masterKeyStore instanceof ProvidedMasterKeyStore ? ` (the key from ${masterKeyStore.source}: give the key the other instances use)` : '';
+  const unlocked = (err: Error) => {
+    throw new StartupError(`${err.message}${given}`);
+  };
+  const signingKeys = await loadSigningKeys(db, masterKey).catch(unlocked);
+  return { masterKey, signingKeys, cookieKeys: await loadCookieKeys(db, masterKey).catch(unlocked) };
 }
 
 /** Starts the authorization server: store, engine, interactions and APIs on one HTTP listener. */
@@ -196,12 +204,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const undo = new Undo();
   const { db, databaseFile, storage } = await openDatabase(options, alert, undo);
   try {
-    const { masterKeyStore, masterKey, signingKeys, cookieKeys } = await loadKeys(options, db);
+    const changes = await openChangeFeed(db, { databaseFile, pgConnection: options.pgConnection, log });
+    undo.push(() => changes.close());
+    const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
+    const seedFile = await seedFileOf(options);
+    const { masterKey, signingKeys, cookieKeys, seed } = await firstSteps(db, masterKeyStore, options.pgConnection, async () => ({
+      ...(await loadKeys(masterKeyStore, db)),
+      seed: seedFile ? undefined : await seedDemoData(db),
+    })).catch((err: Error) => {
+      throw err instanceof MasterKeyInputError ? new StartupError(err.message) : err;
+    });
     const settings = new SettingsStore(db);
     await settings.load();
     if (options.consentPolicy) await settings.update({ consentPolicy: options.consentPolicy });
-    const seedFile = await seedFileOf(options);
-    const seed = seedFile ? undefined : await seedDemoData(db);
     const activity = new ActivityLog(db);
     const clientCache = new ClientCache();
     const clock = new ServerClock(db);
@@ -231,6 +246,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return { provider, engine: provider.callback(), ownRoutes: ownRoutes.callback() };
     };
     let current = build(signingKeys);
+    let currentKids = kidsOf(signingKeys);
+    // Bumped by every engine swap: a reload that read before one must not swap an older engine back in.
+    let engineVersion = 0;
+    const useKeys = (keys: JWK[], next = build(keys)) => {
+      current = next;
+      currentKids = kidsOf(keys);
+      engineVersion++;
+    };
+    const reloadSigningKeys = async () => {
+      for (;;) {
+        const version = engineVersion;
+        const keys = await readSigningKeys(db, masterKey);
+        if (version !== engineVersion) continue;
+        if (kidsOf(keys) !== currentKids) useKeys(keys);
+        return;
+      }
+    };
     const lateCheck = await needsLateIntegrityCheck(databaseFile);
     // Background jobs run on the server clock too (timers keep the scope they were made in).
     const stopSweeper = clock.run(() => startSweeper(db, { activityRetentionDays: () => settings.current.activityRetentionDays }));
@@ -255,11 +287,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       schemaVersion: version,
       adminToken: mintAdminToken(),
       async rotateSigningKeys() {
-        const kids = await rotateSigningKeyRows(db, masterKey);
-        const next = build(await loadSigningKeys(db, masterKey));
-        // The engine signs with the new keys only once they are stored for good.
-        whenCommitted(db, () => (current = next));
-        return kids;
+        // One rotation at a time across instances: two at once would leave two active keys per algorithm.
+        return unitOfWork(db, async () => {
+          await holdJobLock(db, 'keyRotation');
+          const kids = await rotateSigningKeyRows(db, masterKey);
+          const keys = await loadSigningKeys(db, masterKey);
+          const next = build(keys);
+          // The engine signs with the new keys only once they are stored for good.
+          whenCommitted(db, () => useKeys(keys, next));
+          return kids;
+        });
       },
       masterKey: masterKeyStatusOf(masterKeyStore),
       hosts,
@@ -274,6 +311,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return closing;
       },
     };
+    const stopSync = syncWithOtherInstances({ db, changes, settings, simulation, clientCache, activity, reloadSigningKeys, log });
+    undo.push(async () => stopSync());
     const dispatchOnClock = createAdminDispatcher(createAdminHandlers(running), activity, log);
     dispatch = (...args) => clock.run(() => dispatchOnClock(...args));
     if (seedFile) running.seedReport = await clock.run(() => applySeedFile(running, seedFile, log));
@@ -284,6 +323,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await undo.run();
     throw err;
   }
+}
+
+/** The key ids of a key set, as one comparable value. */
+function kidsOf(keys: JWK[]): string {
+  return keys.map((key) => key.kid).join(' ');
 }
 
 /** Which part answers a request: the console's files, the admin service, our own routes, or the engine. */

@@ -80,7 +80,7 @@ const MAX_QUEUED = 100_000;
  * queued and written in batches right after the response, so a crash can
  * lose those of the last few milliseconds.
  */
-export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
+export class ActivityLog extends EventEmitter<{ event: [ActivityEvent]; relayed: [ActivityEvent] }> {
   readonly #db: Db;
   #queue: EventRow[] = [];
   #dropped = 0;
@@ -183,6 +183,16 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
     }
   }
 
+  /**
+   * Events another instance on the database committed, read back after its
+   * announcement (see activity-relay.ts): emitted as `relayed`, apart from
+   * this instance's own `event`s, so what reacts to a write here (nothing
+   * but live views should react to both) never runs twice.
+   */
+  relay(event: ActivityEvent): void {
+    this.emit('relayed', event);
+  }
+
   /** Resolves when every queued write has landed (tests, shutdown). */
   async flush(): Promise<void> {
     while (this.#writing) await this.#writing;
@@ -213,6 +223,18 @@ export async function latestEventId(db: Db): Promise<number> {
 /** Events newer than `afterId`, oldest first: the backlog when following live. */
 export async function eventRowsAfter(db: Db, afterId: number, limit: number): Promise<StoredEvent[]> {
   return db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+/** The events whose ids fall in the ranges `[first, last]`, oldest first (at most `limit`). */
+export async function eventRowsInRanges(db: Db, ranges: Array<[number, number]>, limit: number): Promise<StoredEvent[]> {
+  if (ranges.length === 0) return [];
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where((eb) => eb.or(ranges.map(([first, last]) => (first === last ? eb('id', '=', first) : eb.between('id', first, last)))))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 export interface EventFilters {

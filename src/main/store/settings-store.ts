@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS, serverSettingsSchema, type ServerSettings } from '../../shared/settings';
+import { publishChange } from './change-feed';
 import { currentUnit, whenCommitted, type Db } from './database';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -13,6 +14,8 @@ export class SettingsStore {
   /** A change not yet committed: seen by its own unit of work, by nobody else. */
   readonly #pending = new WeakMap<UnitOfWork, ServerSettings>();
   readonly #db: Db;
+  /** Bumped by every change applied here: a load that read before one must not overwrite it. */
+  #version = 0;
 
   constructor(db: Db) {
     this.#db = db;
@@ -23,12 +26,23 @@ export class SettingsStore {
     return (unit && this.#pending.get(unit)) ?? this.#current;
   }
 
+  /**
+   * Reads the stored settings into memory: at start, and when another
+   * instance announced a change (see change-feed.ts). A read that a change
+   * applied here overtook is read again, so memory never goes back to an
+   * older value.
+   */
   async load(): Promise<ServerSettings> {
-    const row = await this.#db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-    const stored = row ? safeJson(row.value) : {};
-    const parsed = serverSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored as object) });
-    this.#current = parsed.success ? parsed.data : DEFAULT_SETTINGS;
-    return this.#current;
+    for (;;) {
+      const version = this.#version;
+      const row = await this.#db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+      if (version !== this.#version) continue;
+      const stored = row ? safeJson(row.value) : {};
+      const parsed = serverSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored as object) });
+      this.#current = parsed.success ? parsed.data : DEFAULT_SETTINGS;
+      this.#version++;
+      return this.#current;
+    }
   }
 
   async update(patch: Partial<ServerSettings>): Promise<ServerSettings> {
@@ -40,7 +54,11 @@ export class SettingsStore {
       .execute();
     const unit = currentUnit(this.#db);
     if (unit) this.#pending.set(unit, next);
-    whenCommitted(this.#db, () => (this.#current = next));
+    whenCommitted(this.#db, () => {
+      this.#current = next;
+      this.#version++;
+    });
+    publishChange(this.#db, { kind: 'settings' });
     return next;
   }
 }
