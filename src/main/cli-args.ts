@@ -20,6 +20,10 @@ Options:
                     reachable, else a 0600 file in the data folder; the default),
                     on (keychain or fail) or off (file only)
                     (default: $OAUTH_CONSOLE_KEYCHAIN, else auto)
+  --master-key-file FILE
+                    read the master key (32 bytes, base64) from FILE instead of the
+                    keychain or master.key: the same key on every instance that
+                    shares one database (also: $OAUTH_CONSOLE_MASTER_KEY)
   --public-url URL  the URL clients use when the server sits behind a reverse proxy
                     or in a container: it becomes the issuer and its host the only
                     one accepted (default: $OAUTH_CONSOLE_PUBLIC_URL; https, or
@@ -48,6 +52,8 @@ export interface CliOptions {
   allowHttpPublicUrl?: boolean;
   /** `false` with `--no-rate-limit`. */
   rateLimits?: boolean;
+  /** `--master-key-file`, resolved; the key itself is read at start (see provided-master-key.ts). */
+  masterKeyFile?: string;
   /** A configuration file to apply at start (`--seed FILE`). */
   seedFile?: string;
   /** What to do instead of serving: check the database, or back it up to `backupFile`. */
@@ -73,6 +79,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'check-database': { type: 'boolean' },
         backup: { type: 'string' },
         seed: { type: 'string' },
+        'master-key-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -109,6 +116,11 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (backup !== undefined && backup.trim() === '') throw new StartupError('--backup must name the file to write');
   const seed = values.seed;
   if (seed !== undefined && seed.trim() === '') throw new StartupError('--seed must name the configuration file to apply');
+  const masterKeyFile = values['master-key-file'];
+  if (masterKeyFile !== undefined && masterKeyFile.trim() === '') throw new StartupError('--master-key-file must name the file that holds the master key');
+  if ((masterKeyFile !== undefined || env.OAUTH_CONSOLE_MASTER_KEY) && values.keychain !== undefined) {
+    throw new StartupError('--keychain chooses where a master key the server makes is kept; with a master key given (OAUTH_CONSOLE_MASTER_KEY or --master-key-file) leave it out');
+  }
   if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
   return {
     port: Number(portText),
@@ -120,6 +132,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(values['no-rate-limit'] ? { rateLimits: false } : {}),
     // Relative to the user's own folder, as --backup.
     ...(seed !== undefined ? { seedFile: resolve(env.INIT_CWD ?? process.cwd(), seed) } : {}),
+    ...(masterKeyFile !== undefined ? { masterKeyFile: resolve(env.INIT_CWD ?? process.cwd(), masterKeyFile) } : {}),
     ...(values['check-database'] ? { action: 'check-database' as const } : {}),
     // `npm run serve` runs in the project folder; a relative FILE means the user's own folder.
     ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(env.INIT_CWD ?? process.cwd(), backup) } : {}),
