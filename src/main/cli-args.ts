@@ -37,6 +37,11 @@ Options:
   --check-database  run SQLite's full integrity check on the data folder's
                     database, print one verdict line and exit (0: sound, 1: not);
                     the server does not start
+  --copy-data-to URL
+                    copy every row of the data folder's database into an empty
+                    PostgreSQL database (postgres://user@host:5432/db), re-sealing
+                    the keys under the master key given with $OAUTH_CONSOLE_MASTER_KEY
+                    or --master-key-file, and exit; stop the server first
   --backup FILE     write a consistent copy of the database to FILE (SQLite's
                     online backup; safe while the server runs) and exit
   -h, --help        show this help`;
@@ -57,8 +62,10 @@ export interface CliOptions {
   /** A configuration file to apply at start (`--seed FILE`). */
   seedFile?: string;
   /** What to do instead of serving: check the database, or back it up to `backupFile`. */
-  action?: 'check-database' | 'backup';
+  action?: 'check-database' | 'backup' | 'copy-data';
   backupFile?: string;
+  /** The PostgreSQL URL of `--copy-data-to`. */
+  copyTarget?: string;
 }
 
 /** Parses and validates the flags; throws a one-line message on bad input. */
@@ -80,6 +87,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         backup: { type: 'string' },
         seed: { type: 'string' },
         'master-key-file': { type: 'string' },
+        'copy-data-to': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -118,9 +126,15 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (seed !== undefined && seed.trim() === '') throw new StartupError('--seed must name the configuration file to apply');
   const masterKeyFile = values['master-key-file'];
   if (masterKeyFile !== undefined && masterKeyFile.trim() === '') throw new StartupError('--master-key-file must name the file that holds the master key');
-  if ((masterKeyFile !== undefined || env.OAUTH_CONSOLE_MASTER_KEY) && values.keychain !== undefined) {
+  // For --copy-data-to, --keychain finds the data folder's own key and the given key is the target's.
+  if ((masterKeyFile !== undefined || env.OAUTH_CONSOLE_MASTER_KEY) && values.keychain !== undefined && values['copy-data-to'] === undefined) {
     throw new StartupError('--keychain chooses where a master key the server makes is kept; with a master key given (OAUTH_CONSOLE_MASTER_KEY or --master-key-file) leave it out');
   }
+  const copyTarget = values['copy-data-to'];
+  if (copyTarget !== undefined && !/^postgres(ql)?:\/\/[^/\s]+\/[^/\s]+$/i.test(copyTarget.trim())) {
+    throw new StartupError('--copy-data-to must be a PostgreSQL URL such as postgres://user@host:5432/database');
+  }
+  if (copyTarget !== undefined && (backup !== undefined || values['check-database'])) throw new StartupError('--copy-data-to, --check-database and --backup are separate commands: give one');
   if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
   return {
     port: Number(portText),
@@ -134,6 +148,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(seed !== undefined ? { seedFile: resolve(env.INIT_CWD ?? process.cwd(), seed) } : {}),
     ...(masterKeyFile !== undefined ? { masterKeyFile: resolve(env.INIT_CWD ?? process.cwd(), masterKeyFile) } : {}),
     ...(values['check-database'] ? { action: 'check-database' as const } : {}),
+    ...(copyTarget !== undefined ? { action: 'copy-data' as const, copyTarget: copyTarget.trim() } : {}),
     // `npm run serve` runs in the project folder; a relative FILE means the user's own folder.
     ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(env.INIT_CWD ?? process.cwd(), backup) } : {}),
   };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCliArgs, USAGE } from './cli-args';
+import { copyDataCommand } from './data-move';
 import { backupDatabaseCommand, checkDatabase } from './database-commands';
 import { SelectedMasterKeyStore } from './secrets/master-key-selection';
 import { MASTER_KEY_ENV, providedMasterKey, type ProvidedMasterKeyStore } from './secrets/provided-master-key';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const { keychain, action, backupFile, masterKeyFile, ...options } = parsed;
+  const { keychain, action, backupFile, masterKeyFile, copyTarget, ...options } = parsed;
   if (action === 'check-database') {
     const verdict = await checkDatabase(options.dataDir);
     if (verdict.ok) console.log(verdict.line);
@@ -50,6 +51,12 @@ async function main(): Promise<void> {
   }
   if (action === 'backup' && backupFile) {
     console.log(await backupDatabaseCommand(options.dataDir, backupFile));
+    return;
+  }
+  if (action === 'copy-data' && copyTarget) {
+    const sourceKey = new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
+    const targetShown = copyTarget.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+    console.log(await copyDataCommand({ dataDir: options.dataDir, target: copyTarget, targetShown, sourceKey, targetKey: await givenMasterKey(masterKeyFile) }));
     return;
   }
   const masterKeyStore = (await givenMasterKey(masterKeyFile)) ?? new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
