@@ -2,18 +2,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/main/server/server';
+import { databaseForDataDir, TEST_DIALECT } from './postgres';
 
 export interface TestServer extends RunningServer {
   /** Stops the server and removes its data folder. */
   dispose(): Promise<void>;
+  /** The PostgreSQL database's URL when the suite runs on PostgreSQL (see test/helpers/postgres.ts). */
+  database: string | undefined;
 }
 
-/** Starts a real server on loopback over a fresh SQLite file in a temp folder. */
+/**
+ * Starts a real server on loopback over a fresh store in a temp folder: a
+ * SQLite file, or in the `postgres` project a fresh PostgreSQL database
+ * of that folder (the same folder again is the same database, so restart
+ * tests hold on both).
+ */
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oauth-console-test-')));
   const log = process.env.OC_TEST_LOG ? (line: string) => console.error(line) : undefined;
-  const server = await startServer({ port: 0, host: '127.0.0.1', ...(log ? { log } : {}), ...options, dataDir });
+  const database = options.database ?? (TEST_DIALECT === 'postgres' ? await databaseForDataDir(dataDir) : undefined);
+  const server = await startServer({ port: 0, host: '127.0.0.1', ...(log ? { log } : {}), ...options, dataDir, ...(database ? { database } : {}) });
   return Object.assign(server, {
+    database,
     async dispose() {
       await server.close();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf } from '../secrets/master-key-selection';
 import { StartupError } from '../startup-error';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
+import { redactDatabaseUrl } from '../store/database-url';
 import { ActivityLog } from '../store/events-store';
 import { checkFileIntegrity } from '../store/integrity';
 import { seedDemoData, type SeedResult } from '../store/seed';
@@ -80,6 +81,14 @@ export interface ServerOptions {
    * there is one. A fresh database started with a seed gets no demo data.
    */
   seedFile?: string;
+  /**
+   * A PostgreSQL database to keep the state in (`--database postgres://…`,
+   * shared staging) instead of the SQLite file in `dataDir`; the data folder
+   * still holds the master key file when no keychain is used.
+   */
+  database?: string;
+  /** Most pooled connections to that PostgreSQL database (`--database-pool`). */
+  databasePool?: number;
 }
 
 /** The running server: the admin service's context, plus what the transports and the shell need. */
@@ -115,9 +124,13 @@ function publicIssuerOf(options: ServerOptions): string | undefined {
   }
 }
 
-/** The database file, opened with its full-disk tracker (which probes the file itself). */
+/**
+ * The database: the SQLite file with its full-disk tracker (which probes the
+ * file itself), or the PostgreSQL database of `options.database` (then
+ * `databaseFile` is its URL without the password).
+ */
 async function openDatabase(options: ServerOptions, alert: (line: string) => void, undo: Undo): Promise<{ db: Db; databaseFile: string; storage: StorageHealth }> {
-  const databaseFile = join(options.dataDir, DATABASE_FILE);
+  const databaseFile = options.database ? redactDatabaseUrl(options.database) : join(options.dataDir, DATABASE_FILE);
   let db: Db | undefined;
   const storage = new StorageHealth({
     file: databaseFile,
@@ -126,7 +139,9 @@ async function openDatabase(options: ServerOptions, alert: (line: string) => voi
     ...(options.storageProbeIntervalMs ? { probeIntervalMs: options.storageProbeIntervalMs } : {}),
   });
   try {
-    db = await openStore(databaseFile, { onError: (err) => storage.observe(err) });
+    db = options.database
+      ? await openStore(options.database, options.databasePool === undefined ? {} : { poolSize: options.databasePool })
+      : await openStore(databaseFile, { onError: (err) => storage.observe(err) });
   } catch (err) {
     storage.stop();
     throw new StartupError((err as Error).message);
@@ -231,7 +246,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return { provider, engine: provider.callback(), ownRoutes: ownRoutes.callback() };
     };
     let current = build(signingKeys);
-    const lateCheck = await needsLateIntegrityCheck(databaseFile);
+    const lateCheck = !options.database && (await needsLateIntegrityCheck(databaseFile));
     // Background jobs run on the server clock too (timers keep the scope they were made in).
     const stopSweeper = clock.run(() => startSweeper(db, { activityRetentionDays: () => settings.current.activityRetentionDays }));
     undo.push(async () => stopSweeper());

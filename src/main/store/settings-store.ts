@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, serverSettingsSchema, type ServerSettings } from '../../shared/settings';
-import { currentUnit, whenCommitted, type Db } from './database';
+import { currentUnit, unitOfWork, whenCommitted, type Db } from './database';
+import { serializeOn } from './serialize-on';
 import type { UnitOfWork } from './unit-of-work';
 
 const KEY = 'server';
@@ -24,24 +25,39 @@ export class SettingsStore {
   }
 
   async load(): Promise<ServerSettings> {
-    const row = await this.#db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-    const stored = row ? safeJson(row.value) : {};
-    const parsed = serverSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored as object) });
-    this.#current = parsed.success ? parsed.data : DEFAULT_SETTINGS;
+    this.#current = await this.#stored();
     return this.#current;
   }
 
-  async update(patch: Partial<ServerSettings>): Promise<ServerSettings> {
-    const next = serverSettingsSchema.parse({ ...this.current, ...patch });
-    await this.#db
-      .insertInto('settings')
-      .values({ key: KEY, value: JSON.stringify(next) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) }))
-      .execute();
-    const unit = currentUnit(this.#db);
-    if (unit) this.#pending.set(unit, next);
-    whenCommitted(this.#db, () => (this.#current = next));
-    return next;
+  /** The settings as stored (defaults for what is missing or unreadable). */
+  async #stored(): Promise<ServerSettings> {
+    const row = await this.#db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+    const stored = row ? safeJson(row.value) : {};
+    const parsed = serverSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored as object) });
+    return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  }
+
+  /**
+   * Applies `patch` to the stored settings, one update at a time
+   * (`serializeOn`) and read from the database rather than memory: on
+   * PostgreSQL two updates at once (or on two instances) would otherwise
+   * each merge onto the same old value, and the later would undo the
+   * earlier's change.
+   */
+  update(patch: Partial<ServerSettings>): Promise<ServerSettings> {
+    return unitOfWork(this.#db, async () => {
+      await serializeOn(this.#db, 'settings');
+      const next = serverSettingsSchema.parse({ ...(await this.#stored()), ...patch });
+      await this.#db
+        .insertInto('settings')
+        .values({ key: KEY, value: JSON.stringify(next) })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) }))
+        .execute();
+      const unit = currentUnit(this.#db);
+      if (unit) this.#pending.set(unit, next);
+      whenCommitted(this.#db, () => (this.#current = next));
+      return next;
+    });
   }
 }
 

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * The database the tests of this run use: `sqlite` (the default project) or
+ * `postgres` (the `postgres` project of vitest.config.ts, which re-runs the
+ * integration and admin contract suites with `OC_TEST_DIALECT=postgres`).
+ */
+export const TEST_DIALECT: 'sqlite' | 'postgres' = process.env.OC_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The database every test database is copied from: migrated once by the global setup. */
+export const TEMPLATE_DATABASE = 'oc_test_template';
+
+/** The maintenance URL of the test cluster (set by the global setup, or given as OAUTH_CONSOLE_TEST_PG_URL). */
+export function testClusterUrl(): string {
+  const url = process.env.OAUTH_CONSOLE_TEST_PG_URL;
+  if (!url) throw new Error('no PostgreSQL for the tests: OAUTH_CONSOLE_TEST_PG_URL is unset (the postgres project sets it)');
+  return url;
+}
+
+/** The URL of database `name` on the test cluster. */
+export function databaseUrl(name: string): string {
+  const url = new URL(testClusterUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+let admin: Promise<pg.Client> | undefined;
+
+/** One maintenance connection per test process, for CREATE DATABASE. */
+function adminClient(): Promise<pg.Client> {
+  return (admin ??= (async () => {
+    const client = new pg.Client({ connectionString: testClusterUrl() });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  })());
+}
+
+/**
+ * The PostgreSQL database of a test server's data folder: the same folder
+ * gets the same database (a restart finds its state), a new folder a fresh
+ * copy of the migrated template (CREATE DATABASE … TEMPLATE: a file copy,
+ * much cheaper than migrating).
+ */
+export async function databaseForDataDir(dataDir: string): Promise<string> {
+  const name = `oc_t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
+  const client = await adminClient();
+  try {
+    await client.query(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  }
+  return databaseUrl(name);
+}
+
+/**
+ * Everything a PostgreSQL database holds in its tables, as text (every
+ * value of every row of every table of the public schema, unquoted): what "no secrets at rest" searches,
+ * as it searches a SQLite file's bytes.
+ */
+export async function postgresTablesText(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by tablename`);
+    const parts: string[] = [];
+    for (const { name } of tables.rows) {
+      const rows = await client.query<Record<string, unknown>>(`select * from "${name.replace(/"/g, '""')}"`);
+      for (const row of rows.rows) parts.push(...Object.values(row).map((value) => (Buffer.isBuffer(value) ? value.toString('latin1') : String(value))));
+    }
+    return parts.join('\n');
+  } finally {
+    await client.end();
+  }
+}
