@@ -5,6 +5,7 @@ import { defaultDataDir } from './paths';
 import { KEYCHAIN_MODES, type KeychainMode } from './secrets/master-key-selection';
 import { parsePublicUrl } from './http/host-policy';
 import { StartupError } from './startup-error';
+import { DEFAULT_POOL_SIZE, MAX_POOL_SIZE, parseDatabaseUrl, parsePoolSize } from './store/database-url';
 
 export const USAGE = `Usage: npm run serve -- [options]   (installed package: npx oauth-console serve [options])
 
@@ -34,6 +35,12 @@ Options:
   --seed FILE       apply a configuration file (YAML or JSON) on every start,
                     before the first request; idempotent, all or nothing
                     (default: <data-dir>/seed.yaml, .yml or .json if present)
+  --database URL    keep the state in a PostgreSQL database instead of the SQLite
+                    file of the data folder (shared staging; several instances may
+                    point at one database): postgres://user:password@host:5432/db
+                    (default: $OAUTH_CONSOLE_DATABASE_URL, else SQLite)
+  --database-pool N most pooled PostgreSQL connections (1-${MAX_POOL_SIZE}; default
+                    $OAUTH_CONSOLE_DATABASE_POOL, else ${DEFAULT_POOL_SIZE})
   --check-database  run SQLite's full integrity check on the data folder's
                     database, print one verdict line and exit (0: sound, 1: not);
                     the server does not start
@@ -66,6 +73,9 @@ export interface CliOptions {
   backupFile?: string;
   /** The PostgreSQL URL of `--copy-data-to`. */
   copyTarget?: string;
+  /** A PostgreSQL URL (`--database`); unset: the SQLite file in the data folder. */
+  database?: string;
+  databasePool?: number;
 }
 
 /** Parses and validates the flags; throws a one-line message on bad input. */
@@ -88,6 +98,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         seed: { type: 'string' },
         'master-key-file': { type: 'string' },
         'copy-data-to': { type: 'string' },
+        database: { type: 'string' },
+        'database-pool': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -136,6 +148,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   if (copyTarget !== undefined && (backup !== undefined || values['check-database'])) throw new StartupError('--copy-data-to, --check-database and --backup are separate commands: give one');
   if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
+  const { database, databasePool } = databaseOptions(values.database, values['database-pool'], env);
+  if (database !== undefined && (backup !== undefined || values['check-database'])) {
+    throw new StartupError(`${backup !== undefined ? '--backup' : '--check-database'} works on the SQLite file of the data folder; a PostgreSQL database is checked and backed up with its own tools (pg_dump)`);
+  }
   return {
     port: Number(portText),
     host,
@@ -144,6 +160,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(keychain ? { keychain: keychain as KeychainMode } : {}),
     ...(publicUrl !== undefined ? { publicUrl, allowHttpPublicUrl } : {}),
     ...(values['no-rate-limit'] ? { rateLimits: false } : {}),
+    ...(database !== undefined ? { database } : {}),
+    ...(databasePool !== undefined ? { databasePool } : {}),
     // Relative to the user's own folder, as --backup.
     ...(seed !== undefined ? { seedFile: resolve(env.INIT_CWD ?? process.cwd(), seed) } : {}),
     ...(masterKeyFile !== undefined ? { masterKeyFile: resolve(env.INIT_CWD ?? process.cwd(), masterKeyFile) } : {}),
@@ -152,4 +170,29 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     // `npm run serve` runs in the project folder; a relative FILE means the user's own folder.
     ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(env.INIT_CWD ?? process.cwd(), backup) } : {}),
   };
+}
+
+/** `--database` / `OAUTH_CONSOLE_DATABASE_URL` and `--database-pool` / `OAUTH_CONSOLE_DATABASE_POOL`, checked. */
+function databaseOptions(flag: string | undefined, poolFlag: string | undefined, env: NodeJS.ProcessEnv): { database?: string; databasePool?: number } {
+  const fromFlag = flag !== undefined;
+  const url = flag ?? (env.OAUTH_CONSOLE_DATABASE_URL || undefined);
+  const name = fromFlag ? '--database' : 'OAUTH_CONSOLE_DATABASE_URL';
+  if (url !== undefined) {
+    try {
+      parseDatabaseUrl(url);
+    } catch (err) {
+      throw new StartupError(`${name} ${(err as Error).message}`);
+    }
+  }
+  const poolText = poolFlag ?? (env.OAUTH_CONSOLE_DATABASE_POOL || undefined);
+  let pool: number | undefined;
+  if (poolText !== undefined) {
+    try {
+      pool = parsePoolSize(poolText);
+    } catch (err) {
+      throw new StartupError(`${poolFlag !== undefined ? '--database-pool' : 'OAUTH_CONSOLE_DATABASE_POOL'} ${(err as Error).message}`);
+    }
+    if (url === undefined) throw new StartupError('--database-pool sizes the PostgreSQL pool: give --database (or OAUTH_CONSOLE_DATABASE_URL) too');
+  }
+  return { ...(url !== undefined ? { database: url.trim() } : {}), ...(pool !== undefined ? { databasePool: pool } : {}) };
 }

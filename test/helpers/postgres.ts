@@ -1,45 +1,100 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * The PostgreSQL server the tests that need one use: `OAUTH_CONSOLE_TEST_DATABASE_URL`
- * (CI starts a cluster and sets it). Without it such tests fail in CI and are
- * skipped locally, with the reason printed once.
+ * The database the tests of this run use: `sqlite` (the default project) or
+ * `postgres` (the `postgres` project of vitest.config.ts, which re-runs the
+ * integration and admin contract suites with `OC_TEST_DIALECT=postgres`).
  */
-export const TEST_POSTGRES_URL = process.env.OAUTH_CONSOLE_TEST_DATABASE_URL || undefined;
+export const TEST_DIALECT: 'sqlite' | 'postgres' = process.env.OC_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
 
-let told = false;
-/** True when PostgreSQL tests can run; throws in CI when they cannot (a missing server must not pass as green). */
-export function postgresAvailable(what: string): boolean {
-  if (TEST_POSTGRES_URL) return true;
-  if (process.env.CI) throw new Error(`${what} needs PostgreSQL: set OAUTH_CONSOLE_TEST_DATABASE_URL (.ci/run starts a cluster)`);
-  if (!told) console.warn(`skipped: ${what} needs PostgreSQL (set OAUTH_CONSOLE_TEST_DATABASE_URL=postgres://user@127.0.0.1:5432/postgres)`);
-  told = true;
-  return false;
+/** The database every test database is copied from: migrated once by the global setup. */
+export const TEMPLATE_DATABASE = 'oc_test_template';
+
+/** The maintenance URL of the test cluster (set by the global setup, or given as OAUTH_CONSOLE_TEST_PG_URL). */
+export function testClusterUrl(): string {
+  const url = process.env.OAUTH_CONSOLE_TEST_PG_URL;
+  if (!url) throw new Error('no PostgreSQL for the tests: OAUTH_CONSOLE_TEST_PG_URL is unset (the postgres project sets it)');
+  return url;
 }
 
-/** A database of its own on the test server (tests in parallel must not hear each other's notifications). */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  const name = `oc_test_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(TEST_POSTGRES_URL!);
+/** The URL of database `name` on the test cluster. */
+export function databaseUrl(name: string): string {
+  const url = new URL(testClusterUrl());
   url.pathname = `/${name}`;
+  return url.toString();
+}
+
+let admin: Promise<pg.Client> | undefined;
+
+/** One maintenance connection per test process, for CREATE DATABASE. */
+function adminClient(): Promise<pg.Client> {
+  return (admin ??= (async () => {
+    const client = new pg.Client({ connectionString: testClusterUrl() });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  })());
+}
+
+/**
+ * The PostgreSQL database of a test server's data folder: the same folder
+ * gets the same database (a restart finds its state), a new folder a fresh
+ * copy of the migrated template (CREATE DATABASE … TEMPLATE: a file copy,
+ * much cheaper than migrating).
+ */
+export async function databaseForDataDir(dataDir: string): Promise<string> {
+  const name = `oc_t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
+  const client = await adminClient();
+  try {
+    await client.query(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  }
+  return databaseUrl(name);
+}
+
+/**
+ * Everything a PostgreSQL database holds in its tables, as text (every
+ * value of every row of every table of the public schema, unquoted): what "no secrets at rest" searches,
+ * as it searches a SQLite file's bytes.
+ */
+export async function postgresTablesText(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by tablename`);
+    const parts: string[] = [];
+    for (const { name } of tables.rows) {
+      const rows = await client.query<Record<string, unknown>>(`select * from "${name.replace(/"/g, '""')}"`);
+      for (const row of rows.rows) parts.push(...Object.values(row).map((value) => (Buffer.isBuffer(value) ? value.toString('latin1') : String(value))));
+    }
+    return parts.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Why a PostgreSQL-only test does not run in this project (the `sqlite`
+ * one, or no PostgreSQL here): printed once per file, so a skip is never
+ * silent. Undefined in the `postgres` project, where it runs (and where CI
+ * requires PostgreSQL: see vitest.config.ts).
+ */
+export function postgresOnly(what: string): string | undefined {
+  if (TEST_DIALECT === 'postgres') return undefined;
+  const reason = `${what} runs in the postgres project only (vitest --project postgres; locally it needs Debian's postgresql or OAUTH_CONSOLE_TEST_PG_URL)`;
+  console.warn(`skipped: ${reason}`);
+  return reason;
+}
+
+/** An empty database of its own on the test cluster (not migrated), and how to drop it. */
+export async function emptyTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `oc_e_${randomBytes(8).toString('hex')}`;
+  const client = await adminClient();
+  await client.query(`create database "${name}"`);
   return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await again.connect();
-      try {
-        await again.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await again.end();
-      }
-    },
+    url: databaseUrl(name),
+    drop: async () => void (await client.query(`drop database if exists "${name}" with (force)`)),
   };
 }

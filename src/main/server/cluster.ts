@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { relayActivity } from '../admin/activity-relay';
 import type { ClientCache } from '../oauth/client-cache';
 import type { Simulation } from '../oauth/simulation';
@@ -21,10 +20,10 @@ import type { SettingsStore } from '../store/settings-store';
  */
 
 /** The feed for `db`: LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. Attached to `db`, so every writer announces through it. */
-export async function openChangeFeed(db: Db, where: { databaseFile: string; pgConnection?: pg.ClientConfig | undefined; log?: (line: string) => void }): Promise<ChangeFeed> {
+export async function openChangeFeed(db: Db, where: { databaseFile: string; pgUrl: string | undefined; log?: (line: string) => void }): Promise<ChangeFeed> {
   const feed =
-    dialectOf(db) === 'postgres'
-      ? await PgChangeFeed.start({ db, connection: where.pgConnection ?? {}, ...(where.log ? { log: where.log } : {}) })
+    where.pgUrl !== undefined
+      ? await PgChangeFeed.start({ db, connection: { connectionString: where.pgUrl }, ...(where.log ? { log: where.log } : {}) })
       : new InProcessChangeFeed(db, where.databaseFile);
   attachChangeFeed(db, feed);
   return feed;
@@ -35,10 +34,10 @@ export async function openChangeFeed(db: Db, where: { databaseFile: string; pgCo
  * file) one instance at a time on PostgreSQL; refuses a per-machine master
  * key there first.
  */
-export async function firstSteps<T>(db: Db, masterKeyStore: MasterKeyStore, pgConnection: pg.ClientConfig | undefined, fn: () => Promise<T>): Promise<T> {
-  if (dialectOf(db) !== 'postgres') return fn();
+export async function firstSteps<T>(db: Db, masterKeyStore: MasterKeyStore, pgUrl: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'postgres' || pgUrl === undefined) return fn();
   refuseUnsharedMasterKey(masterKeyStore);
-  return withPgStartupLock(pgConnection ?? {}, fn);
+  return withPgStartupLock(pgUrl, fn);
 }
 
 export interface SyncedParts {

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import Koa from 'koa';
-import type pg from 'pg';
 import type { JWK } from 'oidc-provider';
 import { PROTECTED_RESOURCE_WELL_KNOWN } from '../../shared/protected-resource-metadata';
 import type { ConsentPolicy } from '../../shared/settings';
@@ -26,6 +25,8 @@ import { masterKeyStatusOf } from '../secrets/master-key-selection';
 import { MasterKeyInputError, ProvidedMasterKeyStore } from '../secrets/provided-master-key';
 import { StartupError } from '../startup-error';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
+import { redactDatabaseUrl } from '../store/database-url';
+import { postgresUrlOf } from '../store/pg-store';
 import { ActivityLog } from '../store/events-store';
 import { checkFileIntegrity } from '../store/integrity';
 import { seedDemoData, type SeedResult } from '../store/seed';
@@ -39,7 +40,6 @@ import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets
 import { listen, prepareDataDir, urlHost } from './listen';
 import { firstSteps, openChangeFeed, syncWithOtherInstances } from './cluster';
 import { createOwnRoutes } from './own-routes';
-import { holdJobLock } from '../store/advisory-locks';
 import { unitOfWork } from '../store/database';
 import { SAMPLE_MCP_PATH } from './sample-mcp';
 import { applySeedFile, seedFileOf } from './startup-seed';
@@ -77,8 +77,6 @@ export interface ServerOptions {
   onFatal?: (err: StartupError) => void;
   /** How often a full disk is re-tried (ms); 2 s unless given. */
   storageProbeIntervalMs?: number;
-  /** How the change feed and the start-up lock reach a PostgreSQL database (connections of their own); unused on SQLite. */
-  pgConnection?: pg.ClientConfig;
   /** Webhook retry schedule, polling, timeout (tests shorten them). */
   webhooks?: Partial<WebhookDeliveryOptions>;
   /**
@@ -87,6 +85,14 @@ export interface ServerOptions {
    * there is one. A fresh database started with a seed gets no demo data.
    */
   seedFile?: string;
+  /**
+   * A PostgreSQL database to keep the state in (`--database postgres://…`,
+   * shared staging) instead of the SQLite file in `dataDir`; the data folder
+   * still holds the master key file when no keychain is used.
+   */
+  database?: string;
+  /** Most pooled connections to that PostgreSQL database (`--database-pool`). */
+  databasePool?: number;
 }
 
 /** The running server: the admin service's context, plus what the transports and the shell need. */
@@ -122,9 +128,13 @@ function publicIssuerOf(options: ServerOptions): string | undefined {
   }
 }
 
-/** The database file, opened with its full-disk tracker (which probes the file itself). */
+/**
+ * The database: the SQLite file with its full-disk tracker (which probes the
+ * file itself), or the PostgreSQL database of `options.database` (then
+ * `databaseFile` is its URL without the password).
+ */
 async function openDatabase(options: ServerOptions, alert: (line: string) => void, undo: Undo): Promise<{ db: Db; databaseFile: string; storage: StorageHealth }> {
-  const databaseFile = join(options.dataDir, DATABASE_FILE);
+  const databaseFile = options.database ? redactDatabaseUrl(options.database) : join(options.dataDir, DATABASE_FILE);
   let db: Db | undefined;
   const storage = new StorageHealth({
     file: databaseFile,
@@ -133,7 +143,9 @@ async function openDatabase(options: ServerOptions, alert: (line: string) => voi
     ...(options.storageProbeIntervalMs ? { probeIntervalMs: options.storageProbeIntervalMs } : {}),
   });
   try {
-    db = await openStore(databaseFile, { onError: (err) => storage.observe(err) });
+    db = options.database
+      ? await openStore(options.database, options.databasePool === undefined ? {} : { poolSize: options.databasePool })
+      : await openStore(databaseFile, { onError: (err) => storage.observe(err) });
   } catch (err) {
     storage.stop();
     throw new StartupError((err as Error).message);
@@ -204,11 +216,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const undo = new Undo();
   const { db, databaseFile, storage } = await openDatabase(options, alert, undo);
   try {
-    const changes = await openChangeFeed(db, { databaseFile, pgConnection: options.pgConnection, log });
+    const pgUrl = postgresUrlOf(db);
+    const changes = await openChangeFeed(db, { databaseFile, pgUrl, log });
     undo.push(() => changes.close());
     const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
     const seedFile = await seedFileOf(options);
-    const { masterKey, signingKeys, cookieKeys, seed } = await firstSteps(db, masterKeyStore, options.pgConnection, async () => ({
+    const { masterKey, signingKeys, cookieKeys, seed } = await firstSteps(db, masterKeyStore, pgUrl, async () => ({
       ...(await loadKeys(masterKeyStore, db)),
       seed: seedFile ? undefined : await seedDemoData(db),
     })).catch((err: Error) => {
@@ -263,7 +276,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
     };
-    const lateCheck = await needsLateIntegrityCheck(databaseFile);
+    const lateCheck = !options.database && (await needsLateIntegrityCheck(databaseFile));
     // Background jobs run on the server clock too (timers keep the scope they were made in).
     const stopSweeper = clock.run(() => startSweeper(db, { activityRetentionDays: () => settings.current.activityRetentionDays }));
     undo.push(async () => stopSweeper());
@@ -287,9 +300,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       schemaVersion: version,
       adminToken: mintAdminToken(),
       async rotateSigningKeys() {
-        // One rotation at a time across instances: two at once would leave two active keys per algorithm.
+        // One unit: the new engine is swapped in only once the rotation (serialized across instances) commits.
         return unitOfWork(db, async () => {
-          await holdJobLock(db, 'keyRotation');
           const kids = await rotateSigningKeyRows(db, masterKey);
           const keys = await loadSigningKeys(db, masterKey);
           const next = build(keys);

@@ -1,4 +1,4 @@
-import { tryJobLock, type JobLock } from './advisory-locks';
+import { tryJobLock, type Job } from './advisory-locks';
 import { unitOfWork, type Db } from './database';
 import { deleteEventsBefore } from './events-store';
 
@@ -39,7 +39,7 @@ export interface SweeperOptions {
  * same job now): deleting the same rows twice at once would only make the
  * two wait on each other's row locks. Undefined when skipped.
  */
-export function onceAcrossInstances<T>(db: Db, lock: JobLock, job: () => Promise<T>): Promise<T | undefined> {
+export function onceAcrossInstances<T>(db: Db, lock: Job, job: () => Promise<T>): Promise<T | undefined> {
   return unitOfWork(db, async () => ((await tryJobLock(db, lock)) ? job() : undefined));
 }
 

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/main/store/change-feed';
 import type { Db } from '../../src/main/store/database';
 import { PgChangeFeed } from '../../src/main/store/pg-change-feed';
-import { freshPostgresDatabase, postgresAvailable } from '../helpers/postgres';
+import { emptyTestDatabase, postgresOnly } from '../helpers/postgres';
 
-const run = postgresAvailable('the LISTEN/NOTIFY change feed test');
+const skipped = postgresOnly('the LISTEN/NOTIFY change feed test');
 
 /** Resolves once `check` holds (polled), or fails after `ms`. */
 async function until(check: () => boolean, ms = 5_000): Promise<void> {
@@ -17,7 +17,7 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
   }
 }
 
-describe.runIf(run)('the change feed over LISTEN/NOTIFY (real PostgreSQL)', () => {
+describe.skipIf(skipped !== undefined)('the change feed over LISTEN/NOTIFY (real PostgreSQL)', () => {
   let database: { url: string; drop(): Promise<void> };
   let db: Db;
   const feeds: PgChangeFeed[] = [];
@@ -32,7 +32,7 @@ describe.runIf(run)('the change feed over LISTEN/NOTIFY (real PostgreSQL)', () =
   };
 
   beforeAll(async () => {
-    database = await freshPostgresDatabase();
+    database = await emptyTestDatabase();
     db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 4 }) }) }) as unknown as Db;
   });
   afterAll(async () => {
