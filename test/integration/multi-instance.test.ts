@@ -10,6 +10,7 @@ import { DEMO_REDIRECT, discover, walkPages } from '../helpers/flows';
 import { FormAgent } from '../helpers/form-agent';
 import { databaseForDataDir, postgresOnly } from '../helpers/postgres';
 import { freePort, killHard, serveChild } from '../helpers/serve-child';
+import { serve } from '../helpers/serve-process';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -184,6 +185,20 @@ describe.skipIf(skipped !== undefined)('two instances on one PostgreSQL database
     controller.abort();
     expect(seen?.type).toBe('workspace.created');
   });
+});
+
+describe.skipIf(skipped !== undefined)('starting on PostgreSQL', () => {
+  it('refuses a per-machine master key with one line saying why', async () => {
+    const dataDir = await makeTempDir();
+    try {
+      const run = await serve(['--port', '0', '--data-dir', dataDir, '--database', await databaseForDataDir(dataDir)], undefined, undefined, 30_000);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/^oauth-console: a PostgreSQL database needs a master key given to every instance: set OAUTH_CONSOLE_MASTER_KEY .* cannot be shared, so instances could not read each other's signing keys$/m);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe.skipIf(skipped !== undefined)('kill -9 of one instance under load (two child processes on one database)', () => {

@@ -9,6 +9,8 @@ import { dialectOf } from '../store/dialect';
 import type { ActivityLog } from '../store/events-store';
 import { PgChangeFeed } from '../store/pg-change-feed';
 import { withPgStartupLock } from '../store/pg-startup-lock';
+import { pgErrorText } from '../store/pg-store';
+import { StartupError } from '../startup-error';
 import type { SettingsStore } from '../store/settings-store';
 
 /**
@@ -23,7 +25,9 @@ import type { SettingsStore } from '../store/settings-store';
 export async function openChangeFeed(db: Db, where: { databaseFile: string; pgUrl: string | undefined; log?: (line: string) => void }): Promise<ChangeFeed> {
   const feed =
     where.pgUrl !== undefined
-      ? await PgChangeFeed.start({ db, connection: { connectionString: where.pgUrl }, ...(where.log ? { log: where.log } : {}) })
+      ? await PgChangeFeed.start({ db, connection: { connectionString: where.pgUrl }, ...(where.log ? { log: where.log } : {}) }).catch((err: unknown) => {
+          throw new StartupError(`cannot listen for changes on ${where.databaseFile}: ${pgErrorText(err)}`);
+        })
       : new InProcessChangeFeed(db, where.databaseFile);
   attachChangeFeed(db, feed);
   return feed;
