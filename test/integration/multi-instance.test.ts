@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServerSentEvents, type ChangeEvent } from '../../src/shared/contract';
@@ -188,6 +189,24 @@ describe.skipIf(skipped !== undefined)('two instances on one PostgreSQL database
 });
 
 describe.skipIf(skipped !== undefined)('starting on PostgreSQL', () => {
+  it('applies a seed file once when two instances start together with it', async () => {
+    const [dirA, dirB] = [await makeTempDir(), await makeTempDir()];
+    const seed = join(dirA, 'seed.yaml');
+    await writeFile(seed, 'version: 1\nworkspaces:\n  - slug: together\n    name: Started Together\napps:\n  - workspace: together\n    name: Seeded Once\n    grantTypes: [client_credentials]\n    actorModes: [app]\n    scopes: [read:user]\n');
+    const database = await databaseForDataDir(dirA);
+    const masterKeyStore = new ProvidedMasterKeyStore(randomBytes(32), 'the test');
+    const both = await Promise.all([dirA, dirB].map((dataDir) => startTestServer({ dataDir, database, masterKeyStore, seedFile: seed })));
+    try {
+      const apps = await both[0]!.db.selectFrom('apps').select('name').where('name', '=', 'Seeded Once').execute();
+      expect(apps).toHaveLength(1);
+      const created = both.map((s) => s.seedReport?.created ?? 0);
+      expect(created.filter((n) => n > 0)).toHaveLength(1);
+    } finally {
+      for (const server of both) await server.close();
+      for (const dir of [dirA, dirB]) await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('refuses a per-machine master key with one line saying why', async () => {
     const dataDir = await makeTempDir();
     try {

@@ -327,7 +327,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     undo.push(async () => stopSync());
     const dispatchOnClock = createAdminDispatcher(createAdminHandlers(running), activity, log);
     dispatch = (...args) => clock.run(() => dispatchOnClock(...args));
-    if (seedFile) running.seedReport = await clock.run(() => applySeedFile(running, seedFile, log));
+    // Under the start-up lock on PostgreSQL: instances started together apply it one after the other (the second finds it applied).
+    if (seedFile) running.seedReport = await clock.run(() => firstSteps(db, masterKeyStore, pgUrl, () => applySeedFile(running, seedFile, log)));
     if (lateCheck) checkIntegrityLate(databaseFile, running, () => closing !== undefined, options.onFatal ?? ((fatal) => alert(`error: ${fatal.message}`)));
     listener.route(routeRequests(running, dispatch, options.console, log, () => current));
     return running;

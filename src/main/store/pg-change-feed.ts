@@ -74,6 +74,7 @@ export class PgChangeFeed implements ChangeFeed {
   #retryMs = 100;
   #closed = false;
   #connected = false;
+  #pinging = false;
 
   private constructor(options: PgChangeFeedOptions) {
     this.#options = { pingIntervalMs: 5_000, pingTimeoutMs: 5_000, retryMaxMs: 2_000, ...options };
@@ -216,6 +217,9 @@ export class PgChangeFeed implements ChangeFeed {
   }
 
   async #ping(client: pg.Client): Promise<void> {
+    // One probe at a time: a slow one is still being judged by its own timeout.
+    if (this.#pinging) return;
+    this.#pinging = true;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -228,6 +232,7 @@ export class PgChangeFeed implements ChangeFeed {
       this.#lost(client);
     } finally {
       clearTimeout(timer);
+      this.#pinging = false;
     }
   }
 
