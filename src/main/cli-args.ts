@@ -149,6 +149,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (copyTarget !== undefined && (backup !== undefined || values['check-database'])) throw new StartupError('--copy-data-to, --check-database and --backup are separate commands: give one');
   if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
   const { database, databasePool } = databaseOptions(values.database, values['database-pool'], env);
+  if (database !== undefined && copyTarget !== undefined) throw new StartupError('--copy-data-to copies the data folder\'s SQLite database into the PostgreSQL database it names: leave --database (and OAUTH_CONSOLE_DATABASE_URL) out');
   if (database !== undefined && (backup !== undefined || values['check-database'])) {
     throw new StartupError(`${backup !== undefined ? '--backup' : '--check-database'} works on the SQLite file of the data folder; a PostgreSQL database is checked and backed up with its own tools (pg_dump)`);
   }
