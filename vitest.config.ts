@@ -30,7 +30,7 @@ export default defineConfig({
         ? []
         : [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'postgres',
                 include: ON_POSTGRES,

@@ -25,18 +25,6 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-let admin: Promise<pg.Client> | undefined;
-
-/** One maintenance connection per test process, for CREATE DATABASE. */
-function adminClient(): Promise<pg.Client> {
-  return (admin ??= (async () => {
-    const client = new pg.Client({ connectionString: testClusterUrl() });
-    client.on('error', () => undefined);
-    await client.connect();
-    return client;
-  })());
-}
-
 /**
  * The PostgreSQL database of a test server's data folder: the same folder
  * gets the same database (a restart finds its state), a new folder a fresh
@@ -45,11 +33,15 @@ function adminClient(): Promise<pg.Client> {
  */
 export async function databaseForDataDir(dataDir: string): Promise<string> {
   const name = `oc_t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
-  const client = await adminClient();
+  // A connection per call, closed at once: one kept open would keep the test process from exiting.
+  const client = new pg.Client({ connectionString: testClusterUrl() });
+  await client.connect();
   try {
     await client.query(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
   } catch (err) {
     if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await client.end();
   }
   return databaseUrl(name);
 }
