@@ -8,6 +8,9 @@ import { postgresUnavailableReason } from './test/helpers/pg-cluster';
  */
 const ON_POSTGRES = ['test/integration/**/*.test.ts', 'test/admin/contract-*.test.ts', 'test/admin/revocation.test.ts', 'test/api/**/*.test.ts'];
 
+/** Tests of the PostgreSQL driver itself: the postgres project only. */
+const POSTGRES_ONLY = ['test/unit/pg-*.test.ts'];
+
 /**
  * Inherently SQLite (each file says so at its top): a crash of the server
  * process over its WAL file, a full disk on a tmpfs under the file. The rest
@@ -25,15 +28,15 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.{ts,tsx}'] } },
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.{ts,tsx}'], exclude: POSTGRES_ONLY } },
       ...(unavailable
         ? []
         : [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'postgres',
-                include: ON_POSTGRES,
+                include: [...ON_POSTGRES, ...POSTGRES_ONLY],
                 exclude: SQLITE_ONLY,
                 env: { OC_TEST_DIALECT: 'postgres' },
                 globalSetup: ['test/helpers/pg-global-setup.ts'],

@@ -25,18 +25,6 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-let admin: Promise<pg.Client> | undefined;
-
-/** One maintenance connection per test process, for CREATE DATABASE. */
-function adminClient(): Promise<pg.Client> {
-  return (admin ??= (async () => {
-    const client = new pg.Client({ connectionString: testClusterUrl() });
-    client.on('error', () => undefined);
-    await client.connect();
-    return client;
-  })());
-}
-
 /**
  * The PostgreSQL database of a test server's data folder: the same folder
  * gets the same database (a restart finds its state), a new folder a fresh
@@ -44,14 +32,36 @@ function adminClient(): Promise<pg.Client> {
  * much cheaper than migrating).
  */
 export async function databaseForDataDir(dataDir: string): Promise<string> {
-  const name = `oc_t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
-  const client = await adminClient();
+  const name = databaseNameOf(dataDir);
   try {
-    await client.query(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
+    await onCluster(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
   } catch (err) {
     if ((err as { code?: string }).code !== '42P04') throw err;
   }
   return databaseUrl(name);
+}
+
+/** Drops the database of a data folder (a test server's dispose): each copy holds about 8 MB. */
+export async function dropDatabaseOf(dataDir: string): Promise<void> {
+  await onCluster(`drop database if exists "${databaseNameOf(dataDir)}" with (force)`);
+}
+
+/** Test databases are named `oc_t_…` (the global teardown drops what is left of them). */
+export const TEST_DATABASE_PREFIX = 'oc_t_';
+
+function databaseNameOf(dataDir: string): string {
+  return `${TEST_DATABASE_PREFIX}${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
+}
+
+/** One maintenance statement on a connection of its own, closed at once (one kept open would keep the test process from exiting). */
+async function onCluster(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testClusterUrl() });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProvidedMasterKeyStore } from '../../src/main/secrets/provided-master-key';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/main/server/server';
-import { databaseForDataDir, TEST_DIALECT } from './postgres';
+import { databaseForDataDir, dropDatabaseOf, TEST_DIALECT } from './postgres';
 
 export interface TestServer extends RunningServer {
   /** Stops the server and removes its data folder. */
@@ -30,7 +30,9 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     database,
     async dispose() {
       await server.close();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir) return;
+      await rm(dataDir, { recursive: true, force: true });
+      if (database && !options.database) await dropDatabaseOf(dataDir);
     },
   });
 }

@@ -1,4 +1,7 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type QueryExecutor, type RawBuilder } from 'kysely';
+
+/** Any Kysely handle: the store's, a transaction's, a migration's (whatever its table types). */
+type AnyDb = { getExecutor(): QueryExecutor };
 
 /** The two databases the store runs on: an embedded SQLite file, or a PostgreSQL server (shared staging). */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -7,7 +10,7 @@ export type StoreDialect = 'sqlite' | 'postgres';
  * Which database `db` talks to, read from its Kysely adapter, so it holds
  * for a handle, a transaction inside it and a migration's handle alike.
  */
-export function dialectOf(db: Kysely<any>): StoreDialect {
+export function dialectOf(db: AnyDb): StoreDialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
@@ -16,7 +19,7 @@ export function dialectOf(db: Kysely<any>): StoreDialect {
  * `json_extract`; PostgreSQL's `->>` on the text cast to jsonb (the column
  * stays text on both, so the rows are written the same way).
  */
-export function jsonTextMember(db: Kysely<any>, column: string, member: string): RawBuilder<string | null> {
+export function jsonTextMember(db: AnyDb, column: string, member: string): RawBuilder<string | null> {
   if (!/^[a-z_]+$/i.test(member)) throw new Error(`not a plain JSON member name: ${member}`);
   return dialectOf(db) === 'postgres'
     ? sql<string | null>`(${sql.ref(column)}::jsonb ->> ${sql.lit(member)})`
@@ -24,7 +27,7 @@ export function jsonTextMember(db: Kysely<any>, column: string, member: string):
 }
 
 /** A JSON text column with one top-level member set to a number: `json_set` on SQLite, `jsonb_set` on PostgreSQL. */
-export function jsonWithNumber(db: Kysely<any>, column: string, member: string, value: number): RawBuilder<string> {
+export function jsonWithNumber(db: AnyDb, column: string, member: string, value: number): RawBuilder<string> {
   if (!/^[a-z_]+$/i.test(member)) throw new Error(`not a plain JSON member name: ${member}`);
   return dialectOf(db) === 'postgres'
     ? sql<string>`jsonb_set(${sql.ref(column)}::jsonb, ${sql.lit(`{${member}}`)}, to_jsonb(${value}::bigint))::text`
@@ -36,7 +39,7 @@ export function jsonWithNumber(db: Kysely<any>, column: string, member: string, 
  * clock value); PostgreSQL has no hints and plans these queries well from
  * its statistics, so there it is nothing.
  */
-export function indexedBy(db: Kysely<any>, index: string): RawBuilder<unknown> {
+export function indexedBy(db: AnyDb, index: string): RawBuilder<unknown> {
   return dialectOf(db) === 'postgres' ? sql`` : sql`indexed by ${sql.raw(index)}`;
 }
 

@@ -206,6 +206,8 @@ export class PgUnitConnection implements UnitConnectionHandle {
   #failure: { error: unknown; inSavepoint: boolean } | undefined;
   #broken: Error | undefined;
   #ended = false;
+  /** The unit's queries, one after another: a call tree may issue several at once (Promise.all), and a pg client runs one at a time. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(client: pg.PoolClient, pool: pg.Pool) {
     this.#client = client;
@@ -226,15 +228,20 @@ export class PgUnitConnection implements UnitConnectionHandle {
   async #run<R>(text: string, parameters: unknown[] = []): Promise<QueryResult<R>> {
     this.#running++;
     try {
-      return resultOf<R>(await this.#client.query(text, parameters));
+      return resultOf<R>(await this.#serially(() => this.#client.query(text, parameters)));
     } catch (err) {
-      if (process.env.OC_DEBUG_PG) console.error('PGDEBUG', text, (err as Error).message);
       this.#failure ??= { error: err, inSavepoint: this.#savepoint !== undefined };
       if (!STATEMENT_ERROR.test((err as { code?: string }).code ?? '')) this.#broken = err as Error;
       throw err;
     } finally {
       if (--this.#running === 0) this.#idle?.();
     }
+  }
+
+  #serially<T>(query: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(query);
+    this.#queue = next.catch(() => undefined);
+    return next;
   }
 
   settled(): Promise<void> {
@@ -294,7 +301,7 @@ export class PgUnitConnection implements UnitConnectionHandle {
   /** A statement that ends the transaction; a failure that may have broken the connection closes the client on release. */
   async #query(text: string): Promise<pg.QueryResult> {
     try {
-      return await this.#client.query(text);
+      return await this.#serially(() => this.#client.query(text));
     } catch (err) {
       if (!STATEMENT_ERROR.test((err as { code?: string }).code ?? '')) this.#broken ??= err as Error;
       throw err;
