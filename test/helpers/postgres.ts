@@ -100,11 +100,11 @@ export function postgresOnly(what: string): string | undefined {
 
 /** An empty database of its own on the test cluster (not migrated), and how to drop it. */
 export async function emptyTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `oc_e_${randomBytes(8).toString('hex')}`;
-  const client = await adminClient();
-  await client.query(`create database "${name}"`);
+  // Under the test prefix: the global teardown drops what a failed test leaves.
+  const name = `${TEST_DATABASE_PREFIX}e_${randomBytes(8).toString('hex')}`;
+  await onCluster(`create database "${name}"`);
   return {
     url: databaseUrl(name),
-    drop: async () => void (await client.query(`drop database if exists "${name}" with (force)`)),
+    drop: () => onCluster(`drop database if exists "${name}" with (force)`),
   };
 }

@@ -1,5 +1,5 @@
 import { execFile, type ExecFileOptions } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,26 +17,6 @@ export function run(file: string, args: string[], options: ExecFileOptions & { t
       reject(new Error(`${[file, ...args].join(' ')} ${why} in ${options.cwd ?? ROOT}:\n${tail}`));
     });
   });
-}
-
-/**
- * sqlite3's install script (`prebuild-install -r napi || node-gyp rebuild`)
- * downloads a prebuilt binary from GitHub, else compiles SQLite (minutes on
- * two cores). Here GitHub is out of reach, so the test hands it the binary
- * this repository's install built, as a "local prebuild"
- * (`npm_config_sqlite3_local_prebuilds`, a documented prebuild-install
- * option): an N-API binary, so one build serves every Node version.
- */
-async function sqlitePrebuildDir(dir: string): Promise<string> {
-  const sqlite = join(ROOT, 'node_modules', 'sqlite3');
-  const binary = join(sqlite, 'build', 'Release', 'node_sqlite3.node');
-  if (!existsSync(binary)) throw new Error(`no ${binary}: sqlite3 did not build when this repository was installed (npm install needs a C++ toolchain)`);
-  const meta = JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')) as { version: string; binary: { napi_versions: number[] } };
-  const napi = Math.max(...meta.binary.napi_versions.filter((v) => v <= Number(process.versions.napi)));
-  await mkdir(dir, { recursive: true });
-  const name = `sqlite3-v${meta.version}-napi-v${napi}-${process.platform}-${process.arch}.tar.gz`;
-  await run('tar', ['-czf', join(dir, name), '-C', sqlite, 'build/Release/node_sqlite3.node'], { timeoutMs: 30_000 });
-  return dir;
 }
 
 export interface PackedProject {
@@ -61,8 +41,9 @@ async function timed<T>(timings: Record<string, number>, step: string, work: () 
  * project that depends on nothing but the tarball, installed with
  * `npm ci --offline` from a lockfile of the repository's own resolved
  * versions (the npm cache has them all since this repository was
- * installed), with sqlite3's install script allowed (`allowScripts`, npm 11)
- * and keytar's denied (optional: the master key then lives in a file).
+ * installed), with keytar's install script denied (`allowScripts`, npm 11;
+ * keytar is optional: the master key then lives in a file). The store runs
+ * on Node's own node:sqlite: nothing to build.
  */
 export async function packAndInstall(budgetMs: number): Promise<PackedProject> {
   const deadline = Date.now() + budgetMs;
@@ -85,16 +66,15 @@ export async function packAndInstall(budgetMs: number): Promise<PackedProject> {
     private: true,
     type: 'module',
     dependencies: { 'oauth-console': spec },
-    allowScripts: { sqlite3: true, keytar: false },
+    allowScripts: { keytar: false },
   };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify(consumerLockfile(join(ROOT, 'package.json'), join(ROOT, 'package-lock.json'), tarball, spec, manifest.name), null, 2)}\n`);
-  const prebuilds = await sqlitePrebuildDir(join(base, 'prebuilds'));
   await timed(timings, 'npm ci --offline', () =>
     run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: dir,
       timeoutMs: left(),
-      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_config_sqlite3_local_prebuilds: prebuilds },
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
     }),
   );
   return { dir, tarball, timings };
