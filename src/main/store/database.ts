@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { Kysely, Migrator, sql } from 'kysely';
 import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
 import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
-import { Sqlite3Dialect } from './sqlite-dialect';
+import { SqliteDialect } from './sqlite-dialect';
 import type { StoreDriver } from './store-driver';
 import type { UnitOfWork } from './unit-of-work';
 import { StaticMigrationProvider, migrations } from './migrations';
@@ -23,6 +23,7 @@ export interface OpenStoreOptions {
   onError?: (err: Error) => void;
 }
 
+
 /** The two tables that grow without bound; a big file is mostly them. */
 const BIG_TABLES = ['oidc_models', 'events'] as const;
 
@@ -32,7 +33,7 @@ const BIG_TABLES = ['oidc_models', 'events'] as const;
  * migration, applies every pending migration, and returns the Kysely handle.
  */
 export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Db> {
-  const dialect = new Sqlite3Dialect(file, options.onError ? { onError: options.onError } : {});
+  const dialect = new SqliteDialect(file, options.onError ? { onError: options.onError } : {});
   const db = new Kysely<Database>({ dialect });
   drivers.set(db, dialect.driver);
   try {
