@@ -29,7 +29,7 @@ const result = await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   packages: 'external',
   jsx: 'automatic',
   metafile: true,

@@ -6,7 +6,8 @@
  * reader) right after a scenario and waits until the `events` count stops
  * growing: the backlog, and how long the server needed to catch up.
  */
-import sqlite3 from 'sqlite3';
+import type { DatabaseSync } from 'node:sqlite';
+import { nodeSqlite } from '../../src/main/store/node-sqlite-module';
 
 export interface Drain {
   /** Events rows when the load stopped. */
@@ -18,22 +19,19 @@ export interface Drain {
 }
 
 export class EventsProbe {
-  readonly #db: sqlite3.Database;
+  readonly #db: DatabaseSync;
 
-  private constructor(db: sqlite3.Database) {
+  private constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
-  static open(file: string): Promise<EventsProbe> {
-    return new Promise((done, fail) => {
-      const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err) => (err ? fail(err) : done(new EventsProbe(db))));
-    });
+  static async open(file: string): Promise<EventsProbe> {
+    return new EventsProbe(new (nodeSqlite().DatabaseSync)(file, { readOnly: true }));
   }
 
-  count(): Promise<number> {
-    return new Promise((done, fail) =>
-      this.#db.get('select count(*) as n from events', (err, row: { n: number } | undefined) => (err ? fail(err) : done(row?.n ?? 0))),
-    );
+  async count(): Promise<number> {
+    const row = this.#db.prepare('select count(*) as n from events').get() as { n: number } | undefined;
+    return row?.n ?? 0;
   }
 
   /** Polls until the count is unchanged for `quietMs` (or `maxMs` passed). */
@@ -55,7 +53,7 @@ export class EventsProbe {
     }
   }
 
-  close(): Promise<void> {
-    return new Promise((done) => this.#db.close(() => done()));
+  async close(): Promise<void> {
+    this.#db.close();
   }
 }

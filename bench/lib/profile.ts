@@ -1,9 +1,9 @@
 /**
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by area
  * (our code per file, the engine, Kysely, Koa, React, node internals, GC,
- * idle) and the hottest functions. The sqlite3 addon runs statements on
- * libuv's thread pool, so database time shows up here as idle main thread,
- * not as a frame.
+ * idle) and the hottest functions. node:sqlite runs statements on the
+ * main thread, inside our connection's `executeQuery` (its own area here,
+ * SQLite's time and the little JavaScript around it).
  */
 import { readFileSync } from 'node:fs';
 
@@ -31,7 +31,7 @@ export interface ProfileSummary {
 
 export function areaOf(url: string, fn: string): string {
   if (!url) {
-    if (fn === '(idle)') return 'idle (waiting: SQLite thread pool, network)';
+    if (fn === '(idle)') return 'idle (waiting: network, timers)';
     if (fn === '(garbage collector)') return 'garbage collector';
     if (fn === '(program)') return 'V8/native (program)';
     return `native: ${fn || '(anonymous)'}`;
@@ -41,13 +41,13 @@ export function areaOf(url: string, fn: string): string {
     const pkg = nm[1]!;
     if (pkg === 'oidc-provider') return 'oidc-provider (engine)';
     if (pkg === 'kysely') return 'kysely (query building)';
-    if (pkg === 'sqlite3') return 'sqlite3 addon (JS side)';
     if (pkg === 'koa' || pkg.startsWith('@koa/') || pkg.startsWith('koa-')) return 'koa + router + bodyparser';
     if (pkg.startsWith('react')) return 'react (server rendering)';
     if (pkg === 'jose') return 'jose (JWT/JWK)';
     if (pkg === 'zod') return 'zod';
     return `other package: ${pkg}`;
   }
+  if (url.endsWith('src/main/store/node-sqlite-connection.ts')) return 'SQLite through node:sqlite (on the main thread)';
   const src = /\/(src\/[^?]+)/.exec(url);
   if (src) return `ours: ${src[1]}`;
   if (url.startsWith('node:')) {

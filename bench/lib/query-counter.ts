@@ -1,30 +1,27 @@
 /**
  * Bench-only preload for the server child in `--profile` mode
  * (`node --import ./bench/lib/query-counter.ts …`): counts the SQL
- * statements the server sends through the sqlite3 addon, by statement shape,
+ * statements the server's store drivers send to the database (transaction
+ * control included), by statement shape, through the query interceptor
+ * every driver runs its statements through (src/main/store/query-interceptor.ts),
  * and writes them to $BENCH_QUERY_COUNT_FILE when the process exits
  * (SIGUSR2 opens and closes the measured window).
- * Nothing in src/ is changed.
  */
 import { writeFileSync } from 'node:fs';
-import sqlite3 from 'sqlite3';
+import { installQueryInterceptor } from '../../src/main/store/query-interceptor';
 
 const counts = new Map<string, number>();
 const file = process.env.BENCH_QUERY_COUNT_FILE;
 
 function shape(sql: string): string {
-  return sql.replace(/\s+/g, ' ').replace(/\(\?(, ?\?)*\)/g, '(?…)').trim().slice(0, 240);
+  return sql.replace(/\s+/g, ' ').replace(/\(\?(, ?\?)*\)/g, '(?…)').replace(/\b(savepoint|release|rollback to) unit_\d+/g, '$1 unit_N').trim().slice(0, 240);
 }
 
-const proto = sqlite3.Database.prototype as unknown as Record<'all' | 'run' | 'get', (sql: string, ...rest: unknown[]) => unknown>;
-for (const method of ['all', 'run', 'get'] as const) {
-  const original = proto[method];
-  proto[method] = function counted(this: unknown, sql: string, ...rest: unknown[]) {
-    const key = shape(String(sql));
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    return original.call(this, sql, ...rest);
-  };
-}
+installQueryInterceptor((query, next) => {
+  const key = shape(query.sql);
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+  return next();
+});
 
 // The bench sends SIGUSR2 right before the measured load (reset the counts,
 // open the window) and again once the server is idle after it (close the

@@ -2,17 +2,17 @@
  * What one SQL statement costs the server, measured in-process on a fresh
  * store (real migrations and seed): the same point SELECT the engine runs on
  * every client lookup (`select * from apps where id = ?`)
- *  - through Kysely and our sqlite3 driver, one caller at a time;
+ *  - through Kysely and our driver (node:sqlite), one caller at a time;
  *  - the same with 10 concurrent callers (the driver's single connection and
  *    FIFO mutex serialise them, so this is the store's ceiling);
- *  - through the sqlite3 addon directly (no Kysely, no mutex), for the split.
+ *  - through node:sqlite directly (no Kysely, no mutex), for the split.
  * Multiplied by the statements a request runs, this bounds requests/s.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import { openStore } from '../../src/main/store/database';
+import { nodeSqlite } from '../../src/main/store/node-sqlite-module';
 import { seedDemoData } from '../../src/main/store/seed';
 
 export interface StoreRoundTrip {
@@ -20,7 +20,7 @@ export interface StoreRoundTrip {
   kyselySequentialUs: number;
   /** Ten concurrent callers, Kysely + driver: statements per second overall. */
   kyselyConcurrentPerSecond: number;
-  /** One caller, sqlite3 addon directly: µs per statement. */
+  /** One caller, node:sqlite directly: µs per statement. */
   rawSequentialUs: number;
   statements: number;
 }
@@ -46,15 +46,13 @@ export async function benchStoreRoundTrip(statements = 5000): Promise<StoreRound
       );
       const kyselyConcurrentPerSecond = statements / ((performance.now() - t0) / 1000);
 
-      const raw = await new Promise<sqlite3.Database>((done, fail) => {
-        const d = new sqlite3.Database(file, (err) => (err ? fail(err) : done(d)));
-      });
-      const get = () => new Promise((done, fail) => raw.get('select * from "apps" where "id" = ?', [appId], (err, row) => (err ? fail(err) : done(row))));
-      for (let i = 0; i < 500; i++) await get();
+      const raw = new (nodeSqlite().DatabaseSync)(file);
+      const get = raw.prepare('select * from "apps" where "id" = ?');
+      for (let i = 0; i < 500; i++) get.get(appId);
       t0 = performance.now();
-      for (let i = 0; i < statements; i++) await get();
+      for (let i = 0; i < statements; i++) get.get(appId);
       const rawSequentialUs = ((performance.now() - t0) * 1000) / statements;
-      await new Promise<void>((done) => raw.close(() => done()));
+      raw.close();
       return { kyselySequentialUs, kyselyConcurrentPerSecond, rawSequentialUs, statements };
     } finally {
       await db.destroy();

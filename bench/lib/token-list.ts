@@ -14,12 +14,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Kysely } from 'kysely';
-import sqlite3 from 'sqlite3';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { insertApp } from '../../src/main/store/apps-store';
+import { nodeSqlite } from '../../src/main/store/node-sqlite-module';
 import { openStore, type Db } from '../../src/main/store/database';
 import type { Database } from '../../src/main/store/schema';
 import { seedDemoData } from '../../src/main/store/seed';
-import { Sqlite3Dialect } from '../../src/main/store/sqlite-dialect';
+import { SqliteDialect } from '../../src/main/store/sqlite-dialect';
 import { ROOT, startServerProcess } from './servers';
 
 export interface QueryTiming {
@@ -60,18 +61,16 @@ const COLUMNS = [
   'user_code', 'created_at', 'expires_at', 'consumed_at', 'revoked_at', 'last_used_at',
 ] as const;
 
-function run(db: sqlite3.Database, text: string, params: unknown[] = []): Promise<void> {
-  return new Promise((done, fail) => db.run(text, params, (err) => (err ? fail(err) : done())));
+async function run(db: DatabaseSync, text: string, params: unknown[] = []): Promise<void> {
+  db.prepare(text).run(...(params as SQLInputValue[]));
 }
 
-function all<T>(db: sqlite3.Database, text: string, params: unknown[] = []): Promise<T[]> {
-  return new Promise((done, fail) => db.all(text, params, (err, rows) => (err ? fail(err) : done(rows as T[]))));
+async function all<T>(db: DatabaseSync, text: string, params: unknown[] = []): Promise<T[]> {
+  return db.prepare(text).all(...(params as SQLInputValue[])) as T[];
 }
 
-function openRaw(file: string): Promise<sqlite3.Database> {
-  return new Promise((done, fail) => {
-    const d = new sqlite3.Database(file, (err) => (err ? fail(err) : done(d)));
-  });
+async function openRaw(file: string): Promise<DatabaseSync> {
+  return new (nodeSqlite().DatabaseSync)(file);
 }
 
 /** A deterministic pseudo-random sequence, so runs insert the same shape of data. */
@@ -122,8 +121,8 @@ async function prepare(file: string): Promise<Population> {
 /**
  * Inserts `count` rows shaped like our adapter writes them, oldest first, in
  * one transaction: batches of 5,000 rows go in as one JSON parameter each
- * (`insert … select … from json_each(?)`; binding values one by one through
- * the sqlite3 addon costs more than the insert), and the secondary indexes
+ * (`insert … select … from json_each(?)`; binding values one by one
+ * costs more than the insert), and the secondary indexes
  * are dropped first and re-created at the end (sorted builds instead of
  * random-order updates). The result is the same file the migrations make.
  */
@@ -195,7 +194,6 @@ async function insertTokens(file: string, count: number, pop: Population): Promi
         ]);
       }
       const text = JSON.stringify(rows);
-      // Generate the next batch while SQLite (on its own thread) inserts this one.
       await pending;
       pending = run(db, statement, [text]);
     }
@@ -204,7 +202,7 @@ async function insertTokens(file: string, count: number, pop: Population): Promi
     await run(db, 'commit');
     await run(db, 'pragma journal_mode = wal');
   } finally {
-    await new Promise<void>((done) => db.close(() => done()));
+    db.close();
   }
 }
 
@@ -317,7 +315,7 @@ export async function benchTokenList(rows: number, log: (line: string) => void, 
       // Query plans of what the list actually ran, to explain the numbers.
       const plans: Record<string, string[]> = {};
       const captured: Array<{ sql: string; parameters: readonly unknown[] }> = [];
-      const tracer = new Kysely<Database>({ dialect: new Sqlite3Dialect(file), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
+      const tracer = new Kysely<Database>({ dialect: new SqliteDialect(file), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
       const raw = await openRaw(file);
       const indexes = (await all<{ name: string; sql: string }>(raw, "select name, sql from sqlite_master where type = 'index' and tbl_name = 'oidc_models' and sql is not null")).map((r) => r.sql);
       try {
@@ -333,7 +331,7 @@ export async function benchTokenList(rows: number, log: (line: string) => void, 
         }
       } finally {
         await tracer.destroy();
-        await new Promise<void>((done) => raw.close(() => done()));
+        raw.close();
       }
       await db.destroy(); // Kysely's destroy is idempotent; the finally below is for early failures
       // Cold start on the big database (startup checks the file's integrity, so size may matter):

@@ -20,6 +20,17 @@ export function run(file: string, args: string[], options: ExecFileOptions & { t
 }
 
 /**
+ * The store runs on Node's own node:sqlite and imports no `sqlite3`; while
+ * package.json still lists the package (until `npm uninstall sqlite3`), npm
+ * runs its install script in the consumer project, so the test keeps
+ * feeding it a binary. Once it is gone from package.json, nothing is done.
+ */
+function dependsOnSqlite3(): boolean {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  return 'sqlite3' in (pkg.dependencies ?? {});
+}
+
+/**
  * sqlite3's install script (`prebuild-install -r napi || node-gyp rebuild`)
  * downloads a prebuilt binary from GitHub, else compiles SQLite (minutes on
  * two cores). Here GitHub is out of reach, so the test hands it the binary
@@ -61,8 +72,9 @@ async function timed<T>(timings: Record<string, number>, step: string, work: () 
  * project that depends on nothing but the tarball, installed with
  * `npm ci --offline` from a lockfile of the repository's own resolved
  * versions (the npm cache has them all since this repository was
- * installed), with sqlite3's install script allowed (`allowScripts`, npm 11)
- * and keytar's denied (optional: the master key then lives in a file).
+ * installed), with keytar's install script denied (`allowScripts`, npm 11;
+ * keytar is optional: the master key then lives in a file), and sqlite3's
+ * allowed while the package still lists it (see dependsOnSqlite3).
  */
 export async function packAndInstall(budgetMs: number): Promise<PackedProject> {
   const deadline = Date.now() + budgetMs;
@@ -85,16 +97,16 @@ export async function packAndInstall(budgetMs: number): Promise<PackedProject> {
     private: true,
     type: 'module',
     dependencies: { 'oauth-console': spec },
-    allowScripts: { sqlite3: true, keytar: false },
+    allowScripts: { ...(dependsOnSqlite3() ? { sqlite3: true } : {}), keytar: false },
   };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify(consumerLockfile(join(ROOT, 'package.json'), join(ROOT, 'package-lock.json'), tarball, spec, manifest.name), null, 2)}\n`);
-  const prebuilds = await sqlitePrebuildDir(join(base, 'prebuilds'));
+  const prebuilds = dependsOnSqlite3() ? { npm_config_sqlite3_local_prebuilds: await sqlitePrebuildDir(join(base, 'prebuilds')) } : {};
   await timed(timings, 'npm ci --offline', () =>
     run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: dir,
       timeoutMs: left(),
-      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_config_sqlite3_local_prebuilds: prebuilds },
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', ...prebuilds },
     }),
   );
   return { dir, tarball, timings };

@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { KEPT_MIGRATION_BACKUPS } from '../../src/main/store/backup';
 import { latestSchemaVersion, openStore, schemaVersion } from '../../src/main/store/database';
 import { StaticMigrationProvider } from '../../src/main/store/migrations';
-import { Sqlite3Dialect } from '../../src/main/store/sqlite-dialect';
+import { SqliteDialect } from '../../src/main/store/sqlite-dialect';
 import { makeTempDir } from '../helpers/server';
 
 /** A database as the first release left it: only the first migration applied, and one workspace. */
 async function firstReleaseDatabase(file: string): Promise<void> {
-  const db = new Kysely<unknown>({ dialect: new Sqlite3Dialect(file) });
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect(file) });
   await sql`pragma journal_mode = wal`.execute(db);
   const { error } = await new Migrator({ db, provider: new StaticMigrationProvider() }).migrateTo('0001_initial');
   if (error) throw error;
@@ -29,7 +29,7 @@ describe('the automatic backup before migrations', () => {
 
     const backupFile = `${file}.before-0002_console_indexes.bak`;
     expect(await readdir(dir)).toContain('oauth-console.sqlite.before-0002_console_indexes.bak');
-    const backup = new Kysely<unknown>({ dialect: new Sqlite3Dialect(backupFile, { readOnly: true }) });
+    const backup = new Kysely<unknown>({ dialect: new SqliteDialect(backupFile, { readOnly: true }) });
     try {
       expect((await sql<{ name: string }>`select name from kysely_migration`.execute(backup)).rows.map((r) => r.name)).toEqual(['0001_initial']);
       expect((await sql<{ name: string }>`select name from workspaces`.execute(backup)).rows).toEqual([{ name: 'Old Workspace' }]);

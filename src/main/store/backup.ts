@@ -1,28 +1,11 @@
 import { constants } from 'node:fs';
 import { access, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import sqlite3 from 'sqlite3';
-
-/** The parts of sqlite3's Backup handle we use (the package ships no types for it). */
-interface SqliteBackup {
-  step(pages: number, callback: (err: Error | null) => void): void;
-  finish(callback?: (err: Error | null) => void): void;
-  readonly completed: boolean;
-  readonly failed: boolean;
-}
+import { nodeSqlite } from './node-sqlite-module';
+import { fromNodeSqliteError } from './sqlite-errors';
 
 /** Automatic backups kept next to the database; older ones are deleted. */
 export const KEPT_MIGRATION_BACKUPS = 3;
-
-function openReadOnly(file: string): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err) => (err ? reject(err) : resolve(db)));
-  });
-}
-
-function close(db: sqlite3.Database): Promise<void> {
-  return new Promise((resolve) => db.close(() => resolve()));
-}
 
 /**
  * Copies the database at `source` to `destination` with SQLite's online
@@ -39,23 +22,24 @@ export async function backupDatabase(source: string, destination: string): Promi
   );
   if (exists) throw new Error(`${destination} already exists (choose a new file name)`);
   const partial = `${destination}.partial`;
-  const db = await openReadOnly(source);
+  const sqlite = nodeSqlite();
+  let db: InstanceType<typeof sqlite.DatabaseSync>;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const backup = (db as unknown as { backup(file: string, cb: (err: Error | null) => void): SqliteBackup }).backup(partial, (err) => {
-        if (err) return reject(err);
-        backup.step(-1, (stepErr) => {
-          const failed = stepErr ?? (backup.completed ? null : new Error('the backup did not complete'));
-          backup.finish(() => (failed ? reject(failed) : resolve()));
-        });
-      });
+    db = new sqlite.DatabaseSync(source, { readOnly: true });
+  } catch (err) {
+    throw fromNodeSqliteError(err);
+  }
+  try {
+    // rate -1: every page in one step, so the copy is one read transaction.
+    await sqlite.backup(db, partial, { rate: -1 }).catch((err: unknown) => {
+      throw fromNodeSqliteError(err);
     });
     await rename(partial, destination);
   } catch (err) {
     await rm(partial, { force: true });
     throw err;
   } finally {
-    await close(db);
+    db.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { Kysely, Migrator, sql } from 'kysely';
 import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
 import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
-import { Sqlite3Dialect } from './sqlite-dialect';
+import { SqliteDialect } from './sqlite-dialect';
 import { isPostgresUrl } from './database-url';
 import { dialectOf } from './dialect';
 import { findDriver, registerDriver } from './driver-registry';
@@ -36,7 +36,7 @@ const BIG_TABLES = ['oidc_models', 'events'] as const;
 export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Db> {
   if (isPostgresUrl(target)) return openPostgresStore(target, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
   const file = target;
-  const dialect = new Sqlite3Dialect(file, options.onError ? { onError: options.onError } : {});
+  const dialect = new SqliteDialect(file, options.onError ? { onError: options.onError } : {});
   const db = new Kysely<Database>({ dialect });
   registerDriver(db, dialect.driver);
   try {

@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import { Sqlite3Dialect } from './sqlite-dialect';
+import { SqliteDialect } from './sqlite-dialect';
 
 /** What a person can do about a damaged database file, said in every message about one. */
 export const DAMAGE_ADVICE =
@@ -48,7 +48,7 @@ export async function checkIntegrityBeforeStart<DB>(db: Kysely<DB>, fileBytes: n
  * running server's connection is not held for the seconds a big file takes.
  */
 export async function checkFileIntegrity(file: string, kind: 'quick_check' | 'integrity_check'): Promise<string | null> {
-  const db = new Kysely<unknown>({ dialect: new Sqlite3Dialect(file, { readOnly: true }) });
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect(file, { readOnly: true }) });
   try {
     return await checkIntegrity(db, kind);
   } finally {

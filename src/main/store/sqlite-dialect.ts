@@ -11,8 +11,8 @@ import {
 } from 'kysely';
 import { SqliteDriver, type SqliteDriverOptions } from './sqlite-driver';
 
-/** Kysely dialect for a SQLite file opened with the `sqlite3` package. */
-export class Sqlite3Dialect implements Dialect {
+/** Kysely dialect for a SQLite file, over our single-connection driver (see SqliteDriver). */
+export class SqliteDialect implements Dialect {
   readonly #file: string;
   /** The driver Kysely asked for (one per dialect): units of work run through it. */
   readonly driver: SqliteDriver;

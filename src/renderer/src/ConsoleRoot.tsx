@@ -56,7 +56,8 @@ export function ConsoleRoot({ initialConnection, connect, canReconnect }: Consol
   };
   return (
     <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
-      <Notifications position="bottom-right" />
+      {/* Top right, under the header (console.css): forms end with their Save button at the bottom right, where a toast would cover it. */}
+      <Notifications position="top-right" className="console-notifications" />
       {!connection || refused ? (
         <ConnectScreen refused={refused} onToken={onToken} />
       ) : (

@@ -29,10 +29,18 @@ const POLICY_HELP: Record<ConsentPolicy, string> = {
   'auto-deny': 'Every authorization request is refused with access_denied. For testing the unhappy path.',
 };
 
-function ConsentPolicyCard({ appId, policy, effective }: { appId: string; policy: ConsentPolicy | null; effective: ConsentPolicy }) {
-  const setPolicy = useAdminMutation('apps.setConsentPolicy');
+/** What a change of the app's consent policy did, for its toast. */
+function policyChanged(appName: string, policy: ConsentPolicy | null, serverPolicy: ConsentPolicy | undefined): string {
+  if (policy !== null) return `${appName}: ${policy} from the next authorization request.`;
+  return `${appName} follows the server setting${serverPolicy ? ` (${serverPolicy})` : ''} now.`;
+}
+
+function ConsentPolicyCard({ appId, appName, policy, effective }: { appId: string; appName: string; policy: ConsentPolicy | null; effective: ConsentPolicy }) {
   // "Follow the server setting" names the server's policy, not this app's own (which may differ).
   const serverPolicy = useAdminQuery('settings.get', {}).data?.consentPolicy;
+  const setPolicy = useAdminMutation('apps.setConsentPolicy', {
+    onSuccess: (_app, input) => notifications.show({ color: 'teal', title: 'Consent policy changed', message: policyChanged(appName, input.consentPolicy, serverPolicy) }),
+  });
   return (
     <Card withBorder padding="lg">
       <Stack>
@@ -185,7 +193,7 @@ export function AppDetailScreen() {
                       </Field>
                     </Stack>
                   </Card>
-                  <ConsentPolicyCard appId={a.id} policy={a.consentPolicy} effective={a.effectiveConsentPolicy} />
+                  <ConsentPolicyCard appId={a.id} appName={a.name} policy={a.consentPolicy} effective={a.effectiveConsentPolicy} />
                   <Card withBorder padding="lg">
                     <Stack>
                       <Text fw={700}>Flows</Text>

@@ -1,7 +1,6 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import {
   ActionIcon,
-  Alert,
   Autocomplete,
   Button,
   Checkbox,
@@ -13,17 +12,18 @@ import {
   SimpleGrid,
   Stack,
   Switch,
-  Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { AdminError, DEVICE_CODE_GRANT, GRANT_TYPES, PKCE_POLICIES, type PkcePolicy, type Workspace } from '../../../../shared/contract';
-import { ACTOR_DESCRIPTIONS, ACTOR_MODES, FULL_ACCESS_SCOPE, SCOPE_CATALOG, type ActorMode, type ScopeDefinition } from '../../../../shared/scopes';
+import { DEVICE_CODE_GRANT, GRANT_TYPES, PKCE_POLICIES, type AppsCreateInput, type AppsUpdateInput, type Workspace } from '../../../../shared/contract';
+import { ACTOR_DESCRIPTIONS, ACTOR_MODES, FULL_ACCESS_SCOPE, SCOPE_CATALOG, type ScopeDefinition } from '../../../../shared/scopes';
 import { CONSENT_POLICIES, type ConsentPolicy } from '../../../../shared/settings';
 import { ErrorAlert } from '../../components/feedback';
+import { FormAttention } from '../../components/FormAttention';
+import { useContractForm, type ContractForm } from '../../lib/use-contract-form';
 import { IconPlus, IconTrash } from '../../components/icons';
 import { ID_TOKEN_CLAIMS_TEXT, PKCE_POLICY_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
-import { toCreateInput, toFormErrors, toUpdateInput, validateAppForm, type AppFormValues, type FieldErrors } from './app-form-model';
+import { APP_FIELD_LABELS as LABELS, appFormSpec, type AppEditInput, type AppFormValues } from './app-form-model';
 import { LifetimeFields } from './LifetimeFields';
 
 /** Grants that need a client secret: not offered to a public app. */
@@ -43,10 +43,6 @@ const POLICY_LABELS: Record<ConsentPolicy | 'server', string> = {
   'auto-deny': 'Auto-deny: refuse every request (access_denied)',
 };
 
-/** Fields with an input of their own; any other error is listed above the buttons. */
-const PLACED_FIELDS =
-  /^(name|workspaceId|description|environment|consentPolicy|clientType|pkcePolicy|singleLiveToken|idTokenClaims|lifetimes|grantTypes|actorModes|scopes|homepageUrl|logoUrl|privacyUrl|termsUrl|(redirectUris|postLogoutRedirectUris)(\.\d+)?)$/;
-
 /** Who may grant a scope, when that is more than any member. */
 function scopeLimit(scope: ScopeDefinition): string {
   if (scope.name === FULL_ACCESS_SCOPE) return ' (granted only by an OWNER, to the user or the bot; never to client credentials)';
@@ -58,58 +54,42 @@ export interface AppFormProps {
   initialValues: AppFormValues;
   workspaces: Workspace[];
   /** Sends the contract input; rejects with an AdminError whose field errors land next to their inputs. */
-  onSubmit: (input: ReturnType<typeof toCreateInput>['input'] | ReturnType<typeof toUpdateInput>['input']) => Promise<unknown>;
+  onSubmit: (input: AppsCreateInput | AppsUpdateInput) => Promise<unknown>;
   onCancel?: () => void;
   appId?: string;
   submitLabel?: string;
 }
 
+type AppFormHandle = ContractForm<AppFormValues, AppsCreateInput | AppEditInput>;
+
+/** A list of URIs, one input per row; blank rows are not sent. */
 function UriList({
-  label,
-  description,
-  values,
-  errors,
+  form,
   field,
-  onChange,
+  description,
   placeholder,
   addLabel,
 }: {
-  label: string;
-  addLabel: string;
-  description: string;
-  values: string[];
-  errors: FieldErrors;
+  form: AppFormHandle;
   field: 'redirectUris' | 'postLogoutRedirectUris';
-  onChange: (next: string[]) => void;
+  description: string;
   placeholder: string;
+  addLabel: string;
 }) {
+  const label = LABELS[field];
   return (
-    <Input.Wrapper label={label} description={description} error={errors[field]}>
+    <Input.Wrapper label={label} description={description} error={form.errors[field]} data-path={field}>
       <Stack gap={6} mt={6}>
-        {values.map((value, index) => (
+        {form.values[field].map((_, index) => (
           <Group key={index} gap={6} align="flex-start" wrap="nowrap">
-            <TextInput
-              style={{ flex: 1 }}
-              value={value}
-              placeholder={placeholder}
-              aria-label={`${label} ${index + 1}`}
-              error={errors[`${field}.${index}`]}
-              onChange={(e) => onChange(values.map((v, i) => (i === index ? e.currentTarget.value : v)))}
-              spellCheck={false}
-            />
-            <ActionIcon
-              variant="subtle"
-              color="gray"
-              size="lg"
-              aria-label={`Remove ${label} ${index + 1}`}
-              onClick={() => onChange(values.filter((_, i) => i !== index))}
-            >
+            <TextInput style={{ flex: 1 }} placeholder={placeholder} aria-label={`${label} ${index + 1}`} spellCheck={false} {...form.getInputProps(`${field}.${index}`)} />
+            <ActionIcon variant="subtle" color="gray" size="lg" aria-label={`Remove ${label} ${index + 1}`} onClick={() => form.removeListItem(field, index)}>
               <IconTrash size={16} />
             </ActionIcon>
           </Group>
         ))}
         <Group>
-          <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} />} onClick={() => onChange([...values, ''])}>
+          <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} />} onClick={() => form.insertListItem(field, '')}>
             {addLabel}
           </Button>
         </Group>
@@ -132,80 +112,42 @@ function Section({ legend, children }: { legend: string; children: ReactNode }) 
  * field errors and is shown next to the same inputs.
  */
 export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, appId, submitLabel }: AppFormProps) {
-  const [values, setValues] = useState(initialValues);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [attempted, setAttempted] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [serverError, setServerError] = useState<AdminError | null>(null);
-
-  const set = <K extends keyof AppFormValues>(key: K, value: AppFormValues[K]) => {
-    const next = { ...values, [key]: value };
-    setValues(next);
-    if (attempted) setErrors(validateAppForm(next, mode));
-  };
-
-  const submit = async () => {
-    setAttempted(true);
-    setServerError(null);
-    const found = validateAppForm(values, mode);
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    const converted = mode === 'create' ? toCreateInput(values) : toUpdateInput(appId ?? '', values);
-    setPending(true);
-    try {
-      await onSubmit(converted.input);
-    } catch (err) {
-      const adminError = err instanceof AdminError ? err : new AdminError({ code: 'internal', message: String((err as Error)?.message ?? err) });
-      setErrors(toFormErrors(adminError.fields, converted.rowMaps));
-      setServerError(adminError);
-    } finally {
-      setPending(false);
-    }
-  };
-
-  const errorCount = Object.keys(errors).length;
-  const unplaced = Object.entries(errors).filter(([field]) => !PLACED_FIELDS.test(field));
+  const { form, root, onSubmit: submit, failure, labels } = useContractForm({
+    ...appFormSpec(mode, initialValues.clientType),
+    initialValues,
+    send: (input) => onSubmit(mode === 'edit' ? { ...(input as AppEditInput), id: appId ?? '' } : (input as AppsCreateInput)),
+  });
+  const values = form.values;
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-      aria-label={mode === 'create' ? 'Create app' : 'Edit app'}
-    >
+    <form ref={root} noValidate onSubmit={submit} aria-label={mode === 'create' ? 'Create app' : 'Edit app'}>
       <Stack gap="lg">
         <Section legend="Identity">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Name" withAsterisk value={values.name} onChange={(e) => set('name', e.currentTarget.value)} error={errors.name} data-autofocus />
+            <TextInput label={LABELS.name} withAsterisk {...form.getInputProps('name')} data-autofocus />
             <Select
-              label="Workspace"
+              label={LABELS.workspaceId}
               withAsterisk
               data={workspaces.map((w) => ({ value: w.id, label: w.name }))}
+              {...form.getInputProps('workspaceId')}
               value={values.workspaceId || null}
-              onChange={(v) => set('workspaceId', v ?? '')}
-              error={errors.workspaceId}
+              onChange={(v) => form.setFieldValue('workspaceId', v ?? '')}
               disabled={mode === 'edit'}
               description={mode === 'edit' ? 'An app stays in the workspace it was created in' : 'Owners and admins of this workspace manage the app'}
               allowDeselect={false}
             />
           </SimpleGrid>
-          <Textarea label="Description" value={values.description} onChange={(e) => set('description', e.currentTarget.value)} error={errors.description} autosize minRows={2} />
+          <Textarea label={LABELS.description} {...form.getInputProps('description')} autosize minRows={2} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Autocomplete
-              label="Environment"
+              label={LABELS.environment}
               data={['development', 'staging', 'production', 'test']}
-              value={values.environment}
-              onChange={(v) => set('environment', v)}
-              error={errors.environment}
+              {...form.getInputProps('environment')}
               description="Shown on the consent screen as a badge"
             />
             <Select
-              label="Consent policy"
+              label={LABELS.consentPolicy}
               data={(['server', ...CONSENT_POLICIES] as const).map((p) => ({ value: p, label: POLICY_LABELS[p] }))}
-              value={values.consentPolicy}
-              onChange={(v) => set('consentPolicy', (v ?? 'server') as AppFormValues['consentPolicy'])}
-              error={errors.consentPolicy}
+              {...form.getInputProps('consentPolicy')}
               allowDeselect={false}
               description="Auto-approve and auto-deny are for automated tests"
             />
@@ -214,18 +156,15 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
 
         <Section legend="Client">
           <Radio.Group
-            label="Client type"
-            value={values.clientType}
+            label={LABELS.clientType}
+            {...form.getInputProps('clientType')}
             onChange={(v) => {
               const clientType = v as AppFormValues['clientType'];
               const isPublic = clientType === 'public';
               // A public app has no secret to authenticate client credentials with: the choice goes, rather than failing on submit.
               const grantTypes = isPublic ? values.grantTypes.filter((g) => !CONFIDENTIAL_ONLY_GRANTS.has(g)) : values.grantTypes;
-              const next = { ...values, clientType, grantTypes, pkcePolicy: isPublic ? ('required' as const) : values.pkcePolicy };
-              setValues(next);
-              if (attempted) setErrors(validateAppForm(next, mode));
+              form.setValues({ clientType, grantTypes, pkcePolicy: isPublic ? 'required' : values.pkcePolicy });
             }}
-            error={errors.clientType}
             description={mode === 'edit' ? 'The client type is fixed once the app exists' : undefined}
           >
             <Group mt={6} gap="xl">
@@ -234,10 +173,8 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
             </Group>
           </Radio.Group>
           <Radio.Group
-            label="PKCE"
-            value={values.pkcePolicy}
-            onChange={(v) => set('pkcePolicy', v as PkcePolicy)}
-            error={errors.pkcePolicy}
+            label={LABELS.pkcePolicy}
+            {...form.getInputProps('pkcePolicy')}
             description={values.clientType === 'public' ? 'Public apps always require PKCE (S256).' : 'S256 only; plain is always refused.'}
           >
             <Stack gap={6} mt={6}>
@@ -249,19 +186,15 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
           <Switch
             label={SINGLE_LIVE_TOKEN_TEXT.label}
             description={SINGLE_LIVE_TOKEN_TEXT.help}
-            checked={values.singleLiveToken}
-            onChange={(e) => set('singleLiveToken', e.currentTarget.checked)}
-            error={errors.singleLiveToken}
+            {...form.getInputProps('singleLiveToken', { type: 'checkbox' })}
           />
           <Switch
             label={ID_TOKEN_CLAIMS_TEXT.label}
             description={ID_TOKEN_CLAIMS_TEXT.help}
-            checked={values.idTokenClaims}
-            onChange={(e) => set('idTokenClaims', e.currentTarget.checked)}
-            error={errors.idTokenClaims}
+            {...form.getInputProps('idTokenClaims', { type: 'checkbox' })}
           />
-          {mode === 'edit' ? <LifetimeFields values={values.lifetimes} error={errors.lifetimes} onChange={(next) => set('lifetimes', next)} /> : null}
-          <Checkbox.Group label="Grant types" value={values.grantTypes} onChange={(v) => set('grantTypes', v)} error={errors.grantTypes} withAsterisk>
+          {mode === 'edit' ? <LifetimeFields form={form} /> : null}
+          <Checkbox.Group label={LABELS.grantTypes} {...form.getInputProps('grantTypes')} withAsterisk>
             <Stack gap={6} mt={6}>
               {GRANT_TYPES.map((g) => (
                 <Checkbox
@@ -275,26 +208,20 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
             </Stack>
           </Checkbox.Group>
           <UriList
-            label="Redirect URIs"
-            description="Matched exactly. https, or http on localhost / 127.0.0.1 / [::1]; native apps may use a private-use scheme. No fragments."
-            values={values.redirectUris}
-            errors={errors}
+            form={form}
             field="redirectUris"
+            description="Matched exactly, so no wildcards. https, or http on localhost / 127.0.0.1 / [::1]; native apps may use a private-use scheme. No fragments."
             addLabel="Add a redirect URI"
-            onChange={(v) => set('redirectUris', v)}
             placeholder="https://app.example.com/callback"
           />
           <UriList
-            label="Post-logout redirect URIs"
-            description="Where the end-session endpoint may send users back to."
-            values={values.postLogoutRedirectUris}
-            errors={errors}
+            form={form}
             field="postLogoutRedirectUris"
+            description="Where the end-session endpoint may send users back to."
             addLabel="Add a post-logout redirect URI"
-            onChange={(v) => set('postLogoutRedirectUris', v)}
             placeholder="https://app.example.com/signed-out"
           />
-          <Checkbox.Group label="Actor modes" value={values.actorModes} onChange={(v) => set('actorModes', v as ActorMode[])} error={errors.actorModes} withAsterisk>
+          <Checkbox.Group label={LABELS.actorModes} {...form.getInputProps('actorModes')} withAsterisk>
             <Stack gap={6} mt={6}>
               {ACTOR_MODES.map((mode) => (
                 <Checkbox key={mode} value={mode} label={mode} description={`The app ${ACTOR_DESCRIPTIONS[mode]}`} />
@@ -304,7 +231,7 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
         </Section>
 
         <Section legend="Scopes">
-          <Checkbox.Group value={values.scopes} onChange={(v) => set('scopes', v)} error={errors.scopes} label="Scopes the app may request" withAsterisk>
+          <Checkbox.Group {...form.getInputProps('scopes')} label={LABELS.scopes} withAsterisk>
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} mt={6} spacing="sm" verticalSpacing="xs">
               {SCOPE_CATALOG.map((scope) => (
                 <Checkbox
@@ -320,35 +247,22 @@ export function AppForm({ mode, initialValues, workspaces, onSubmit, onCancel, a
 
         <Section legend="Links shown on the consent screen">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Homepage URL" value={values.homepageUrl} onChange={(e) => set('homepageUrl', e.currentTarget.value)} error={errors.homepageUrl} placeholder="https://" />
-            <TextInput label="Logo URL" value={values.logoUrl} onChange={(e) => set('logoUrl', e.currentTarget.value)} error={errors.logoUrl} placeholder="https://" />
-            <TextInput label="Privacy policy URL" value={values.privacyUrl} onChange={(e) => set('privacyUrl', e.currentTarget.value)} error={errors.privacyUrl} placeholder="https://" />
-            <TextInput label="Terms of service URL" value={values.termsUrl} onChange={(e) => set('termsUrl', e.currentTarget.value)} error={errors.termsUrl} placeholder="https://" />
+            <TextInput label={LABELS.homepageUrl} {...form.getInputProps('homepageUrl')} placeholder="https://" />
+            <TextInput label={LABELS.logoUrl} {...form.getInputProps('logoUrl')} placeholder="https://" />
+            <TextInput label={LABELS.privacyUrl} {...form.getInputProps('privacyUrl')} placeholder="https://" />
+            <TextInput label={LABELS.termsUrl} {...form.getInputProps('termsUrl')} placeholder="https://" />
           </SimpleGrid>
         </Section>
 
-        {unplaced.length > 0 ? (
-          <Alert color="red" variant="light" title="The server refused the app">
-            {unplaced.map(([field, message]) => (
-              <Text size="sm" key={field}>
-                {field === 'form' ? message : `${field}: ${message}`}
-              </Text>
-            ))}
-          </Alert>
-        ) : null}
-        {serverError && (serverError.code !== 'invalid_input' || serverError.fields.length === 0) ? <ErrorAlert error={serverError} /> : null}
-        {errorCount > 0 ? (
-          <Text c="red" size="sm" role="alert">
-            {errorCount === 1 ? 'One field needs attention.' : `${errorCount} fields need attention.`}
-          </Text>
-        ) : null}
+        <FormAttention errors={form.errors} labels={labels} title="The server refused the app" />
+        {failure ? <ErrorAlert error={failure} /> : null}
         <Group justify="flex-end">
           {onCancel ? (
             <Button variant="default" onClick={onCancel}>
               Cancel
             </Button>
           ) : null}
-          <Button type="submit" loading={pending}>
+          <Button type="submit" loading={form.submitting}>
             {submitLabel ?? (mode === 'create' ? 'Create app' : 'Save changes')}
           </Button>
         </Group>

@@ -2,19 +2,21 @@ import {
   appsCreateInput,
   appShapeProblems,
   appsUpdateInput,
-  fieldErrorsFrom,
   type App,
   type AppLifetimes,
   type AppsCreateInput,
   type AppsUpdateInput,
-  type FieldError,
   type PkcePolicy,
 } from '../../../../shared/contract';
 import type { ActorMode } from '../../../../shared/scopes';
 import type { ConsentPolicy } from '../../../../shared/settings';
+import type { ContractFormSpec } from '../../lib/form-errors';
+import type { FieldLabels } from '../../lib/form-fields';
+import { ID_TOKEN_CLAIMS_TEXT, SINGLE_LIVE_TOKEN_TEXT } from './app-policies';
 
 /** What the form edits: strings as typed, lists as rows (blank rows are ignored on submit). */
-export interface AppFormValues {
+// A type alias, not an interface: @mantine/form wants values that are a Record.
+export type AppFormValues = {
   workspaceId: string;
   name: string;
   description: string;
@@ -36,11 +38,9 @@ export interface AppFormValues {
   idTokenClaims: boolean;
   /** Lifetime overrides (seconds); '' follows the server. Edited on an existing app (apps.update). */
   lifetimes: Record<keyof AppLifetimes, number | ''>;
-}
+};
 
 const NO_LIFETIMES: AppFormValues['lifetimes'] = { accessToken: '', refreshToken: '', idToken: '', authorizationCode: '' };
-
-export type FieldErrors = Record<string, string>;
 
 export function emptyAppForm(workspaceId = ''): AppFormValues {
   return {
@@ -95,104 +95,107 @@ export function appFormFromApp(app: App): AppFormValues {
   };
 }
 
-/** Non-blank rows, remembering which form row each came from (to put errors back on the right row). */
-function rows(values: string[]): { list: string[]; rowOf: number[] } {
-  const list: string[] = [];
-  const rowOf: number[] = [];
-  values.forEach((value, index) => {
-    if (value.trim()) {
-      list.push(value.trim());
-      rowOf.push(index);
-    }
-  });
-  return { list, rowOf };
+/** The form's fields in their order, with their labels (the inputs use them too). */
+export const APP_FIELD_LABELS = {
+  name: 'Name',
+  workspaceId: 'Workspace',
+  description: 'Description',
+  environment: 'Environment',
+  consentPolicy: 'Consent policy',
+  clientType: 'Client type',
+  pkcePolicy: 'PKCE',
+  singleLiveToken: SINGLE_LIVE_TOKEN_TEXT.label,
+  idTokenClaims: ID_TOKEN_CLAIMS_TEXT.label,
+  'lifetimes.accessToken': 'Access token (s)',
+  'lifetimes.refreshToken': 'Refresh token (s)',
+  'lifetimes.idToken': 'ID token (s)',
+  'lifetimes.authorizationCode': 'Authorization code (s)',
+  grantTypes: 'Grant types',
+  redirectUris: 'Redirect URIs',
+  'redirectUris.*': 'Redirect URIs',
+  postLogoutRedirectUris: 'Post-logout redirect URIs',
+  'postLogoutRedirectUris.*': 'Post-logout redirect URIs',
+  actorModes: 'Actor modes',
+  scopes: 'Scopes the app may request',
+  homepageUrl: 'Homepage URL',
+  logoUrl: 'Logo URL',
+  privacyUrl: 'Privacy policy URL',
+  termsUrl: 'Terms of service URL',
+} satisfies FieldLabels;
+
+/** Non-blank rows, trimmed (blank rows are left out of the input). */
+const rows = (values: string[]) => values.map((v) => v.trim()).filter(Boolean);
+
+/** The form row of the input's entry `index`: blank rows are not sent, so the two can differ. */
+function rowOf(values: string[], index: number): number {
+  let seen = -1;
+  for (let row = 0; row < values.length; row++) {
+    if (values[row]!.trim() && ++seen === index) return row;
+  }
+  return index;
 }
 
 const optionalText = (value: string) => (value.trim() ? value.trim() : null);
 
-interface Converted<T> {
-  input: T;
-  /** Maps `redirectUris.N` (input index) back to the form row. */
-  rowMaps: Record<'redirectUris' | 'postLogoutRedirectUris', number[]>;
-}
-
 function commonFields(values: AppFormValues) {
-  const redirect = rows(values.redirectUris);
-  const postLogout = rows(values.postLogoutRedirectUris);
   return {
-    fields: {
-      name: values.name,
-      description: optionalText(values.description),
-      homepageUrl: optionalText(values.homepageUrl),
-      logoUrl: optionalText(values.logoUrl),
-      privacyUrl: optionalText(values.privacyUrl),
-      termsUrl: optionalText(values.termsUrl),
-      redirectUris: redirect.list,
-      postLogoutRedirectUris: postLogout.list,
-      grantTypes: values.grantTypes as AppsCreateInput['grantTypes'],
-      scopes: values.scopes,
-      actorModes: values.actorModes,
-      environment: values.environment,
-      consentPolicy: values.consentPolicy === 'server' ? null : values.consentPolicy,
-      pkcePolicy: values.pkcePolicy,
-      singleLiveToken: values.singleLiveToken,
-      idTokenClaims: values.idTokenClaims,
-    },
-    rowMaps: { redirectUris: redirect.rowOf, postLogoutRedirectUris: postLogout.rowOf },
+    name: values.name,
+    description: optionalText(values.description),
+    homepageUrl: optionalText(values.homepageUrl),
+    logoUrl: optionalText(values.logoUrl),
+    privacyUrl: optionalText(values.privacyUrl),
+    termsUrl: optionalText(values.termsUrl),
+    redirectUris: rows(values.redirectUris),
+    postLogoutRedirectUris: rows(values.postLogoutRedirectUris),
+    grantTypes: values.grantTypes as AppsCreateInput['grantTypes'],
+    scopes: values.scopes,
+    actorModes: values.actorModes,
+    environment: values.environment,
+    consentPolicy: values.consentPolicy === 'server' ? null : values.consentPolicy,
+    pkcePolicy: values.pkcePolicy,
+    singleLiveToken: values.singleLiveToken,
+    idTokenClaims: values.idTokenClaims,
   };
 }
 
-export function toCreateInput(values: AppFormValues): Converted<AppsCreateInput> {
-  const { fields, rowMaps } = commonFields(values);
-  return { input: { ...fields, workspaceId: values.workspaceId, clientType: values.clientType }, rowMaps };
+export function toCreateInput(values: AppFormValues): AppsCreateInput {
+  return { ...commonFields(values), workspaceId: values.workspaceId, clientType: values.clientType };
 }
 
-export function toUpdateInput(id: string, values: AppFormValues): Converted<AppsUpdateInput> {
-  const { fields, rowMaps } = commonFields(values);
+/** What the edit form changes: apps.update's input without the id (the form does not edit it; the page adds it). */
+export type AppEditInput = Omit<AppsUpdateInput, 'id'>;
+
+export function toUpdateInput(values: AppFormValues): AppEditInput {
   const lifetime = (value: number | '') => (value === '' ? null : value);
   const { accessToken, refreshToken, idToken, authorizationCode } = values.lifetimes;
   const lifetimes = { accessToken: lifetime(accessToken), refreshToken: lifetime(refreshToken), idToken: lifetime(idToken), authorizationCode: lifetime(authorizationCode) };
-  return { input: { id, ...fields, lifetimes }, rowMaps };
+  return { ...commonFields(values), lifetimes };
 }
 
-/** Turns contract field errors into form errors keyed by form field (`redirectUris.2` is form row 2). */
-export function toFormErrors(fields: FieldError[], rowMaps: Converted<unknown>['rowMaps']): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const { field, message } of fields) {
-    const [head, index, ...rest] = field.split('.');
-    let key = field || 'form';
-    if ((head === 'redirectUris' || head === 'postLogoutRedirectUris') && index !== undefined && /^\d+$/.test(index)) {
-      const row = rowMaps[head][Number(index)] ?? Number(index);
-      key = [head, String(row), ...rest].join('.');
-    } else if (head && index !== undefined) {
-      // A problem with one entry of a chip list (`scopes.3`) is shown on the list.
-      key = head;
-    }
-    if (!errors[key]) errors[key] = message;
+/** `redirectUris.1` of the input is the second non-blank row of the form. */
+function toFormPath(path: string, values: AppFormValues): string {
+  const [head, index, ...rest] = path.split('.');
+  if ((head === 'redirectUris' || head === 'postLogoutRedirectUris') && index !== undefined && /^\d+$/.test(index)) {
+    return [head, String(rowOf(values[head], Number(index))), ...rest].join('.');
   }
-  return errors;
+  return path;
 }
 
 /**
- * The same checks the server runs (the contract's schemas), before sending,
- * so most mistakes show next to their field at once.
+ * The edit form's schema: the contract's update input but the id, plus the
+ * rules across fields the server runs on the merged app (the client type is
+ * fixed once the app exists, so the form knows it).
  */
-export function validateAppForm(values: AppFormValues, mode: 'create' | 'edit'): FieldErrors {
-  if (mode === 'create') {
-    const { input, rowMaps } = toCreateInput(values);
-    const result = appsCreateInput.safeParse(input);
-    return result.success ? {} : toFormErrors(fieldErrorsFrom(result.error), rowMaps);
-  }
-  const { input, rowMaps } = toUpdateInput('app', values);
-  const result = appsUpdateInput.safeParse(input);
-  const errors = result.success ? {} : toFormErrors(fieldErrorsFrom(result.error), rowMaps);
-  const shape = appShapeProblems({
-    clientType: values.clientType,
-    grantTypes: input.grantTypes ?? [],
-    redirectUris: input.redirectUris ?? [],
-    scopes: input.scopes ?? [],
-    actorModes: input.actorModes ?? [],
-    pkcePolicy: input.pkcePolicy,
+function appsEditSchema(clientType: AppFormValues['clientType']) {
+  return appsUpdateInput.omit({ id: true }).superRefine((input, ctx) => {
+    const shape = { clientType, grantTypes: input.grantTypes ?? [], redirectUris: input.redirectUris ?? [], scopes: input.scopes ?? [], actorModes: input.actorModes ?? [], pkcePolicy: input.pkcePolicy };
+    for (const problem of appShapeProblems(shape)) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
   });
-  return { ...toFormErrors(shape, rowMaps), ...errors };
+}
+
+/** How the app form checks and sends: apps.create's schema for a new app, apps.update's (with the shape rules) for an existing one. */
+export function appFormSpec(mode: 'create' | 'edit', clientType: AppFormValues['clientType']): ContractFormSpec<AppFormValues, AppsCreateInput | AppEditInput> {
+  return mode === 'create'
+    ? { schema: appsCreateInput, toInput: toCreateInput, toFormPath, labels: APP_FIELD_LABELS }
+    : { schema: appsEditSchema(clientType), toInput: toUpdateInput, toFormPath, labels: APP_FIELD_LABELS };
 }

@@ -16,6 +16,7 @@ const ROLE_HELP: Record<Role, string> = {
 
 function RoleSelect({ membership }: { membership: Membership }) {
   const update = useAdminMutation('memberships.update', {
+    onSuccess: (_membership, input) => notifications.show({ color: 'teal', title: 'Role changed', message: `${membership.userName} is ${input.role} in ${membership.workspaceName} now.` }),
     onError: (err) => notifications.show({ color: 'red', title: 'Role not changed', message: err.message }),
   });
   return (
@@ -41,7 +42,9 @@ export function MembershipsEditor(props: { userId: string } | { workspaceId: str
   const byUser = 'userId' in props;
   const memberships = useAdminQuery('memberships.list', byUser ? { userId: props.userId } : { workspaceId: props.workspaceId });
   const lookups = useLookups();
-  const add = useAdminMutation('memberships.create');
+  const add = useAdminMutation('memberships.create', {
+    onSuccess: (m) => notifications.show({ color: 'teal', title: 'Member added', message: `${m.userName} is ${m.role} in ${m.workspaceName} now.` }),
+  });
   const remove = useAdminMutation('memberships.remove');
   const [other, setOther] = useState<string | null>(null);
   const [role, setRole] = useState<Role>('MEMBER');
@@ -92,6 +95,7 @@ export function MembershipsEditor(props: { userId: string } | { workspaceId: str
                     title={`Remove ${m.userName} from ${m.workspaceName}?`}
                     confirmLabel="Remove"
                     action={() => remove.mutateAsync({ workspaceId: m.workspaceId, userId: m.userId })}
+                    onDone={() => notifications.show({ color: 'teal', title: 'Member removed', message: `${m.userName} is no longer in ${m.workspaceName}.` })}
                   >
                     <Text size="sm">They can no longer consent to apps in this workspace. Existing tokens keep working until revoked or expired.</Text>
                   </ConfirmButton>

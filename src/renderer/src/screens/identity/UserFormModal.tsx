@@ -1,19 +1,34 @@
-import { useState } from 'react';
 import { Button, Group, Modal, SimpleGrid, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { usersCreateInput, usersUpdateInput, type User } from '../../../../shared/contract';
 import { useAdminMutation } from '../../admin/hooks';
 import { ErrorAlert } from '../../components/feedback';
-import { useFormSubmit } from '../../lib/use-form-submit';
-import { claimsInput, claimValuesOf, parseExtraClaims, UserClaimsFields, type ClaimValues } from './UserClaimsFields';
+import { FormAttention } from '../../components/FormAttention';
+import { useContractForm } from '../../lib/use-contract-form';
+import { CLAIM_LABELS, claimsInput, claimValuesOf, extraClaimsFromText, UserClaimsFields, type ClaimValues } from './UserClaimsFields';
 
-interface UserValues extends ClaimValues {
+type UserValues = ClaimValues & {
   email: string;
   name: string;
   givenName: string;
   familyName: string;
   picture: string;
   groups: string[];
-}
+};
+
+const LABELS = {
+  name: 'Name',
+  email: 'Email',
+  givenName: 'Given name',
+  familyName: 'Family name',
+  picture: 'Picture URL',
+  groups: 'Groups',
+  ...CLAIM_LABELS,
+};
+
+/** users.create and users.update, with the extra claims checked as the form holds them (JSON text). */
+const createSchema = usersCreateInput.extend({ extraClaims: extraClaimsFromText });
+const updateSchema = usersUpdateInput.omit({ id: true }).extend({ extraClaims: extraClaimsFromText });
 
 function valuesOf(user: User | null): UserValues {
   return {
@@ -27,7 +42,7 @@ function valuesOf(user: User | null): UserValues {
   };
 }
 
-function toInput(values: UserValues, extraClaims: Record<string, unknown>) {
+function toInput(values: UserValues) {
   return {
     email: values.email.trim(),
     name: values.name,
@@ -35,60 +50,49 @@ function toInput(values: UserValues, extraClaims: Record<string, unknown>) {
     familyName: values.familyName.trim() || null,
     picture: values.picture.trim() || null,
     groups: values.groups,
-    ...claimsInput(values, extraClaims),
+    ...claimsInput(values),
   };
 }
 
-/** Create a test user, or edit one (`user` set). Errors show next to their fields. */
+/** Create a test user, or edit one (`user` set). Errors show next to their fields; a new user is announced. */
 export function UserFormModal({ opened, user, onClose }: { opened: boolean; user: User | null; onClose: () => void }) {
-  const [values, setValues] = useState(() => valuesOf(user));
-  const [jsonError, setJsonError] = useState<string | undefined>();
   const create = useAdminMutation('users.create');
   const update = useAdminMutation('users.update');
-  const form = useFormSubmit<ReturnType<typeof toInput> & { id?: string }>(user ? usersUpdateInput : usersCreateInput, (input) =>
-    user ? update.mutateAsync({ ...input, id: user.id }) : create.mutateAsync(input),
-  );
-  const set = <K extends keyof UserValues>(key: K, value: UserValues[K]) => setValues((v) => ({ ...v, [key]: value }));
-  const close = () => {
-    form.reset();
-    setJsonError(undefined);
-    onClose();
-  };
+  const { form, root, onSubmit, failure, labels } = useContractForm({
+    schema: user ? updateSchema : createSchema,
+    toInput,
+    labels: LABELS,
+    initialValues: valuesOf(user),
+    send: (input) => {
+      // Checked before sending: the extra claims are an object by now.
+      const claims = { ...input, extraClaims: typeof input.extraClaims === 'string' ? {} : input.extraClaims };
+      return user ? update.mutateAsync({ ...claims, id: user.id }) : create.mutateAsync(claims);
+    },
+    onSuccess: (saved) => {
+      if (!user) notifications.show({ color: 'teal', title: 'User created', message: `${saved.name} (${saved.email}) can sign in now.` });
+      onClose();
+    },
+  });
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={700}>{user ? `Edit ${user.name}` : 'New test user'}</Text>} size="lg" centered>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const extraClaims = parseExtraClaims(values.extraClaims);
-          setJsonError(typeof extraClaims === 'string' ? extraClaims : undefined);
-          if (typeof extraClaims === 'string') return;
-          const input = toInput(values, extraClaims);
-          void form.submit(user ? { ...input, id: user.id } : input).then((ok) => ok && close());
-        }}
-      >
+    <Modal opened={opened} onClose={onClose} title={<Text fw={700}>{user ? `Edit ${user.name}` : 'New test user'}</Text>} size="lg" centered>
+      <form ref={root} noValidate onSubmit={onSubmit}>
         <Stack>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Name" withAsterisk value={values.name} onChange={(e) => set('name', e.currentTarget.value)} error={form.errors.name} data-autofocus />
-            <TextInput label="Email" withAsterisk type="email" value={values.email} onChange={(e) => set('email', e.currentTarget.value)} error={form.errors.email} />
-            <TextInput label="Given name" value={values.givenName} onChange={(e) => set('givenName', e.currentTarget.value)} error={form.errors.givenName} />
-            <TextInput label="Family name" value={values.familyName} onChange={(e) => set('familyName', e.currentTarget.value)} error={form.errors.familyName} />
+            <TextInput label={LABELS.name} withAsterisk {...form.getInputProps('name')} data-autofocus />
+            <TextInput label={LABELS.email} withAsterisk type="email" {...form.getInputProps('email')} />
+            <TextInput label={LABELS.givenName} {...form.getInputProps('givenName')} />
+            <TextInput label={LABELS.familyName} {...form.getInputProps('familyName')} />
           </SimpleGrid>
-          <TextInput label="Picture URL" placeholder="https://" value={values.picture} onChange={(e) => set('picture', e.currentTarget.value)} error={form.errors.picture} />
-          <TagsInput
-            label="Groups"
-            description="Released in the groups claim. Press Enter after each."
-            value={values.groups}
-            onChange={(v) => set('groups', v)}
-            error={form.errors.groups}
-          />
-          <UserClaimsFields values={values} errors={{ ...form.errors, ...(jsonError ? { extraClaims: jsonError } : {}) }} onChange={(key, value) => set(key, value as UserValues[typeof key])} />
-          {form.error && form.error.fields.length === 0 ? <ErrorAlert error={form.error} /> : null}
+          <TextInput label={LABELS.picture} placeholder="https://" {...form.getInputProps('picture')} />
+          <TagsInput label={LABELS.groups} description="Released in the groups claim. Press Enter after each." {...form.getInputProps('groups')} />
+          <UserClaimsFields inputProps={form.getInputProps} />
+          <FormAttention errors={form.errors} labels={labels} />
+          {failure ? <ErrorAlert error={failure} /> : null}
           <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
+            <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={form.pending}>
+            <Button type="submit" loading={form.submitting}>
               {user ? 'Save' : 'Create user'}
             </Button>
           </Group>

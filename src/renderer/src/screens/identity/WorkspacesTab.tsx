@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Group, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { SideDrawer } from '../../components/SideDrawer';
 import { notifications } from '@mantine/notifications';
-import { workspacesCreateInput, workspacesUpdateInput, type Workspace } from '../../../../shared/contract';
+import { apiKeysCreateInput, workspacesCreateInput, workspacesUpdateInput, type Workspace } from '../../../../shared/contract';
 import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
 import { useLookups, userOptions } from '../../admin/lookups';
 import { TimeAgo } from '../../components/badges';
@@ -12,42 +12,37 @@ import { IconAction } from '../../components/IconAction';
 import { IconBan, IconKey, IconPencil, IconPlus, IconTrash, IconUsers } from '../../components/icons';
 import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { plural } from '../../lib/format';
-import { useFormSubmit } from '../../lib/use-form-submit';
+import { FormAttention } from '../../components/FormAttention';
+import { useContractForm } from '../../lib/use-contract-form';
 import { MembershipsEditor } from './MembershipsEditor';
 
+const WORKSPACE_LABELS = { name: 'Name', slug: 'Slug' };
+
 function WorkspaceFormModal({ workspace, onClose }: { workspace: Workspace | null; onClose: () => void }) {
-  const [name, setName] = useState(workspace?.name ?? '');
-  const [slug, setSlug] = useState(workspace?.slug ?? '');
   const create = useAdminMutation('workspaces.create');
   const update = useAdminMutation('workspaces.update');
-  const form = useFormSubmit<{ id?: string; name: string; slug?: string }>(workspace ? workspacesUpdateInput : workspacesCreateInput, (input) =>
-    workspace ? update.mutateAsync({ ...input, id: workspace.id }) : create.mutateAsync(input),
-  );
+  const { form, root, onSubmit, failure, labels } = useContractForm({
+    // The id is not edited here: workspaces.update's input without it, the id added when sending.
+    schema: workspace ? workspacesUpdateInput.omit({ id: true }) : workspacesCreateInput,
+    toInput: (values: { name: string; slug: string }) => ({ name: values.name, ...(values.slug.trim() ? { slug: values.slug.trim() } : {}) }),
+    labels: WORKSPACE_LABELS,
+    initialValues: { name: workspace?.name ?? '', slug: workspace?.slug ?? '' },
+    send: (input) => (workspace ? update.mutateAsync({ ...input, id: workspace.id }) : create.mutateAsync(input)),
+    onSuccess: onClose,
+  });
   return (
     <Modal opened onClose={onClose} title={<Text fw={700}>{workspace ? `Edit ${workspace.name}` : 'New workspace'}</Text>} centered>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const input = { ...(workspace ? { id: workspace.id } : {}), name, ...(slug.trim() ? { slug: slug.trim() } : {}) };
-          void form.submit(input).then((ok) => ok && onClose());
-        }}
-      >
+      <form ref={root} noValidate onSubmit={onSubmit}>
         <Stack>
-          <TextInput label="Name" withAsterisk value={name} onChange={(e) => setName(e.currentTarget.value)} error={form.errors.name} data-autofocus />
-          <TextInput
-            label="Slug"
-            description={workspace ? undefined : 'Derived from the name when empty'}
-            value={slug}
-            onChange={(e) => setSlug(e.currentTarget.value)}
-            error={form.errors.slug}
-          />
-          {form.error && form.error.fields.length === 0 ? <ErrorAlert error={form.error} /> : null}
+          <TextInput label={labels.name} withAsterisk {...form.getInputProps('name')} data-autofocus />
+          <TextInput label={labels.slug} description={workspace ? undefined : 'Derived from the name when empty'} {...form.getInputProps('slug')} />
+          <FormAttention errors={form.errors} labels={labels} />
+          {failure ? <ErrorAlert error={failure} /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={form.pending}>
+            <Button type="submit" loading={form.submitting}>
               {workspace ? 'Save' : 'Create workspace'}
             </Button>
           </Group>
@@ -57,6 +52,8 @@ function WorkspaceFormModal({ workspace, onClose }: { workspace: Workspace | nul
   );
 }
 
+const API_KEY_LABELS = { name: 'New key name', createdBy: 'For user' };
+
 /** Workspace API keys (for the management REST API): create (shown once), list by hint, revoke. */
 function ApiKeys({ workspace }: { workspace: Workspace }) {
   const [includeRevoked, setIncludeRevoked] = useState(false);
@@ -64,43 +61,38 @@ function ApiKeys({ workspace }: { workspace: Workspace }) {
   const lookups = useLookups();
   const create = useAdminMutation('apiKeys.create');
   const revoke = useAdminMutation('apiKeys.revoke');
-  const [name, setName] = useState('');
-  const [createdBy, setCreatedBy] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
+  const { form, root, onSubmit, failure, labels } = useContractForm({
+    schema: apiKeysCreateInput,
+    toInput: (values: { name: string; createdBy: string | null }) => ({ workspaceId: workspace.id, name: values.name, ...(values.createdBy ? { createdBy: values.createdBy } : {}) }),
+    labels: API_KEY_LABELS,
+    initialValues: { name: '', createdBy: null },
+    send: (input) => create.mutateAsync(input),
+    onSuccess: (created, keyForm) => {
+      setSecret(created.key);
+      keyForm.reset();
+    },
+  });
   const items = keys.data?.items ?? [];
   return (
     <Stack>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate(
-            { workspaceId: workspace.id, name, ...(createdBy ? { createdBy } : {}) },
-            {
-              onSuccess: (r) => {
-                setSecret(r.key);
-                setName('');
-              },
-            },
-          );
-        }}
-      >
+      <form ref={root} noValidate onSubmit={onSubmit}>
         <Group align="flex-end" gap="sm">
-          <TextInput label="New key name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.error?.fieldMessage('name')} style={{ flex: 1 }} />
+          <TextInput label={labels.name} {...form.getInputProps('name')} style={{ flex: 1 }} />
           <Select
-            label="For user"
+            label={labels.createdBy}
             placeholder="optional"
             data={userOptions(lookups.users.filter((u) => u.memberships.some((m) => m.workspaceId === workspace.id)))}
-            value={createdBy}
-            onChange={setCreatedBy}
+            {...form.getInputProps('createdBy')}
             clearable
             w={200}
           />
-          <Button type="submit" leftSection={<IconKey size={16} />} disabled={!name.trim()} loading={create.isPending}>
+          <Button type="submit" leftSection={<IconKey size={16} />} disabled={!form.values.name.trim()} loading={form.submitting}>
             Create key
           </Button>
         </Group>
       </form>
-      {create.error && !create.error.fieldMessage('name') ? <ErrorAlert error={create.error} /> : null}
+      {failure ? <ErrorAlert error={failure} /> : null}
       <Switch label="Show revoked keys" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.currentTarget.checked)} />
       <QueryState query={keys} isEmpty={items.length === 0} empty={<Empty title="No API keys" description="Keys authenticate the management REST API for this workspace." />}>
         <Table verticalSpacing={6} data-actions>

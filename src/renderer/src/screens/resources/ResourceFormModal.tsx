@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { ActionIcon, Button, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { RESOURCE_CATALOG_SCOPES, resourcesCreateInput, resourcesUpdateInput, type CustomScope, type ResourceServer, type TokenFormat } from '../../../../shared/contract';
 import { findScope } from '../../../../shared/scopes';
@@ -6,9 +5,10 @@ import { useAdminMutation } from '../../admin/hooks';
 import { ErrorAlert } from '../../components/feedback';
 import { IconPlus, IconTrash } from '../../components/icons';
 import { describeSeconds } from '../../lib/format';
-import { useFormSubmit } from '../../lib/use-form-submit';
+import { FormAttention } from '../../components/FormAttention';
+import { useContractForm } from '../../lib/use-contract-form';
 
-interface ResourceValues {
+type ResourceValues = {
   identifier: string;
   name: string;
   scopes: string[];
@@ -16,7 +16,18 @@ interface ResourceValues {
   tokenFormat: TokenFormat;
   /** Empty: the server's access-token lifetime. */
   accessTokenTtl: number | '';
-}
+};
+
+const LABELS = {
+  identifier: 'Identifier',
+  name: 'Name',
+  scopes: 'Catalog scopes',
+  customScopes: 'Its own scopes',
+  'customScopes.*.name': 'Its own scopes',
+  'customScopes.*.description': 'Its own scopes',
+  tokenFormat: 'Access-token format',
+  accessTokenTtl: 'Access-token lifetime (seconds)',
+};
 
 function valuesOf(resource: ResourceServer | null): ResourceValues {
   return {
@@ -44,33 +55,25 @@ const SCOPE_OPTIONS = RESOURCE_CATALOG_SCOPES.map((name) => ({ value: name, labe
 
 /** Create a resource server, or edit one (`resource` set). Errors show next to their fields. */
 export function ResourceFormModal({ resource, onClose }: { resource: ResourceServer | null; onClose: () => void }) {
-  const [values, setValues] = useState(() => valuesOf(resource));
   const create = useAdminMutation('resources.create');
   const update = useAdminMutation('resources.update');
   const builtIn = resource?.builtIn ?? false;
-  type Input = ReturnType<typeof toInput> & { id?: string };
-  const form = useFormSubmit<Input>(resource ? resourcesUpdateInput : resourcesCreateInput, (input) =>
-    resource ? update.mutateAsync({ ...input, id: resource.id }) : create.mutateAsync(input as Input & { identifier: string }),
-  );
-  const set = <K extends keyof ResourceValues>(key: K, value: ResourceValues[K]) => setValues((v) => ({ ...v, [key]: value }));
-  const setCustom = (index: number, patch: Partial<CustomScope>) => set('customScopes', values.customScopes.map((s, i) => (i === index ? { ...s, ...patch } : s)));
-  const close = () => {
-    form.reset();
-    onClose();
-  };
+  const { form, root, onSubmit, failure, labels } = useContractForm({
+    // The id is not edited here: resources.update's input without it, the id added when sending.
+    schema: resource ? resourcesUpdateInput.omit({ id: true }) : resourcesCreateInput,
+    toInput: (values: ResourceValues) => toInput(values, builtIn),
+    labels: LABELS,
+    initialValues: valuesOf(resource),
+    send: (input) => (resource ? update.mutateAsync({ ...input, id: resource.id }) : create.mutateAsync({ ...input, identifier: input.identifier ?? '' })),
+    onSuccess: onClose,
+  });
+  const values = form.values;
   return (
-    <Modal opened onClose={close} title={<Text fw={700}>{resource ? `Edit ${resource.name}` : 'New resource server'}</Text>} size="lg" centered>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const input = toInput(values, builtIn);
-          void form.submit(resource ? { ...input, id: resource.id } : input).then((ok) => ok && close());
-        }}
-      >
+    <Modal opened onClose={onClose} title={<Text fw={700}>{resource ? `Edit ${resource.name}` : 'New resource server'}</Text>} size="lg" centered>
+      <form ref={root} noValidate onSubmit={onSubmit}>
         <Stack>
           <TextInput
-            label="Identifier"
+            label={LABELS.identifier}
             description={
               builtIn
                 ? 'Built in: the issuer followed by its path, so it follows the issuer.'
@@ -79,37 +82,32 @@ export function ResourceFormModal({ resource, onClose }: { resource: ResourceSer
             placeholder="https://api.example.com"
             withAsterisk
             disabled={builtIn}
-            value={values.identifier}
-            onChange={(e) => set('identifier', e.currentTarget.value)}
-            error={form.errors.identifier}
+            {...form.getInputProps('identifier')}
             data-autofocus
           />
-          <TextInput label="Name" withAsterisk value={values.name} onChange={(e) => set('name', e.currentTarget.value)} error={form.errors.name} />
+          <TextInput label={LABELS.name} withAsterisk {...form.getInputProps('name')} />
           <MultiSelect
-            label="Catalog scopes"
+            label={LABELS.scopes}
             description="Scopes of this server's catalog that the resource understands."
             data={SCOPE_OPTIONS}
-            value={values.scopes}
-            onChange={(v) => set('scopes', v)}
-            error={form.errors.scopes}
+            {...form.getInputProps('scopes')}
             searchable
             clearable
           />
-          <Stack gap={6}>
+          <Stack gap={6} data-path="customScopes">
             <Text size="sm" fw={500}>
-              Its own scopes
+              {LABELS.customScopes}
             </Text>
-            {values.customScopes.map((scope, index) => (
+            {values.customScopes.map((_, index) => (
               <Group key={index} gap="xs" align="flex-start" wrap="nowrap">
-                <TextInput aria-label={`Name of own scope ${index + 1}`} placeholder="notes:read" value={scope.name} onChange={(e) => setCustom(index, { name: e.currentTarget.value })} w={180} />
+                <TextInput aria-label={`Name of own scope ${index + 1}`} placeholder="notes:read" {...form.getInputProps(`customScopes.${index}.name`)} w={180} />
                 <TextInput
                   aria-label={`Description of own scope ${index + 1}`}
                   placeholder="What the consent screen says it allows"
-                  value={scope.description}
-                  onChange={(e) => setCustom(index, { description: e.currentTarget.value })}
+                  {...form.getInputProps(`customScopes.${index}.description`)}
                   style={{ flex: 1 }}
                 />
-                <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove own scope ${index + 1}`} onClick={() => set('customScopes', values.customScopes.filter((_, i) => i !== index))}>
+                <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove own scope ${index + 1}`} onClick={() => form.removeListItem('customScopes', index)}>
                   <IconTrash size={16} />
                 </ActionIcon>
               </Group>
@@ -120,19 +118,18 @@ export function ResourceFormModal({ resource, onClose }: { resource: ResourceSer
               </Text>
             ) : null}
             <Group>
-              <Button variant="subtle" size="compact-sm" leftSection={<IconPlus size={14} />} onClick={() => set('customScopes', [...values.customScopes, { name: '', description: '' }])}>
+              <Button variant="subtle" size="compact-sm" leftSection={<IconPlus size={14} />} onClick={() => form.insertListItem('customScopes', { name: '', description: '' })}>
                 Add a scope
               </Button>
             </Group>
           </Stack>
           <Stack gap={4}>
             <Text size="sm" fw={500}>
-              Access-token format
+              {LABELS.tokenFormat}
             </Text>
             <SegmentedControl
-              aria-label="Access-token format"
-              value={values.tokenFormat}
-              onChange={(v) => set('tokenFormat', v as TokenFormat)}
+              aria-label={LABELS.tokenFormat}
+              {...form.getInputProps('tokenFormat')}
               data={[
                 { value: 'opaque', label: 'Opaque (checked against this server)' },
                 { value: 'jwt', label: 'JWT (RFC 9068, signed, with aud)' },
@@ -140,21 +137,21 @@ export function ResourceFormModal({ resource, onClose }: { resource: ResourceSer
             />
           </Stack>
           <NumberInput
-            label="Access-token lifetime (seconds)"
+            label={LABELS.accessTokenTtl}
             description={values.accessTokenTtl === '' ? "Empty: the server's access-token lifetime (Settings)." : describeSeconds(values.accessTokenTtl)}
             placeholder="server setting"
             min={1}
             allowDecimal={false}
-            value={values.accessTokenTtl}
-            onChange={(v) => set('accessTokenTtl', typeof v === 'number' ? v : '')}
-            error={form.errors.accessTokenTtl}
+            {...form.getInputProps('accessTokenTtl')}
+            onChange={(v) => form.setFieldValue('accessTokenTtl', typeof v === 'number' ? v : '')}
           />
-          {form.error && form.error.fields.length === 0 ? <ErrorAlert error={form.error} /> : null}
+          <FormAttention errors={form.errors} labels={labels} />
+          {failure ? <ErrorAlert error={failure} /> : null}
           <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
+            <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={form.pending}>
+            <Button type="submit" loading={form.submitting}>
               {resource ? 'Save' : 'Create resource server'}
             </Button>
           </Group>

@@ -14,7 +14,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { SecretOnceDialog } from '../../components/SecretOnceDialog';
 import { describeSeconds, formatDateTime } from '../../lib/format';
 import { ConfigurationCard } from './ConfigurationCard';
-import { useFormSubmit } from '../../lib/use-form-submit';
+import { FormAttention } from '../../components/FormAttention';
+import { useContractForm } from '../../lib/use-contract-form';
 
 type Lifetime = 'authorizationCodeTtl' | 'accessTokenTtl' | 'refreshTokenTtl' | 'clientCredentialsTtl' | 'idTokenTtl' | 'sessionTtl';
 
@@ -49,25 +50,37 @@ const REGISTRATION_HELP: Record<RegistrationPolicy, string> = {
   off: 'Dynamic registration is refused (403).',
 };
 
+const LABELS = {
+  ...Object.fromEntries([...LIFETIMES, ...RATE_LIMITS].map(({ key, label }) => [key, label])),
+  rateLimitsEnabled: 'Rate limits enabled',
+  activityRetentionDays: 'Keep events for',
+  consentPolicy: 'Consent policy',
+  registrationPolicy: 'Dynamic registration',
+  registrationWorkspaceId: 'Workspace for registered clients',
+  defaultScope: 'Default scope',
+  allowLoopbackMetadataDocuments: 'Allow Client ID Metadata Documents on this machine',
+};
+
+/** The settings the form has changed (dirty in the form's own tracking): settings.update takes only those. */
+function changedOf(form: { isDirty: (path: keyof Settings) => boolean }, values: Settings): Partial<Settings> {
+  return Object.fromEntries((Object.keys(values) as Array<keyof Settings>).filter((key) => form.isDirty(key)).map((key) => [key, values[key]]));
+}
+
 function SettingsForm({ settings }: { settings: Settings }) {
   const lookups = useLookups();
-  const [values, setValues] = useState(settings);
   const update = useAdminMutation('settings.update');
-  const form = useFormSubmit<Partial<Settings>>(settingsUpdateInput, (input) => update.mutateAsync(input));
-  const changed = (Object.keys(values) as Array<keyof Settings>).filter((k) => values[k] !== settings[k]);
-  const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setValues((v) => ({ ...v, [key]: value }));
-  const save = async () => {
-    const patch = Object.fromEntries(changed.map((k) => [k, values[k]])) as Partial<Settings>;
-    if (await form.submit(patch)) notifications.show({ color: 'teal', title: 'Settings saved', message: 'They apply to new requests at once, no restart needed.' });
-  };
+  const { form, root, onSubmit, failure, labels } = useContractForm({
+    schema: settingsUpdateInput,
+    toInput: (values: Settings) => values,
+    labels: LABELS,
+    initialValues: settings,
+    send: (values, settingsForm) => update.mutateAsync(changedOf(settingsForm, values)),
+    onSuccess: () => notifications.show({ color: 'teal', title: 'Settings saved', message: 'They apply to new requests at once, no restart needed.' }),
+  });
+  const values = form.values;
+  const changed = Object.keys(changedOf(form, values)).length;
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <form ref={root} noValidate onSubmit={onSubmit}>
       <Stack gap="lg">
         <Card withBorder padding="lg">
           <Title order={3} mb="xs">
@@ -82,14 +95,13 @@ function SettingsForm({ settings }: { settings: Settings }) {
                 key={key}
                 label={label}
                 description={`${help}${values[key] ? ` · now ${describeSeconds(values[key])}` : key === 'refreshTokenTtl' ? ' · now until revoked' : ''}`}
-                value={values[key]}
-                onChange={(v) => set(key, typeof v === 'number' ? v : Number(v) || 0)}
+                {...form.getInputProps(key)}
+                onChange={(v) => form.setFieldValue(key, typeof v === 'number' ? v : Number(v) || 0)}
                 min={key === 'refreshTokenTtl' ? 0 : 1}
                 allowDecimal={false}
                 allowNegative={false}
                 thousandSeparator=" "
                 suffix=" s"
-                error={form.errors[key]}
               />
             ))}
           </SimpleGrid>
@@ -97,7 +109,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <Card withBorder padding="lg">
           <Group justify="space-between" mb="xs">
             <Title order={3}>Rate limits</Title>
-            <Switch label="Enabled" checked={values.rateLimitsEnabled} onChange={(e) => set('rateLimitsEnabled', e.currentTarget.checked)} />
+            <Switch label="Enabled" {...form.getInputProps('rateLimitsEnabled', { type: 'checkbox' })} />
           </Group>
           <Text size="sm" c="dimmed" mb="md">
             Per minute; 0 turns one limit off. Over a limit the server answers 429 with Retry-After. Behind a proxy (--public-url) loopback is not exempt.
@@ -108,15 +120,14 @@ function SettingsForm({ settings }: { settings: Settings }) {
                 key={key}
                 label={label}
                 description={help}
-                value={values[key]}
-                onChange={(v) => set(key, typeof v === 'number' ? v : Number(v) || 0)}
+                {...form.getInputProps(key)}
+                onChange={(v) => form.setFieldValue(key, typeof v === 'number' ? v : Number(v) || 0)}
                 min={0}
                 allowDecimal={false}
                 allowNegative={false}
                 thousandSeparator=" "
                 suffix=" / min"
                 disabled={!values.rateLimitsEnabled}
-                error={form.errors[key]}
               />
             ))}
           </SimpleGrid>
@@ -126,27 +137,24 @@ function SettingsForm({ settings }: { settings: Settings }) {
             Activity log
           </Title>
           <NumberInput
-            label="Keep events for"
+            label={LABELS.activityRetentionDays}
             description="Older events are deleted by the sweeper (every 10 minutes); export the log first to keep a copy."
-            value={values.activityRetentionDays}
-            onChange={(v) => set('activityRetentionDays', typeof v === 'number' ? v : Number(v) || 0)}
+            {...form.getInputProps('activityRetentionDays')}
+            onChange={(v) => form.setFieldValue('activityRetentionDays', typeof v === 'number' ? v : Number(v) || 0)}
             min={1}
             max={3650}
             allowDecimal={false}
             allowNegative={false}
             suffix=" days"
             maw={320}
-            error={form.errors.activityRetentionDays}
           />
         </Card>
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Card withBorder padding="lg">
             <Radio.Group
-              label={<Title order={3}>Consent policy</Title>}
+              label={<Title order={3}>{LABELS.consentPolicy}</Title>}
               description="For every app that does not set its own."
-              value={values.consentPolicy}
-              onChange={(v) => set('consentPolicy', v as ConsentPolicy)}
-              error={form.errors.consentPolicy}
+              {...form.getInputProps('consentPolicy')}
             >
               <Stack gap="sm" mt="sm">
                 {CONSENT_POLICIES.map((p) => (
@@ -158,11 +166,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <Card withBorder padding="lg">
             <Stack>
               <Radio.Group
-                label={<Title order={3}>Dynamic registration</Title>}
+                label={<Title order={3}>{LABELS.registrationPolicy}</Title>}
                 description="Clients that register themselves at /oauth/register appear as apps with origin dynamic."
-                value={values.registrationPolicy}
-                onChange={(v) => set('registrationPolicy', v as RegistrationPolicy)}
-                error={form.errors.registrationPolicy}
+                {...form.getInputProps('registrationPolicy')}
               >
                 <Stack gap="sm" mt="sm">
                   {REGISTRATION_POLICIES.map((p) => (
@@ -171,13 +177,11 @@ function SettingsForm({ settings }: { settings: Settings }) {
                 </Stack>
               </Radio.Group>
               <Select
-                label="Workspace for registered clients"
+                label={LABELS.registrationWorkspaceId}
                 placeholder="The oldest workspace"
                 data={workspaceOptions(lookups.workspaces)}
-                value={values.registrationWorkspaceId}
-                onChange={(v) => set('registrationWorkspaceId', v)}
+                {...form.getInputProps('registrationWorkspaceId')}
                 clearable
-                error={form.errors.registrationWorkspaceId}
               />
             </Stack>
           </Card>
@@ -188,30 +192,28 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </Title>
           <Stack gap="md">
             <TextInput
-              label="Default scope"
+              label={LABELS.defaultScope}
               description="What an authorization, device or pushed request without scope asks for when its app has no registered scope (the MCP SDK sends none). Space-separated catalog scopes; empty fills in nothing."
-              value={values.defaultScope}
-              onChange={(e) => set('defaultScope', e.currentTarget.value)}
-              error={form.errors.defaultScope}
+              {...form.getInputProps('defaultScope')}
               className="mono"
             />
             <Switch
-              label="Allow Client ID Metadata Documents on this machine"
+              label={LABELS.allowLoopbackMetadataDocuments}
               description="A client_id that is an https URL names the client's metadata document, fetched and cached. On: documents at http://localhost or 127.0.0.1 URLs too, for local development. Off (the default): only public https hosts."
-              checked={values.allowLoopbackMetadataDocuments}
-              onChange={(e) => set('allowLoopbackMetadataDocuments', e.currentTarget.checked)}
+              {...form.getInputProps('allowLoopbackMetadataDocuments', { type: 'checkbox' })}
             />
           </Stack>
         </Card>
-        {form.error && form.error.fields.length === 0 ? <ErrorAlert error={form.error} /> : null}
+        <FormAttention errors={form.errors} labels={labels} />
+        {failure ? <ErrorAlert error={failure} /> : null}
         <Group justify="flex-end">
           <Text size="sm" c="dimmed">
-            {changed.length ? `${changed.length} unsaved change${changed.length === 1 ? '' : 's'}` : 'No unsaved changes'}
+            {changed ? `${changed} unsaved change${changed === 1 ? '' : 's'}` : 'No unsaved changes'}
           </Text>
-          <Button variant="default" disabled={!changed.length} onClick={() => setValues(settings)}>
+          <Button variant="default" disabled={!changed} onClick={form.reset}>
             Discard
           </Button>
-          <Button type="submit" disabled={!changed.length} loading={form.pending}>
+          <Button type="submit" disabled={!changed} loading={form.submitting}>
             Save settings
           </Button>
         </Group>

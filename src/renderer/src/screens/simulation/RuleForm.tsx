@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Button, Group, NumberInput, Select, Stack, Text } from '@mantine/core';
+import { Button, Group, NumberInput, Select, Stack } from '@mantine/core';
 import {
   ERRORS_OF_ENDPOINT,
   SIMULATION_ENDPOINTS,
@@ -8,7 +7,9 @@ import {
   type SimulationCreateInput,
 } from '../../../../shared/contract';
 import { useAdminMutation, useAdminQuery } from '../../admin/hooks';
-import { serverFieldErrors, validateWith, type FormErrors } from '../../lib/form-errors';
+import { ErrorAlert } from '../../components/feedback';
+import { FormAttention } from '../../components/FormAttention';
+import { useContractForm } from '../../lib/use-contract-form';
 import { endpointLabel } from './describe-rule';
 
 type Draft = {
@@ -23,6 +24,20 @@ type Draft = {
   mode: SimulationCreateInput['mode'];
   count: number | string;
   percent: number | string;
+};
+
+const LABELS = {
+  endpoint: 'Endpoint',
+  appId: 'App',
+  grantType: 'Grant type',
+  effect: 'Effect',
+  error: 'Error',
+  status: 'Status',
+  retryAfterSeconds: 'Retry-After (s)',
+  latencyMs: 'Latency (ms)',
+  mode: 'For',
+  count: 'Requests (N)',
+  percent: 'Share (%)',
 };
 
 const START: Draft = { endpoint: 'token', appId: null, grantType: null, effect: 'error', error: 'temporarily_unavailable', status: '503', retryAfterSeconds: '', latencyMs: 500, mode: 'next', count: 1, percent: 50 };
@@ -48,100 +63,86 @@ function inputOf(d: Draft): SimulationCreateInput {
 
 /** A new rule: endpoint (optionally an app and a grant type), what it answers, and for how many requests. */
 export function RuleForm() {
-  const [draft, setDraft] = useState<Draft>(START);
-  const [errors, setErrors] = useState<FormErrors>({});
   const create = useAdminMutation('simulation.create');
   const apps = useAdminQuery('apps.list', { limit: 200 });
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const submit = async () => {
-    const input = inputOf(draft);
-    const found = validateWith(simulationCreateInput, input);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    try {
-      await create.mutateAsync(input);
-      setDraft(START);
-    } catch (err) {
-      setErrors({ form: (err as Error).message, ...serverFieldErrors(err) });
-    }
-  };
+  const { form, root, onSubmit, failure, labels } = useContractForm({
+    schema: simulationCreateInput,
+    toInput: inputOf,
+    labels: LABELS,
+    initialValues: START,
+    send: (input) => create.mutateAsync(input),
+    onSuccess: (_rule, ruleForm) => ruleForm.reset(),
+  });
+  const draft = form.values;
   return (
+    <form ref={root} noValidate onSubmit={onSubmit}>
     <Stack gap="sm">
       <Group grow align="flex-start">
         <Select
-          label="Endpoint"
+          label={LABELS.endpoint}
           data={SIMULATION_ENDPOINTS.map((e) => ({ value: e, label: endpointLabel(e) }))}
-          value={draft.endpoint}
-          onChange={(v) => v && setDraft((d) => ({ ...d, endpoint: v as Draft['endpoint'], error: ERRORS_OF_ENDPOINT[v as Draft['endpoint']][0] ?? null }))}
+          {...form.getInputProps('endpoint')}
+          onChange={(v) => v && form.setValues({ endpoint: v as Draft['endpoint'], error: ERRORS_OF_ENDPOINT[v as Draft['endpoint']][0] ?? null })}
           allowDeselect={false}
-          error={errors.endpoint}
         />
         <Select
-          label="App"
+          label={LABELS.appId}
           placeholder="Every app"
           clearable
           data={(apps.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))}
-          value={draft.appId}
-          onChange={(v) => set('appId', v)}
-          error={errors.appId}
+          {...form.getInputProps('appId')}
         />
         <Select
-          label="Grant type"
+          label={LABELS.grantType}
           placeholder="Any grant type"
           clearable
           disabled={draft.endpoint !== 'token'}
           data={[...SIMULATION_GRANT_TYPES]}
-          value={draft.grantType}
-          onChange={(v) => set('grantType', v)}
-          error={errors.grantType}
+          {...form.getInputProps('grantType')}
         />
       </Group>
       <Group grow align="flex-start">
         <Select
-          label="Effect"
+          label={LABELS.effect}
           data={[
             { value: 'error', label: 'RFC error' },
             { value: 'status', label: 'HTTP 429 / 503 with Retry-After' },
             { value: 'latency', label: 'Latency' },
           ]}
-          value={draft.effect}
-          onChange={(v) => v && set('effect', v as Draft['effect'])}
+          {...form.getInputProps('effect')}
           allowDeselect={false}
         />
         {draft.effect === 'error' ? (
-          <Select label="Error" data={[...ERRORS_OF_ENDPOINT[draft.endpoint]]} value={draft.error} onChange={(v) => set('error', v)} allowDeselect={false} error={errors.error} />
+          <Select label={LABELS.error} data={[...ERRORS_OF_ENDPOINT[draft.endpoint]]} {...form.getInputProps('error')} allowDeselect={false} />
         ) : null}
-        {draft.effect === 'status' ? <Select label="Status" data={['429', '503']} value={draft.status} onChange={(v) => v && set('status', v)} allowDeselect={false} error={errors.status} /> : null}
+        {draft.effect === 'status' ? <Select label={LABELS.status} data={['429', '503']} {...form.getInputProps('status')} allowDeselect={false} /> : null}
         {draft.effect === 'status' || (draft.effect === 'error' && draft.error === 'temporarily_unavailable') ? (
-          <NumberInput label="Retry-After (s)" placeholder="30" min={0} value={draft.retryAfterSeconds} onChange={(v) => set('retryAfterSeconds', v)} error={errors.retryAfterSeconds} />
+          <NumberInput label={LABELS.retryAfterSeconds} placeholder="30" min={0} {...form.getInputProps('retryAfterSeconds')} />
         ) : null}
-        {draft.effect === 'latency' ? <NumberInput label="Latency (ms)" min={1} value={draft.latencyMs} onChange={(v) => set('latencyMs', v)} error={errors.latencyMs} /> : null}
+        {draft.effect === 'latency' ? <NumberInput label={LABELS.latencyMs} min={1} {...form.getInputProps('latencyMs')} /> : null}
       </Group>
       <Group grow align="flex-start">
         <Select
-          label="For"
+          label={LABELS.mode}
           data={[
             { value: 'next', label: 'The next N requests' },
             { value: 'share', label: 'A share of requests' },
             { value: 'until_cleared', label: 'Every request until cleared' },
           ]}
-          value={draft.mode}
-          onChange={(v) => v && set('mode', v as Draft['mode'])}
+          {...form.getInputProps('mode')}
           allowDeselect={false}
         />
-        {draft.mode === 'next' ? <NumberInput label="Requests (N)" min={1} value={draft.count} onChange={(v) => set('count', v)} error={errors.count} /> : null}
-        {draft.mode === 'share' ? <NumberInput label="Share (%)" min={1} max={100} value={draft.percent} onChange={(v) => set('percent', v)} error={errors.percent} /> : null}
+        {draft.mode === 'next' ? <NumberInput label={LABELS.count} min={1} {...form.getInputProps('count')} /> : null}
+        {draft.mode === 'share' ? <NumberInput label={LABELS.percent} min={1} max={100} {...form.getInputProps('percent')} /> : null}
       </Group>
-      {errors.form ? (
-        <Text size="sm" c="red" role="alert">
-          {errors.form}
-        </Text>
-      ) : null}
+      <FormAttention errors={form.errors} labels={labels} />
+      {failure ? <ErrorAlert error={failure} /> : null}
       <Group>
-        <Button onClick={() => void submit()} loading={create.isPending}>
+        <Button type="submit" loading={form.submitting}>
           Add rule
         </Button>
       </Group>
     </Stack>
+    </form>
   );
 }

@@ -6,7 +6,8 @@ import { useAdmin, useAdminQuery } from '../../admin/hooks';
 import { ErrorAlert } from '../../components/feedback';
 import { IconAlert, IconCheck } from '../../components/icons';
 import { endpointUrl } from '../../lib/endpoints';
-import { serverFieldErrors } from '../../lib/form-errors';
+
+const VERIFY_FIELDS = ['key', 'jwksUrl', 'expectedIssuer', 'expectedAudience'] as const;
 
 const CHECK_NAMES: Record<VerifyCheck['check'], string> = {
   signature: 'Signature',
@@ -86,8 +87,9 @@ export function VerifyPanel({ token, initialKey }: { token: string; initialKey?:
   const [expectedAudience, setExpectedAudience] = useState('');
   const verify = useMutation<TokenVerification, AdminError, TokensVerifyInput>({ mutationFn: (input) => connection.client.tokens.verify(input) });
   const jwksUrl = url ?? (issuer ? endpointUrl(issuer, '/oauth/jwks') : '');
-  const errors = serverFieldErrors(verify.error);
-  const otherError = verify.error && !errors.key && !errors.jwksUrl && !errors.expectedIssuer && !errors.expectedAudience ? verify.error : null;
+  // Not a form with state of its own (@mantine/form): the server's message for each of its four fields is read off the error.
+  const errors = Object.fromEntries(VERIFY_FIELDS.map((field) => [field, verify.error?.fieldMessage(field)]));
+  const otherError = verify.error && VERIFY_FIELDS.every((field) => !errors[field]) ? verify.error : null;
   const ready = mode === 'key' ? key.trim() !== '' : jwksUrl.trim() !== '';
 
   return (

@@ -1,13 +1,13 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button, Divider, Group, Modal, MultiSelect, Select, SimpleGrid, Stack, Text } from '@mantine/core';
-import { tokenRequestInput, type MintedTokens, type ResourceServer, type TokenEvaluation } from '../../../../../shared/contract';
+import type { MintedTokens, ResourceServer, TokenEvaluation, TokenRequest } from '../../../../../shared/contract';
 import { useAdmin, useAdminMutation, useAdminQuery } from '../../../admin/hooks';
 import { useLookups } from '../../../admin/lookups';
 import { ErrorAlert, QueryState } from '../../../components/feedback';
-import { useFormSubmit } from '../../../lib/use-form-submit';
+import { FormAttention } from '../../../components/FormAttention';
 import { EvaluationView } from './EvaluationView';
 import { MintedTokensView } from './MintedTokensView';
-import { requestOf, useTokenRequestForm } from './token-request-form';
+import { useTokenRequestForm } from './token-request-form';
 
 /**
  * "Mint a token" and "Evaluate": choose an app, a user (or its bot), a
@@ -28,67 +28,61 @@ export function MintDialog({ opened, appId = null, onClose }: { opened: boolean;
 
 function MintForm({ resources, appId, onClose }: { resources: ResourceServer[]; appId: string | null; onClose: () => void }) {
   const lookups = useLookups();
-  const { values, set, options, app, scopes } = useTokenRequestForm(lookups.apps, lookups.users, resources, appId);
   const { connection } = useAdmin();
   const mint = useAdminMutation('tokens.mint');
   const [evaluation, setEvaluation] = useState<TokenEvaluation | null>(null);
   const [minted, setMinted] = useState<MintedTokens | null>(null);
-  const evaluate = useFormSubmit(tokenRequestInput, async (input: ReturnType<typeof requestOf>) => {
-    setMinted(null);
-    setEvaluation(await connection.client.tokens.evaluate(input));
-  });
-  const issue = useFormSubmit(tokenRequestInput, async (input: ReturnType<typeof requestOf>) => {
+  /** Which button submitted: both send the same request. */
+  const action = useRef<'evaluate' | 'mint'>('evaluate');
+  const send = async (input: TokenRequest) => {
     setEvaluation(null);
-    setMinted(await mint.mutateAsync(input));
-  });
-  const errors = { ...evaluate.errors, ...issue.errors };
-  const error = issue.error ?? evaluate.error;
+    setMinted(null);
+    if (action.current === 'evaluate') setEvaluation(await connection.client.tokens.evaluate(input));
+    else setMinted(await mint.mutateAsync(input));
+  };
+  const { form, root, onSubmit, failure, labels, values, set, field, options, app, scopes } = useTokenRequestForm(lookups.apps, lookups.users, resources, appId, send);
   const change: typeof set = (key, value) => {
     setEvaluation(null);
     set(key, value);
   };
   return (
+    <form ref={root} noValidate onSubmit={onSubmit}>
     <Stack>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <Select label="App" withAsterisk data={lookups.apps.map((a) => ({ value: a.id, label: a.name }))} value={values.appId} onChange={(v) => change('appId', v)} error={errors.appId} searchable />
-        <Select label="User" description="Who the tokens act for, or the app's bot" data={options.users} value={values.userId} onChange={(v) => change('userId', v)} error={errors.userId} searchable clearable />
-        <Select label="Actor" data={options.actors} value={values.actor} onChange={(v) => change('actor', v as 'self' | 'app' | null)} error={errors.actor} placeholder={app ? `${app.actorModes[0]} (the app's first)` : undefined} clearable />
+        <Select label={labels.appId} withAsterisk data={lookups.apps.map((a) => ({ value: a.id, label: a.name }))} {...field('appId')} value={values.appId} onChange={(v) => change('appId', v)} searchable />
+        <Select label={labels.userId} description="Who the tokens act for, or the app's bot" data={options.users} {...field('userId')} value={values.userId} onChange={(v) => change('userId', v)} searchable clearable />
+        <Select label={labels.actor} data={options.actors} {...field('actor')} value={values.actor} onChange={(v) => change('actor', v as 'self' | 'app' | null)} placeholder={app ? `${app.actorModes[0]} (the app's first)` : undefined} clearable />
         <Select
-          label="Workspace"
+          label={labels.workspaceId}
           data={options.workspaces}
+          {...field('workspaceId')}
           value={values.workspaceId}
           onChange={(v) => change('workspaceId', v)}
-          error={errors.workspaceId}
           placeholder="The app's, if the user is a member"
           clearable
         />
       </SimpleGrid>
-      <MultiSelect label="Scopes" data={options.scopes} value={scopes} onChange={(v) => change('scopes', v)} error={errors.scopes} searchable />
+      <MultiSelect label={labels.scopes} data={options.scopes} {...field('scopes')} value={scopes} onChange={(v) => change('scopes', v)} searchable />
       <Select
-        label="Resource"
+        label={labels.resource}
         description="RFC 8707: the access token's audience (the MCP server needs its own)"
         data={options.resources}
+        {...field('resource')}
         value={values.resource}
         onChange={(v) => change('resource', v)}
-        error={errors.resource}
         placeholder="None"
         clearable
       />
-      {error && error.fields.length === 0 ? <ErrorAlert error={error} /> : null}
+      <FormAttention errors={form.errors} labels={labels} />
+      {failure ? <ErrorAlert error={failure} /> : null}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
           Close
         </Button>
-        <Button variant="light" loading={evaluate.pending} onClick={() => {
-            issue.reset();
-            void evaluate.submit(requestOf(values));
-          }}>
+        <Button type="submit" variant="light" loading={form.submitting && action.current === 'evaluate'} onClick={() => (action.current = 'evaluate')}>
           Evaluate
         </Button>
-        <Button loading={issue.pending} onClick={() => {
-            evaluate.reset();
-            void issue.submit(requestOf(values));
-          }}>
+        <Button type="submit" loading={form.submitting && action.current === 'mint'} onClick={() => (action.current = 'mint')}>
           Mint token
         </Button>
       </Group>
@@ -96,5 +90,6 @@ function MintForm({ resources, appId, onClose }: { resources: ResourceServer[]; 
       {evaluation ? <EvaluationView evaluation={evaluation} /> : null}
       {minted ? <MintedTokensView minted={minted} /> : null}
     </Stack>
+    </form>
   );
 }

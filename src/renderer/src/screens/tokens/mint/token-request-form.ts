@@ -1,10 +1,11 @@
-import { useMemo, useState } from 'react';
-import type { App, ResourceServer, TokenRequest, User } from '../../../../../shared/contract';
+import { useMemo, type ReactNode } from 'react';
+import { tokenRequestInput, type App, type ResourceServer, type TokenRequest, type User } from '../../../../../shared/contract';
+import { useContractForm } from '../../../lib/use-contract-form';
 
 /** The bot choice in the user select: the app's own token, without a user. */
 export const BOT = '__bot__';
 
-export interface TokenRequestValues {
+export type TokenRequestValues = {
   appId: string | null;
   /** A user id, or BOT. */
   userId: string | null;
@@ -14,7 +15,9 @@ export interface TokenRequestValues {
   scopes: string[] | null;
   /** A resource server's identifier. */
   resource: string | null;
-}
+};
+
+export const TOKEN_REQUEST_LABELS = { appId: 'App', userId: 'User', actor: 'Actor', workspaceId: 'Workspace', scopes: 'Scopes', resource: 'Resource' };
 
 /** The contract input of the form: what Mint and Evaluate send. */
 export function requestOf(values: TokenRequestValues): TokenRequest {
@@ -29,31 +32,31 @@ export function requestOf(values: TokenRequestValues): TokenRequest {
 }
 
 /**
- * The state of the Mint / Evaluate form and the choices it offers, from the
- * app (its scopes and actor modes), the user (their workspaces) and the
- * resource (its own scopes). Choosing an app resets what depends on it.
+ * The Mint / Evaluate form (@mantine/form, checked by the contract's
+ * `tokenRequestInput`) and the choices it offers, from the app (its scopes
+ * and actor modes), the user (their workspaces) and the resource (its own
+ * scopes). Choosing an app resets what depends on it. `send` is Evaluate or
+ * Mint, whichever button submitted.
  */
-export function useTokenRequestForm(apps: App[], users: User[], resources: ResourceServer[], initialAppId: string | null) {
-  const [values, setValues] = useState<TokenRequestValues>({
-    appId: initialAppId,
-    userId: null,
-    actor: null,
-    workspaceId: null,
-    scopes: null,
-    resource: null,
+export function useTokenRequestForm(apps: App[], users: User[], resources: ResourceServer[], initialAppId: string | null, send: (request: TokenRequest) => Promise<unknown>) {
+  const contract = useContractForm({
+    schema: tokenRequestInput,
+    toInput: requestOf,
+    labels: TOKEN_REQUEST_LABELS,
+    initialValues: { appId: initialAppId, userId: null, actor: null, workspaceId: null, scopes: null, resource: null } as TokenRequestValues,
+    send,
   });
+  const { form } = contract;
+  const values = form.values;
   const app = apps.find((a) => a.id === values.appId);
   const user = users.find((u) => u.id === values.userId);
   const resource = resources.find((r) => r.identifier === values.resource);
 
-  const set = <K extends keyof TokenRequestValues>(key: K, value: TokenRequestValues[K]) =>
-    setValues((current) => {
-      if (key === 'appId') {
-        return { ...current, appId: value as string | null, actor: null, scopes: null, userId: current.userId === BOT ? null : current.userId };
-      }
-      if (key === 'userId') return { ...current, userId: value as string | null, workspaceId: null, ...(value === BOT ? { actor: 'app' as const } : {}) };
-      return { ...current, [key]: value };
-    });
+  const set = <K extends keyof TokenRequestValues>(key: K, value: TokenRequestValues[K]) => {
+    if (key === 'appId') form.setValues({ appId: value as string | null, actor: null, scopes: null, userId: values.userId === BOT ? null : values.userId });
+    else if (key === 'userId') form.setValues({ userId: value as string | null, workspaceId: null, ...(value === BOT ? { actor: 'app' as const } : {}) });
+    else (form.setFieldValue as (path: keyof TokenRequestValues, value: TokenRequestValues[keyof TokenRequestValues]) => void)(key, value);
+  };
 
   const options = useMemo(() => {
     const scopeNames = [...new Set([...(app?.scopes ?? []), ...(resource?.customScopes.map((s) => s.name) ?? []), ...(values.scopes ?? [])])];
@@ -69,5 +72,10 @@ export function useTokenRequestForm(apps: App[], users: User[], resources: Resou
 
   /** The scopes the select shows: the chosen ones, else the app's. */
   const scopes = values.scopes ?? app?.scopes ?? [];
-  return { values, set, options, app, scopes };
+  /** A field's error and `data-path` (for focus), its value and change going through `set`. */
+  const field = <K extends keyof TokenRequestValues>(key: K) => {
+    const { error, 'data-path': dataPath } = form.getInputProps(key) as { error?: unknown; 'data-path'?: string };
+    return { error: error as ReactNode, 'data-path': dataPath };
+  };
+  return { ...contract, values, set, field, options, app, scopes };
 }
