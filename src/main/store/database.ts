@@ -24,7 +24,6 @@ export interface OpenStoreOptions {
   poolSize?: number;
 }
 
-
 /** The two tables that grow without bound; a big file is mostly them. */
 const BIG_TABLES = ['oidc_models', 'events'] as const;
 
