@@ -10,6 +10,9 @@
  *   npm run bench -- --wait-quiet      on a shared machine: before each scenario, wait (≤ 60 s) for other load to stop
  *   npm run bench -- --token-rows N    size of the token-list table (default 1,000,000)
  *   npm run bench -- --skip-token-list
+ *   npm run bench -- --database postgres://user@host:5432/db
+ *                                      SQLite, one PostgreSQL instance and two side by side
+ *                                      (bench/lib/shared-store.ts; bench/results/shared-store.json)
  *
  * Writes bench/results/latest.json (bench/results/quick.json with --quick).
  */
@@ -41,6 +44,7 @@ import { benchSecretVerify, type SecretVerifyResult } from './lib/secret-verify'
 import { benchStoreRoundTrip, type StoreRoundTrip } from './lib/store-roundtrip';
 import { ROOT, cpuTimeOf, machineBusyMs, memoryOf, primeServer, startServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
 import { benchTokenList, type TokenListResult } from './lib/token-list';
+import { benchSharedStore } from './lib/shared-store';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,6 +56,7 @@ const { values: args } = parseArgs({
     'token-rows': { type: 'string' },
     'skip-token-list': { type: 'boolean', default: false },
     connections: { type: 'string', default: '10' },
+    database: { type: 'string' },
   },
 });
 
@@ -644,6 +649,26 @@ function detailTable(ours: Partial<Record<StoreName, ServerRun>>, theirs: Server
   return lines.join('\n');
 }
 
+/** `--database`: SQLite, one and two PostgreSQL instances side by side (bench/lib/shared-store.ts). */
+async function sharedStoreRun(databaseUrl: string, meta: Record<string, unknown>): Promise<void> {
+  const result = await benchSharedStore({ databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log });
+  log(`\n${result.table}\n`);
+  const out = join(ROOT, 'bench', 'results', 'shared-store.json');
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(out, `${JSON.stringify({ meta: { ...meta, database: databaseUrl.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@') }, ...result }, null, 2)}\n`);
+  log(`wrote ${out.slice(ROOT.length + 1)}`);
+  if (!args.readme) return;
+  const file = join(ROOT, 'README.md');
+  const text = await readFile(file, 'utf8');
+  const [begin, end] = ['<!-- bench-shared:begin -->', '<!-- bench-shared:end -->'];
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error('README.md has no <!-- bench-shared:begin --> … <!-- bench-shared:end --> block');
+  const body = `${begin}\n_${meta.date}, commit ${meta.source}, ${meta.cores} cores (${meta.cpu}), Node ${meta.node}, ≤ ${SECONDS} s per scenario; the PostgreSQL server on the same machine._\n\n${result.table}\n${end}`;
+  await writeFile(file, text.slice(0, a) + body + text.slice(b + end.length));
+  log('updated the shared-store table in README.md');
+}
+
 async function updateReadme(table: string, details: string, meta: Record<string, unknown>): Promise<void> {
   const file = join(ROOT, 'README.md');
   const text = await readFile(file, 'utf8');
@@ -715,6 +740,7 @@ async function main(): Promise<void> {
     log(`warning: other processes are using ${(backgroundCores * 100).toFixed(0)}% of a core right now; absolute numbers will be low and noisy (the ratios less so: both servers take turns under the same conditions)`);
   }
   if (args.profile) return profileRun();
+  if (args.database) return sharedStoreRun(args.database, meta);
   if (args['what-if']) {
     const whatIf = await whatIfRuns();
     await writeFile(join(ROOT, 'bench', 'results', 'what-if.json'), `${JSON.stringify({ meta, whatIf }, null, 2)}\n`);

@@ -22,6 +22,10 @@ export interface StartOptions {
   nodeFlags?: string[];
   /** A first run prints the demo client's secret once: wait for it. */
   expectSecret?: boolean;
+  /** More flags for our server (`--database postgres://…`). */
+  extraArgs?: string[];
+  /** More environment for the server process (`OAUTH_CONSOLE_MASTER_KEY`). */
+  env?: Record<string, string>;
 }
 
 export interface ServerProcess {
@@ -84,7 +88,7 @@ export function machineBusyMs(): number | undefined {
 
 function entryArgs(options: StartOptions): string[] {
   if (options.kind === 'inmemory') return ['bench/bare-provider.ts', '--port', '0'];
-  return ['src/main/cli.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir!, ...(options.consent ? ['--consent', options.consent] : [])];
+  return ['src/main/cli.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir!, ...(options.consent ? ['--consent', options.consent] : []), ...(options.extraArgs ?? [])];
 }
 
 /**
@@ -104,7 +108,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeFlags ?? []), ...entryArgs(options)], {
     cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', NODE_ENV: 'production' },
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

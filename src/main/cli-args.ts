@@ -5,6 +5,7 @@ import { defaultDataDir } from './paths';
 import { KEYCHAIN_MODES, type KeychainMode } from './secrets/master-key-selection';
 import { parsePublicUrl } from './http/host-policy';
 import { StartupError } from './startup-error';
+import { DEFAULT_POOL_SIZE, MAX_POOL_SIZE, parseDatabaseUrl, parsePoolSize } from './store/database-url';
 
 export const USAGE = `Usage: npm run serve -- [options]   (installed package: npx oauth-console serve [options])
 
@@ -20,6 +21,10 @@ Options:
                     reachable, else a 0600 file in the data folder; the default),
                     on (keychain or fail) or off (file only)
                     (default: $OAUTH_CONSOLE_KEYCHAIN, else auto)
+  --master-key-file FILE
+                    read the master key (32 bytes, base64) from FILE instead of the
+                    keychain or master.key: the same key on every instance that
+                    shares one database (also: $OAUTH_CONSOLE_MASTER_KEY)
   --public-url URL  the URL clients use when the server sits behind a reverse proxy
                     or in a container: it becomes the issuer and its host the only
                     one accepted (default: $OAUTH_CONSOLE_PUBLIC_URL; https, or
@@ -32,9 +37,20 @@ Options:
   --seed FILE       apply a configuration file (YAML or JSON) on every start,
                     before the first request; idempotent, all or nothing
                     (default: <data-dir>/seed.yaml, .yml or .json if present)
+  --database URL    keep the state in a PostgreSQL database instead of the SQLite
+                    file of the data folder (shared staging; several instances may
+                    point at one database): postgres://user:password@host:5432/db
+                    (default: $OAUTH_CONSOLE_DATABASE_URL, else SQLite)
+  --database-pool N most pooled PostgreSQL connections (1-${MAX_POOL_SIZE}; default
+                    $OAUTH_CONSOLE_DATABASE_POOL, else ${DEFAULT_POOL_SIZE})
   --check-database  run SQLite's full integrity check on the data folder's
                     database, print one verdict line and exit (0: sound, 1: not);
                     the server does not start
+  --copy-data-to URL
+                    copy every row of the data folder's database into an empty
+                    PostgreSQL database (postgres://user@host:5432/db), re-sealing
+                    the keys under the master key given with $OAUTH_CONSOLE_MASTER_KEY
+                    or --master-key-file, and exit; stop the server first
   --backup FILE     write a consistent copy of the database to FILE (SQLite's
                     online backup; safe while the server runs) and exit
   -h, --help        show this help`;
@@ -52,11 +68,18 @@ export interface CliOptions {
   rateLimits?: boolean;
   /** `false` with `--no-caches`. */
   caches?: boolean;
+  /** `--master-key-file`, resolved; the key itself is read at start (see provided-master-key.ts). */
+  masterKeyFile?: string;
   /** A configuration file to apply at start (`--seed FILE`). */
   seedFile?: string;
   /** What to do instead of serving: check the database, or back it up to `backupFile`. */
-  action?: 'check-database' | 'backup';
+  action?: 'check-database' | 'backup' | 'copy-data';
   backupFile?: string;
+  /** The PostgreSQL URL of `--copy-data-to`. */
+  copyTarget?: string;
+  /** A PostgreSQL URL (`--database`); unset: the SQLite file in the data folder. */
+  database?: string;
+  databasePool?: number;
 }
 
 /** Parses and validates the flags; throws a one-line message on bad input. */
@@ -78,6 +101,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'check-database': { type: 'boolean' },
         backup: { type: 'string' },
         seed: { type: 'string' },
+        'master-key-file': { type: 'string' },
+        'copy-data-to': { type: 'string' },
+        database: { type: 'string' },
+        'database-pool': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -114,7 +141,23 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (backup !== undefined && backup.trim() === '') throw new StartupError('--backup must name the file to write');
   const seed = values.seed;
   if (seed !== undefined && seed.trim() === '') throw new StartupError('--seed must name the configuration file to apply');
+  const masterKeyFile = values['master-key-file'];
+  if (masterKeyFile !== undefined && masterKeyFile.trim() === '') throw new StartupError('--master-key-file must name the file that holds the master key');
+  // For --copy-data-to, --keychain finds the data folder's own key and the given key is the target's.
+  if ((masterKeyFile !== undefined || env.OAUTH_CONSOLE_MASTER_KEY) && values.keychain !== undefined && values['copy-data-to'] === undefined) {
+    throw new StartupError('--keychain chooses where a master key the server makes is kept; with a master key given (OAUTH_CONSOLE_MASTER_KEY or --master-key-file) leave it out');
+  }
+  const copyTarget = values['copy-data-to'];
+  if (copyTarget !== undefined && !/^postgres(ql)?:\/\/[^/\s]+\/[^/\s]+$/i.test(copyTarget.trim())) {
+    throw new StartupError('--copy-data-to must be a PostgreSQL URL such as postgres://user@host:5432/database');
+  }
+  if (copyTarget !== undefined && (backup !== undefined || values['check-database'])) throw new StartupError('--copy-data-to, --check-database and --backup are separate commands: give one');
   if (backup !== undefined && values['check-database']) throw new StartupError('--check-database and --backup are separate commands: give one');
+  const { database, databasePool } = databaseOptions(values.database, values['database-pool'], env);
+  if (database !== undefined && copyTarget !== undefined) throw new StartupError('--copy-data-to copies the data folder\'s SQLite database into the PostgreSQL database it names: leave --database (and OAUTH_CONSOLE_DATABASE_URL) out');
+  if (database !== undefined && (backup !== undefined || values['check-database'])) {
+    throw new StartupError(`${backup !== undefined ? '--backup' : '--check-database'} works on the SQLite file of the data folder; a PostgreSQL database is checked and backed up with its own tools (pg_dump)`);
+  }
   return {
     port: Number(portText),
     host,
@@ -124,10 +167,39 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(publicUrl !== undefined ? { publicUrl, allowHttpPublicUrl } : {}),
     ...(values['no-rate-limit'] ? { rateLimits: false } : {}),
     ...(values['no-caches'] ? { caches: false } : {}),
+    ...(database !== undefined ? { database } : {}),
+    ...(databasePool !== undefined ? { databasePool } : {}),
     // Relative to the user's own folder, as --backup.
     ...(seed !== undefined ? { seedFile: resolve(env.INIT_CWD ?? process.cwd(), seed) } : {}),
+    ...(masterKeyFile !== undefined ? { masterKeyFile: resolve(env.INIT_CWD ?? process.cwd(), masterKeyFile) } : {}),
     ...(values['check-database'] ? { action: 'check-database' as const } : {}),
+    ...(copyTarget !== undefined ? { action: 'copy-data' as const, copyTarget: copyTarget.trim() } : {}),
     // `npm run serve` runs in the project folder; a relative FILE means the user's own folder.
     ...(backup !== undefined ? { action: 'backup' as const, backupFile: resolve(env.INIT_CWD ?? process.cwd(), backup) } : {}),
   };
+}
+
+/** `--database` / `OAUTH_CONSOLE_DATABASE_URL` and `--database-pool` / `OAUTH_CONSOLE_DATABASE_POOL`, checked. */
+function databaseOptions(flag: string | undefined, poolFlag: string | undefined, env: NodeJS.ProcessEnv): { database?: string; databasePool?: number } {
+  const fromFlag = flag !== undefined;
+  const url = flag ?? (env.OAUTH_CONSOLE_DATABASE_URL || undefined);
+  const name = fromFlag ? '--database' : 'OAUTH_CONSOLE_DATABASE_URL';
+  if (url !== undefined) {
+    try {
+      parseDatabaseUrl(url);
+    } catch (err) {
+      throw new StartupError(`${name} ${(err as Error).message}`);
+    }
+  }
+  const poolText = poolFlag ?? (env.OAUTH_CONSOLE_DATABASE_POOL || undefined);
+  let pool: number | undefined;
+  if (poolText !== undefined) {
+    try {
+      pool = parsePoolSize(poolText);
+    } catch (err) {
+      throw new StartupError(`${poolFlag !== undefined ? '--database-pool' : 'OAUTH_CONSOLE_DATABASE_POOL'} ${(err as Error).message}`);
+    }
+    if (url === undefined) throw new StartupError('--database-pool sizes the PostgreSQL pool: give --database (or OAUTH_CONSOLE_DATABASE_URL) too');
+  }
+  return { ...(url !== undefined ? { database: url.trim() } : {}), ...(pool !== undefined ? { databasePool: pool } : {}) };
 }

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCliArgs, USAGE } from './cli-args';
+import { copyDataCommand } from './data-move';
 import { backupDatabaseCommand, checkDatabase } from './database-commands';
 import { SelectedMasterKeyStore } from './secrets/master-key-selection';
+import { MASTER_KEY_ENV, providedMasterKey, type ProvidedMasterKeyStore } from './secrets/provided-master-key';
 import { createConsoleBuilder, type ConsoleBuilder } from './server/console-build';
 import { startServer } from './server/server';
 import { StartupError } from './startup-error';
@@ -20,6 +22,15 @@ function repositoryConsoleBuilder(log: (line: string) => void): ConsoleBuilder |
   return createConsoleBuilder({ root: ROOT, outDir, log });
 }
 
+/** The master key given at start (`OAUTH_CONSOLE_MASTER_KEY`, `--master-key-file`), if any; bad input stops with one line. */
+async function givenMasterKey(file: string | undefined): Promise<ProvidedMasterKeyStore | undefined> {
+  try {
+    return await providedMasterKey({ file, env: process.env[MASTER_KEY_ENV] });
+  } catch (err) {
+    throw new StartupError((err as Error).message);
+  }
+}
+
 /** Every message the CLI prints about a failure is one line, whatever the error text held. */
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
@@ -31,7 +42,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const { keychain, action, backupFile, ...options } = parsed;
+  const { keychain, action, backupFile, masterKeyFile, copyTarget, ...options } = parsed;
   if (action === 'check-database') {
     const verdict = await checkDatabase(options.dataDir);
     if (verdict.ok) console.log(verdict.line);
@@ -42,7 +53,13 @@ async function main(): Promise<void> {
     console.log(await backupDatabaseCommand(options.dataDir, backupFile));
     return;
   }
-  const masterKeyStore = new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
+  if (action === 'copy-data' && copyTarget) {
+    const sourceKey = new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
+    const targetShown = copyTarget.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+    console.log(await copyDataCommand({ dataDir: options.dataDir, target: copyTarget, targetShown, sourceKey, targetKey: await givenMasterKey(masterKeyFile) }));
+    return;
+  }
+  const masterKeyStore = (await givenMasterKey(masterKeyFile)) ?? new SelectedMasterKeyStore({ dataDir: options.dataDir, mode: keychain ?? 'auto' });
   const log = (line: string) => console.log(line);
   const build = repositoryConsoleBuilder(log);
   const server = await startServer({

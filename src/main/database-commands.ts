@@ -12,7 +12,8 @@ export interface Verdict {
   line: string;
 }
 
-async function existingDatabase(dataDir: string): Promise<{ file: string; bytes: number }> {
+/** The data folder's database file, which must exist (a command never makes an empty one). */
+export async function existingDatabase(dataDir: string): Promise<{ file: string; bytes: number }> {
   const file = join(dataDir, DATABASE_FILE);
   const bytes = await stat(file).then(
     (s) => s.size,

@@ -148,7 +148,9 @@ describe('the admin HTTP transport', () => {
         return readServerSentEvents(res.body!);
       }),
     );
-    expect(server.activity.listenerCount('event')).toBe(1);
+    // The fan-out's one listener, beside the activity relay's (which announces events to other instances).
+    expect(server.activity.listenerCount('event')).toBe(2);
+    expect(server.activity.listenerCount('relayed')).toBe(1);
     await httpClient(server).workspaces.create({ name: 'Watched by many' });
     const firsts = await Promise.all(streams.map(async (events) => JSON.parse((await events.next()).value!.data) as ChangeEvent));
     expect(firsts.every((c) => c.type === 'workspace.created')).toBe(true);

@@ -148,7 +148,7 @@ describe.skipIf(!status.available)('toasts after saving never cover the Save but
     await save.scrollIntoViewIfNeeded();
     await save.click();
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'needs attention' }).textContent()).toBe('Redirect URIs needs attention.');
-    await expect.poll(() => redirect.evaluate((el) => el === (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
+    await expect.poll(() => redirect.evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).toBe(true);
     // Scrolled into the window, below the header.
     await expect
       .poll(async () => {

@@ -11,9 +11,9 @@ export interface Run {
 }
 
 /** Runs `npm run serve`'s command with flags, like a user would; stops it after `timeoutMs` (code null). */
-export function serve(args: string[], untilLine?: RegExp, onLine?: (line: string, kill: () => void) => void, timeoutMs = 20_000): Promise<Run> {
+export function serve(args: string[], untilLine?: RegExp, onLine?: (line: string, kill: () => void) => void, timeoutMs = 20_000, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, ['--tsconfig', 'tsconfig.node.json', 'src/main/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, OAUTH_CONSOLE_DATA_DIR: '' } });
+    const child = spawn(TSX, ['--tsconfig', 'tsconfig.node.json', 'src/main/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, OAUTH_CONSOLE_DATA_DIR: '', ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

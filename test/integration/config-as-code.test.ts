@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigDocumentError } from '../../src/main/admin/config/config-errors';
 import { createAdminClient, createHttpTransport, type AdminClient, type AdminError } from '../../src/shared/contract';
+import { databaseAtRest } from '../helpers/database-at-rest';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server';
 
 const SECRET = 'oc_sec_ci-known-secret-0123456789abcdefghijklmnop';
@@ -141,11 +142,10 @@ describe('configuration as code', () => {
     expect(api.status).toBe(200);
     expect(((await api.json()) as { data: Array<{ name: string }> }).data.map((a) => a.name).sort()).toEqual(['CI Backend', 'Web App']);
     await server.activity.flush();
-    const bytes = [await readFile(server.databaseFile), await readFile(`${server.databaseFile}-wal`).catch(() => Buffer.alloc(0))];
-    for (const file of bytes) {
-      expect(file.includes(SECRET)).toBe(false);
-      expect(file.includes(API_KEY)).toBe(false);
-    }
+    const atRest = await databaseAtRest(server);
+    expect(atRest).toContain('CI Backend');
+    expect(atRest.includes(SECRET)).toBe(false);
+    expect(atRest.includes(API_KEY)).toBe(false);
     const exported = await adminOf(server).config.export({ format: 'yaml' });
     expect(exported.document).not.toContain(SECRET);
     expect(exported.document).not.toContain(API_KEY);

@@ -1,3 +1,4 @@
+// SQLite only (vitest.config.ts keeps it out of the PostgreSQL project): kill -9 of servers over their SQLite file, then the file is read back directly.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

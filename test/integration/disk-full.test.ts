@@ -1,3 +1,4 @@
+// SQLite only (vitest.config.ts keeps it out of the PostgreSQL project): a full disk (tmpfs) under the SQLite file.
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';

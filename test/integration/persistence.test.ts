@@ -1,15 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeFlow, demoApp, discover } from '../helpers/flows';
+import { databaseAtRest } from '../helpers/database-at-rest';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server';
-
-async function databaseBytes(dataDir: string): Promise<string> {
-  const files = (await readdir(dataDir)).filter((f) => f.startsWith('oauth-console.sqlite'));
-  const parts = await Promise.all(files.map((f) => readFile(join(dataDir, f))));
-  return Buffer.concat(parts).toString('latin1');
-}
 
 describe('restart and storage at rest', () => {
   const servers: TestServer[] = [];
@@ -49,7 +42,7 @@ describe('restart and storage at rest', () => {
     const cc = await client.clientCredentialsGrant(config, { scope: 'read:user' });
     const code = callback.searchParams.get('code')!;
     await server.activity.flush();
-    const bytes = await databaseBytes(server.dataDir);
+    const bytes = await databaseAtRest(server);
     expect(bytes.length).toBeGreaterThan(10_000);
     for (const value of [app.clientSecret, code, tokens.access_token, tokens.refresh_token!, cc.access_token]) {
       expect(bytes.includes(value), `found ${value.slice(0, 10)}… in the database`).toBe(false);

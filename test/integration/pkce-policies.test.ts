@@ -158,7 +158,7 @@ describe('PKCE policies per app (seed 000)', () => {
     it('keeps public apps on required, whatever writes the row', async () => {
       await expect(
         insertApp(server.db, { workspaceId: server.seed!.workspaceId, name: 'SPA', clientType: 'public', redirectUris: [DEMO_REDIRECT], grantTypes: ['authorization_code'], scopes: ['openid'], actorModes: ['self'], origin: 'console', pkcePolicy: 'managed' }),
-      ).rejects.toThrow(/CHECK constraint/);
+      ).rejects.toThrow(/check constraint/i);
     });
 
     it('sweeps expired challenges', async () => {

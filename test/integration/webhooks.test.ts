@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { unitOfWork } from '../../src/main/store/database';
 import { claimDelivery } from '../../src/main/store/webhook-deliveries-store';
 import { WebhookWorker } from '../../src/main/webhooks/webhook-worker';
-import { DATABASE_FILE } from '../../src/main/paths';
 import type { AdminClient } from '../../src/shared/contract';
 import { WEBHOOK_EVENT_TYPES } from '../../src/shared/webhooks';
 import { httpClient } from '../admin/admin-clients';
 import { adminError } from '../admin/contract-suite';
+import { databaseAtRest } from '../helpers/database-at-rest';
 import { codeFlow, confidentialApp, demoConfig, userIdByEmail } from '../helpers/flows';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server';
 import { eventually, startReceiver, type Received } from '../helpers/webhook-receiver';
@@ -80,8 +78,7 @@ describe('webhooks: every event type, signed and verified', () => {
     const { secret } = await admin.webhooks.create({ appId: app.clientId, url: 'https://hooks.example.test/in', events: ['app.updated'] });
     const rotated = await admin.webhooks.rotateSecret({ appId: app.clientId, id: (await admin.webhooks.list({ appId: app.clientId })).items[0]!.id });
     await server.activity.flush();
-    const file = join(server.dataDir, DATABASE_FILE);
-    const bytes = Buffer.concat([await readFile(file), await readFile(`${file}-wal`).catch(() => Buffer.alloc(0))]);
+    const bytes = Buffer.from(await databaseAtRest(server), 'latin1');
     for (const value of [secret, rotated.secret]) {
       const key = value.slice('whsec_'.length);
       expect(bytes.includes(Buffer.from(key))).toBe(false);

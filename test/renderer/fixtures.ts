@@ -112,6 +112,7 @@ export function makeServerStatus(overrides: Partial<ProcedureOutput<'server.stat
     latestSchemaVersion: '0002_console_indexes',
     dataDir: '/data',
     databaseFile: '/data/oauth-console.sqlite',
+    databaseDialect: 'sqlite',
     masterKeyKind: 'file',
     masterKey: { store: 'file', level: 'ok', message: 'file' },
     counts: { workspaces: 1, users: 3, apps: 1, activeTokens: 0, activeConnections: 0, events: 0 },

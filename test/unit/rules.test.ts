@@ -101,6 +101,16 @@ describe('CLI flags', () => {
     expect(parseCliArgs(['-h'], {})).toBe('help');
   });
 
+  it('takes --master-key-file and --copy-data-to, and refuses them where they make no sense', () => {
+    expect(parseCliArgs(['--data-dir', '/tmp/x', '--master-key-file', '/run/secrets/key'], {})).toMatchObject({ masterKeyFile: '/run/secrets/key' });
+    expect(parseCliArgs(['--data-dir', '/tmp/x', '--keychain', 'off', '--copy-data-to', 'postgres://u@db:5432/oauth'], { OAUTH_CONSOLE_MASTER_KEY: 'k' })).toMatchObject({ action: 'copy-data', copyTarget: 'postgres://u@db:5432/oauth', keychain: 'off' });
+    expect(() => parseCliArgs(['--master-key-file', ''], {})).toThrow(/--master-key-file must name the file/);
+    expect(() => parseCliArgs(['--keychain', 'on'], { OAUTH_CONSOLE_MASTER_KEY: 'k' })).toThrow(/with a master key given .* leave it out/);
+    expect(() => parseCliArgs(['--copy-data-to', 'mysql://db/x'], {})).toThrow(/--copy-data-to must be a PostgreSQL URL/);
+    expect(() => parseCliArgs(['--copy-data-to', 'postgres://db/x', '--backup', 'f'], {})).toThrow(/separate commands/);
+    expect(() => parseCliArgs(['--copy-data-to', 'postgres://db/x', '--database', 'postgres://db/y'], {})).toThrow(/leave --database .* out/);
+  });
+
   it('reads the data folder from OAUTH_CONSOLE_DATA_DIR', () => {
     expect(parseCliArgs([], { OAUTH_CONSOLE_DATA_DIR: '/tmp/from-env' })).toMatchObject({ dataDir: '/tmp/from-env', port: 9090 });
   });

@@ -3,7 +3,7 @@ import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedu
 import type { Db } from '../store/database';
 import type { AdminServer } from './context';
 import { appNames } from '../store/apps-store';
-import { appNamesFromEvents, eventRowsAfter, latestEventId, listEventRows, type StoredEvent } from '../store/events-store';
+import { appNamesFromEvents, eventRowsAfter, eventRowsInRanges, latestEventId, listEventRows, type StoredEvent } from '../store/events-store';
 
 type Ctx = Pick<AdminServer, 'db'>;
 
@@ -20,6 +20,11 @@ export function toActivityEvent(row: StoredEvent): ActivityEvent {
 /** Events newer than `afterId`, oldest first: the backlog when following live. */
 export async function eventsAfter(db: Db, afterId: number, limit: number): Promise<ActivityEvent[]> {
   return (await eventRowsAfter(db, afterId, limit)).map(toActivityEvent);
+}
+
+/** The events with ids in `[first, last]` ranges, oldest first: what another instance announced. */
+export async function eventsInRanges(db: Db, ranges: Array<[number, number]>, limit: number): Promise<ActivityEvent[]> {
+  return (await eventRowsInRanges(db, ranges, limit)).map(toActivityEvent);
 }
 
 export async function listActivity(ctx: Ctx, input: ParsedInput<'activity.list'>): Promise<ProcedureOutput<'activity.list'>> {

@@ -15,7 +15,5 @@ export function conflict(field: string, message: string): AdminError {
   return new AdminError({ code: 'conflict', message, fields: [{ field, message }] });
 }
 
-/** SQLite's unique-constraint failure: a race lost against another writer. */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | undefined)?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test((err as Error).message);
-}
+/** A unique-constraint failure of either database: a race lost against another writer. */
+export { isUniqueViolation } from '../store/constraint-errors';

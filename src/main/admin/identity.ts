@@ -1,6 +1,7 @@
 import type { ParsedInput, ProcedureOutput } from '../../shared/contract/procedures';
 import type { Db } from '../store/database';
 import { newId } from '../store/identity-store';
+import { isConstraintViolation } from '../store/constraint-errors';
 import { deleteMembership, insertMembership, membershipViews, ownerCount, setMembershipRole } from '../store/memberships-store';
 import { insertUser, removeUserCascade, updateUserRow, userViews } from '../store/users-store';
 import { insertWorkspace, removeWorkspaceCascade, slugsStartingWith, slugTaken, updateWorkspaceRow, workspaceViews } from '../store/workspaces-store';
@@ -161,7 +162,7 @@ export async function createMembership(ctx: Ctx, input: ParsedInput<'memberships
   try {
     await insertMembership(ctx.db, input.workspaceId, input.userId, input.role);
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT') throw conflict('userId', 'the user is already a member of this workspace');
+    if (isConstraintViolation(err)) throw conflict('userId', 'the user is already a member of this workspace');
     throw err;
   }
   ctx.activity.record({ type: 'membership.created', accountId: input.userId, workspaceId: input.workspaceId, detail: { ...by(actor), role: input.role } });

@@ -3,6 +3,7 @@ import { ROUTES } from '../oauth/routes';
 import { createInitialAccessToken } from '../oauth/registration-gate';
 import { latestSchemaVersion, type Db } from '../store/database';
 import { countRows } from '../store/database';
+import { dialectOf } from '../store/dialect';
 import { deleteRawSetting, getRawSetting, setRawSetting } from '../store/settings-store';
 import { listSigningKeys } from '../store/signing-keys-store';
 import { countLiveRows, TOKEN_KIND_MODELS } from '../store/tokens-store';
@@ -28,6 +29,7 @@ export async function serverStatus(server: AdminServer): Promise<ProcedureOutput
     latestSchemaVersion,
     dataDir: server.dataDir,
     databaseFile: server.databaseFile,
+    databaseDialect: dialectOf(db),
     masterKeyKind: server.masterKey.store,
     masterKey: { store: server.masterKey.store, level: server.masterKey.level, message: server.masterKey.message },
     counts: {

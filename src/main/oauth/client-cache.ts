@@ -1,31 +1,40 @@
 import type { AdapterPayload } from 'oidc-provider';
-import type { StoreCaches } from '../store/caches';
 
 /**
- * Client metadata remembered between requests (the store's `client` cache,
- * see store/caches.ts): every authenticated call reads its client, which
- * otherwise costs three queries. Writes to the apps tables forget it (the
- * store's cache invalidation plugin), and so do the writers that call
- * `invalidate` (the admin service, dynamic registration); the 5 s lifetime
- * only bounds what a change made outside this process could leave stale
- * when no change feed says so.
+ * Client metadata remembered between requests: every authenticated call
+ * reads its client, which otherwise costs three queries. Writers (the admin
+ * service, dynamic registration) invalidate what they change, and the
+ * invalidation is announced to the other instances on the database (the
+ * change feed), which forget the same entry; the short lifetime bounds what
+ * a missed announcement could leave stale.
  */
 export class ClientCache {
-  readonly #caches: StoreCaches;
+  readonly #entries = new Map<string, { payload: AdapterPayload | undefined; at: number }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+  /** Bumped by every invalidation: a read that started before one must not store what it read. */
+  #generation = 0;
+  #announce: ((id?: string) => void) | undefined;
 
-  constructor(caches: StoreCaches) {
-    this.#caches = caches;
+  constructor(ttlMs = 5_000, max = 1_000) {
+    this.#ttlMs = ttlMs;
+    this.#max = max;
   }
 
   /** The remembered metadata; `null` when nothing fresh is remembered (undefined means "no such client"). */
   get(id: string): AdapterPayload | undefined | null {
-    const remembered = this.#caches.clients.get(id);
-    return remembered ? (remembered.value as AdapterPayload | undefined) : null;
+    const entry = this.#entries.get(id);
+    if (!entry) return null;
+    if (Date.now() - entry.at > this.#ttlMs) {
+      this.#entries.delete(id);
+      return null;
+    }
+    return entry.payload;
   }
 
   /** Taken before reading the store; pass it to `set`. */
   ticket(): number {
-    return this.#caches.clients.ticket();
+    return this.#generation;
   }
 
   /**
@@ -34,11 +43,26 @@ export class ClientCache {
    * not come back as the remembered, still-accepted one.
    */
   set(id: string, payload: AdapterPayload | undefined, ticket: number): void {
-    this.#caches.clients.set(id, payload, ticket);
+    if (ticket !== this.#generation) return;
+    this.#entries.set(id, { payload, at: Date.now() });
+    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
-  /** Forgets one client, or all of them (a workspace removal cascades to its apps), now and when the caller's unit ends. */
+  /** Forgets one client, or all of them (a workspace removal cascades to its apps), here and on every instance. */
   invalidate(id?: string): void {
-    this.#caches.changed('client', id);
+    this.forget(id);
+    this.#announce?.(id);
+  }
+
+  /** Forgets here only: what a change announced by the feed asks for (see `invalidate`). */
+  forget(id?: string): void {
+    this.#generation++;
+    if (id === undefined) this.#entries.clear();
+    else this.#entries.delete(id);
+  }
+
+  /** Sets how invalidations reach the other instances (the server sets the change feed at start). */
+  announceWith(announce: (id?: string) => void): void {
+    this.#announce = announce;
   }
 }

@@ -28,6 +28,24 @@ const KEEP_ON_DESTROY = new Set([
 ]);
 
 /**
+ * Models a request reads and then changes in the same unit of work: single
+ * use values (consumed, or destroyed on use) and the session and grant
+ * the engine reads, changes and saves back. Their reads lock the row on
+ * PostgreSQL (see `findModel`), so concurrent requests on one row take
+ * turns as they do on SQLite; `consume` stays the last line either way.
+ */
+const READ_TO_WRITE = new Set([
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PushedAuthorizationRequest',
+  'Interaction',
+  'Session',
+  'Grant',
+]);
+
+/**
  * The prefix every value of a token-like model carries (see installTokenPrefixes):
  * a value with another prefix cannot be of this kind, so it needs no query. The
  * engine looks up every presented token as several kinds (introspection asks
@@ -64,10 +82,12 @@ const MAX_ID_LENGTH = 512;
 export class ModelAdapter implements Adapter {
   readonly #db: Db;
   readonly #kind: string;
+  readonly #lock: boolean;
 
   constructor(db: Db, kind: string) {
     this.#db = db;
     this.#kind = kind;
+    this.#lock = READ_TO_WRITE.has(kind);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
@@ -104,12 +124,12 @@ export class ModelAdapter implements Adapter {
     if (id.startsWith(STORED_ID_MARK)) return this.#findMarked(id);
     const prefix = PREFIX_OF_KIND[this.#kind];
     if (prefix && !id.startsWith(prefix)) return undefined;
-    return this.#restore(await findModel(this.#db, this.#kind, sha256Hex(id)), id);
+    return this.#restore(await findModel(this.#db, this.#kind, sha256Hex(id), this.#lock), id);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     if (typeof uid !== 'string' || uid.length > MAX_ID_LENGTH) return undefined;
-    const row = await findModelByUid(this.#db, this.#kind, uid);
+    const row = await findModelByUid(this.#db, this.#kind, uid, this.#lock);
     // The plaintext id is not stored, so the payload comes back without its
     // jti; the engine re-saves sessions only through the jti it reads from the cookie.
     return this.#restore(row, undefined);
@@ -122,7 +142,7 @@ export class ModelAdapter implements Adapter {
    */
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
     if (typeof userCode !== 'string' || userCode.length > MAX_ID_LENGTH) return undefined;
-    const row = await findModelByUserCode(this.#db, this.#kind, sha256Hex(userCode));
+    const row = await findModelByUserCode(this.#db, this.#kind, sha256Hex(userCode), this.#lock);
     return this.#restore(row, row && `${STORED_ID_MARK}${row.id}`);
   }
 
@@ -157,7 +177,7 @@ export class ModelAdapter implements Adapter {
    */
   async #findMarked(id: string): Promise<AdapterPayload | undefined> {
     if (this.#kind !== 'DeviceCode' || Provider.ctx?.oidc?.route === 'token') return undefined;
-    return this.#restore(await findModel(this.#db, this.#kind, storedId(id)), id);
+    return this.#restore(await findModel(this.#db, this.#kind, storedId(id), this.#lock), id);
   }
 
   #restore(row: StoredModel | undefined, id: string | undefined): AdapterPayload | undefined {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { whenCommitted, type Db } from '../store/database';
+import { publishChange } from '../store/change-feed';
 import { deleteRawSetting, getRawSetting, setRawSetting } from '../store/settings-store';
 
 /**
@@ -43,15 +44,23 @@ const SETTING = 'clock_offset_seconds';
 
 export class ServerClock {
   #offsetSeconds = 0;
+  /** Bumped by every offset applied here: a load that read before one must not overwrite it. */
+  #version = 0;
 
   constructor(private readonly db: Db) {
     installScopedDateNow();
   }
 
-  /** Reads the stored offset (it survives a restart, like the simulation rules). */
+  /** Reads the stored offset (it survives a restart, like the simulation rules): at start, and when another instance set it. */
   async load(): Promise<void> {
-    const stored = Number(await getRawSetting(this.db, SETTING));
-    this.#offsetSeconds = Number.isInteger(stored) ? stored : 0;
+    for (;;) {
+      const version = this.#version;
+      const stored = Number(await getRawSetting(this.db, SETTING));
+      if (version !== this.#version) continue;
+      this.#offsetSeconds = Number.isInteger(stored) ? stored : 0;
+      this.#version++;
+      return;
+    }
   }
 
   get offsetSeconds(): number {
@@ -71,7 +80,11 @@ export class ServerClock {
   async set(offsetSeconds: number): Promise<void> {
     if (offsetSeconds === 0) await deleteRawSetting(this.db, SETTING);
     else await setRawSetting(this.db, SETTING, String(offsetSeconds));
-    whenCommitted(this.db, () => (this.#offsetSeconds = offsetSeconds));
+    whenCommitted(this.db, () => {
+      this.#offsetSeconds = offsetSeconds;
+      this.#version++;
+    });
+    publishChange(this.db, { kind: 'clock' });
   }
 
   /** Runs `fn` (and everything it awaits) on this clock. */

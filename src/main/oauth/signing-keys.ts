@@ -31,6 +31,11 @@ export async function loadSigningKeys(db: Db, masterKey: Buffer): Promise<JWK[]>
   for (const alg of SIGNING_ALGS) {
     if (!(await hasActiveSigningKey(db, alg))) await createSigningKey(db, masterKey, alg);
   }
+  return readSigningKeys(db, masterKey);
+}
+
+/** The stored keys as the engine takes them, making none: what an instance reloads after another rotated them. */
+export async function readSigningKeys(db: Db, masterKey: Buffer): Promise<JWK[]> {
   const rows = await listSigningKeys(db);
   return rows.map((row) => {
     try {
@@ -44,7 +49,13 @@ export async function loadSigningKeys(db: Db, masterKey: Buffer): Promise<JWK[]>
 /** Cookie-signing keys for the engine, stored encrypted as a setting. */
 export async function loadCookieKeys(db: Db, masterKey: Buffer): Promise<string[]> {
   const stored = await getRawSetting(db, 'cookie_keys');
-  if (stored) return JSON.parse(decrypt(masterKey, stored)) as string[];
+  if (stored) {
+    try {
+      return JSON.parse(decrypt(masterKey, stored)) as string[];
+    } catch {
+      throw new Error('the cookie keys cannot be decrypted: the master key does not match this database');
+    }
+  }
   const keys = [randomBytes(32).toString('base64url')];
   await setRawSetting(db, 'cookie_keys', encrypt(masterKey, JSON.stringify(keys)));
   return keys;

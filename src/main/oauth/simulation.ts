@@ -39,13 +39,15 @@ function specificity(rule: SimulationRuleRecord): number {
  * short array (nothing at all while no rule exists); every change through
  * the admin contract reloads the snapshot. A `next N` rule is counted in the
  * database (one conditional UPDATE per matching request), so it stays exact
- * under concurrency and across servers sharing the file; another server's
- * new rules reach this one's snapshot on its next reload (or restart).
+ * under concurrency and across instances; another instance's changes reach
+ * this one's snapshot through the change feed (store/change-feed.ts).
  */
 export class Simulation {
   #rules: SimulationRuleRecord[] = [];
   /** Requests answered per rule since start (share and until-cleared rules; `next` rules count in the store). */
   readonly #applied = new Map<string, number>();
+  /** Bumped by every change of the snapshot: a load that read before one must not overwrite it. */
+  #version = 0;
 
   constructor(
     private readonly db: Db,
@@ -53,8 +55,15 @@ export class Simulation {
     readonly clock: ServerClock,
   ) {}
 
+  /** Reads the rules into the snapshot: at start, and when another instance changed them (see change-feed.ts). */
   async load(): Promise<void> {
-    this.#set(await listSimulationRules(this.db));
+    for (;;) {
+      const version = this.#version;
+      const rules = await listSimulationRules(this.db);
+      if (version !== this.#version) continue;
+      this.#set(rules);
+      return;
+    }
   }
 
   /** A rule now stored joins the snapshot (synchronously: the caller's answer is not sent before the rule is in effect). */
@@ -70,9 +79,11 @@ export class Simulation {
   /** Every rule now deleted. */
   cleared(): void {
     this.#rules = [];
+    this.#version++;
   }
 
   #set(rules: SimulationRuleRecord[]): void {
+    this.#version++;
     this.#rules = rules.filter((r) => r.spentAt === null).sort((a, b) => specificity(b) - specificity(a) || b.createdAt - a.createdAt);
   }
 
@@ -135,6 +146,7 @@ export class Simulation {
   }
 
   #drop(id: string): void {
+    this.#version++;
     this.#rules = this.#rules.filter((r) => r.id !== id);
   }
 }

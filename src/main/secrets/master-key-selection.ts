@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { KeychainMasterKeyStore, KeychainUnavailableError, type Keychain } from './keychain';
 import { FileMasterKeyStore, type MasterKeyStore } from './master-key';
+import { ProvidedMasterKeyStore } from './provided-master-key';
 import { writeJsonAtomically } from '../fs/write-json-atomically';
 
 /** `auto`: keychain when one answers, else the 0600 file. `on`: keychain or fail. `off`: file only. */
@@ -16,7 +17,8 @@ export type KeychainMode = (typeof KEYCHAIN_MODES)[number];
  * folder can then decrypt the signing keys.
  */
 export interface MasterKeyStatus {
-  store: 'keychain' | 'file';
+  /** `provided`: given at start (`OAUTH_CONSOLE_MASTER_KEY`, `--master-key-file`), the same on every instance. */
+  store: 'keychain' | 'file' | 'provided';
   level: 'ok' | 'warning';
   /** One sentence for people, e.g. shown as the console's warning banner. */
   message: string;
@@ -220,6 +222,9 @@ export function masterKeyStatusOf(store: MasterKeyStore): MasterKeyStatus {
   if (store instanceof SelectedMasterKeyStore) return store.status();
   if (store instanceof FileMasterKeyStore) {
     return { store: 'file', level: 'warning', message: `The master key is stored in the file ${store.path} (readable only by you).`, file: store.path };
+  }
+  if (store instanceof ProvidedMasterKeyStore) {
+    return { store: 'provided', level: 'ok', message: `The master key was given at start (${store.source}); every instance on this database needs the same one.` };
   }
   if (store instanceof KeychainMasterKeyStore) {
     return { store: 'keychain', level: 'ok', message: 'The master key is stored in the OS keychain.', keychain: { service: store.service, account: store.account } };

@@ -16,6 +16,7 @@ import { latestEventId } from '../store/events-store';
 import { eventsAfter } from '../admin/activity';
 import { adminTokenMatches } from '../admin/admin-token';
 import { subscribeChanges } from '../admin/changes';
+import { RecentIds } from '../admin/recent-ids';
 import type { AdminDispatch } from '../admin/dispatch';
 
 export interface AdminHttpOptions {
@@ -138,9 +139,12 @@ function afterIdOf(ctx: Context): number | undefined | 'bad' {
 }
 
 /**
- * Server-sent events: one `change` per activity event. With `afterId` (or
- * `Last-Event-ID` on reconnect) the missed events come first; the listener
- * is attached before the backlog is read, and ids de-duplicate the overlap.
+ * Server-sent events: one `change` per activity event, this instance's and
+ * the other instances' (relayed). With `afterId` (or `Last-Event-ID` on
+ * reconnect) the missed events come first; the listener is attached before
+ * the backlog is read, and ids de-duplicate the overlap. Relayed events can
+ * come after a newer local one, so a stream skips the ids it sent, not the
+ * ids below the last.
  */
 async function streamChanges(ctx: Context, server: RunningServer, heartbeatMs: number): Promise<void> {
   const afterId = afterIdOf(ctx);
@@ -154,12 +158,13 @@ async function streamChanges(ctx: Context, server: RunningServer, heartbeatMs: n
     Connection: 'keep-alive',
   });
   res.write('retry: 2000\n\n');
-  let lastSent = afterId ?? Number.MAX_SAFE_INTEGER;
+  // Nothing at or below the floor is sent: the backlog's start, or the newest event when the stream opened.
+  let floor = afterId ?? Number.MAX_SAFE_INTEGER;
+  const sent = new RecentIds();
   let ready = false;
   const queued: ChangeEvent[] = [];
   const send = (change: ChangeEvent) => {
-    if (change.id <= lastSent || res.writableEnded) return;
-    lastSent = change.id;
+    if (change.id <= floor || !sent.add(change.id) || res.writableEnded) return;
     res.write(`id: ${change.id}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`);
   };
   const unsubscribe = subscribeChanges(server.activity, (change) => (ready ? send(change) : queued.push(change)));
@@ -172,7 +177,7 @@ async function streamChanges(ctx: Context, server: RunningServer, heartbeatMs: n
   req.on('close', stop);
   res.on('close', stop);
   try {
-    if (afterId === undefined) lastSent = await latestEventId(server.db);
+    if (afterId === undefined) floor = await latestEventId(server.db);
     else for (const event of await eventsAfter(server.db, afterId, BACKLOG_LIMIT)) send(toChangeEvent(event));
   } catch {
     stop();

@@ -18,13 +18,15 @@ import { rotateSigningKeyRows } from '../oauth/key-rotation';
 import { createEngine } from '../oauth/provider';
 import { ServerClock } from '../oauth/server-clock';
 import { Simulation } from '../oauth/simulation';
-import { loadCookieKeys, loadSigningKeys } from '../oauth/signing-keys';
+import { loadCookieKeys, loadSigningKeys, readSigningKeys } from '../oauth/signing-keys';
 import { DATABASE_FILE } from '../paths';
 import { FileMasterKeyStore, type MasterKeyStore } from '../secrets/master-key';
 import { masterKeyStatusOf } from '../secrets/master-key-selection';
+import { MasterKeyInputError, ProvidedMasterKeyStore } from '../secrets/provided-master-key';
 import { StartupError } from '../startup-error';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
-import { cachesOf } from '../store/caches';
+import { redactDatabaseUrl } from '../store/database-url';
+import { postgresUrlOf } from '../store/pg-store';
 import { ActivityLog } from '../store/events-store';
 import { checkFileIntegrity } from '../store/integrity';
 import { seedDemoData, type SeedResult } from '../store/seed';
@@ -36,7 +38,9 @@ import type { WebhookDeliveryOptions } from '../webhooks/webhook-worker';
 import { createAdminHttpApp } from './admin-http';
 import { createConsoleAssets, type ConsoleAssetsOptions } from './console-assets';
 import { listen, prepareDataDir, urlHost } from './listen';
+import { firstSteps, openChangeFeed, syncWithOtherInstances } from './cluster';
 import { createOwnRoutes } from './own-routes';
+import { unitOfWork } from '../store/database';
 import { SAMPLE_MCP_PATH } from '../../shared/sample-mcp';
 import { applySeedFile, seedFileOf } from './startup-seed';
 import type { ConfigReport } from '../../shared/contract/config';
@@ -81,7 +85,19 @@ export interface ServerOptions {
    * there is one. A fresh database started with a seed gets no demo data.
    */
   seedFile?: string;
-  /** `false` turns off the store's in-memory caches (tokens, apps, users, workspaces, roles; see store/caches.ts): every lookup asks the database. */
+  /**
+   * A PostgreSQL database to keep the state in (`--database postgres://…`,
+   * shared staging) instead of the SQLite file in `dataDir`; the data folder
+   * still holds the master key file when no keychain is used.
+   */
+  database?: string;
+  /** Most pooled connections to that PostgreSQL database (`--database-pool`). */
+  databasePool?: number;
+  /**
+   * `false` turns off the store's in-memory caches (tokens, grants, apps, users, workspaces, roles; see
+   * store/caches.ts): every lookup asks the database. On PostgreSQL they are always off (several
+   * instances share the database, and the change feed does not forward them yet).
+   */
   caches?: boolean;
 }
 
@@ -118,9 +134,13 @@ function publicIssuerOf(options: ServerOptions): string | undefined {
   }
 }
 
-/** The database file, opened with its full-disk tracker (which probes the file itself). */
+/**
+ * The database: the SQLite file with its full-disk tracker (which probes the
+ * file itself), or the PostgreSQL database of `options.database` (then
+ * `databaseFile` is its URL without the password).
+ */
 async function openDatabase(options: ServerOptions, alert: (line: string) => void, undo: Undo): Promise<{ db: Db; databaseFile: string; storage: StorageHealth }> {
-  const databaseFile = join(options.dataDir, DATABASE_FILE);
+  const databaseFile = options.database ? redactDatabaseUrl(options.database) : join(options.dataDir, DATABASE_FILE);
   let db: Db | undefined;
   const storage = new StorageHealth({
     file: databaseFile,
@@ -129,7 +149,9 @@ async function openDatabase(options: ServerOptions, alert: (line: string) => voi
     ...(options.storageProbeIntervalMs ? { probeIntervalMs: options.storageProbeIntervalMs } : {}),
   });
   try {
-    db = await openStore(databaseFile, { onError: (err) => storage.observe(err), ...(options.caches === false ? { caches: false } : {}) });
+    db = options.database
+      ? await openStore(options.database, options.databasePool === undefined ? {} : { poolSize: options.databasePool })
+      : await openStore(databaseFile, { onError: (err) => storage.observe(err), ...(options.caches === false ? { caches: false } : {}) });
   } catch (err) {
     storage.stop();
     throw new StartupError((err as Error).message);
@@ -178,16 +200,17 @@ function checkIntegrityLate(databaseFile: string, running: RunningServer, isClos
     });
 }
 
-/** The master key (keychain or file) and the keys it unlocks: the signing keys and the cookie keys. */
-async function loadKeys(options: ServerOptions, db: Db): Promise<{ masterKeyStore: MasterKeyStore; masterKey: Buffer; signingKeys: JWK[]; cookieKeys: string[] }> {
-  const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
+/** The master key (keychain, file, or given at start) and the keys it unlocks: the signing keys and the cookie keys. */
+async function loadKeys(masterKeyStore: MasterKeyStore, db: Db): Promise<{ masterKey: Buffer; signingKeys: JWK[]; cookieKeys: string[] }> {
   const masterKey = await masterKeyStore.load().catch((err: Error) => {
     throw new StartupError(`cannot load the master key: ${err.message}`);
   });
-  const signingKeys = await loadSigningKeys(db, masterKey).catch((err: Error) => {
-    throw new StartupError(err.message);
-  });
-  return { masterKeyStore, masterKey, signingKeys, cookieKeys: await loadCookieKeys(db, masterKey) };
+  const given = masterKeyStore instanceof ProvidedMasterKeyStore ? ` (the key from ${masterKeyStore.source}: give the key the other instances use)` : '';
+  const unlocked = (err: Error) => {
+    throw new StartupError(`${err.message}${given}`);
+  };
+  const signingKeys = await loadSigningKeys(db, masterKey).catch(unlocked);
+  return { masterKey, signingKeys, cookieKeys: await loadCookieKeys(db, masterKey).catch(unlocked) };
 }
 
 /** Starts the authorization server: store, engine, interactions and APIs on one HTTP listener. */
@@ -199,14 +222,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const undo = new Undo();
   const { db, databaseFile, storage } = await openDatabase(options, alert, undo);
   try {
-    const { masterKeyStore, masterKey, signingKeys, cookieKeys } = await loadKeys(options, db);
+    const pgUrl = postgresUrlOf(db);
+    const changes = await openChangeFeed(db, { databaseFile, pgUrl, log });
+    undo.push(() => changes.close());
+    const masterKeyStore = options.masterKeyStore ?? new FileMasterKeyStore(options.dataDir);
+    const seedFile = await seedFileOf(options);
+    const { masterKey, signingKeys, cookieKeys, seed } = await firstSteps(db, masterKeyStore, pgUrl, async () => ({
+      ...(await loadKeys(masterKeyStore, db)),
+      seed: seedFile ? undefined : await seedDemoData(db),
+    })).catch((err: Error) => {
+      throw err instanceof MasterKeyInputError ? new StartupError(err.message) : err;
+    });
     const settings = new SettingsStore(db);
     await settings.load();
     if (options.consentPolicy) await settings.update({ consentPolicy: options.consentPolicy });
-    const seedFile = await seedFileOf(options);
-    const seed = seedFile ? undefined : await seedDemoData(db);
     const activity = new ActivityLog(db);
-    const clientCache = new ClientCache(cachesOf(db));
+    const clientCache = new ClientCache();
     const clock = new ServerClock(db);
     await clock.load();
     const simulation = new Simulation(db, activity, clock);
@@ -234,7 +265,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return { provider, engine: provider.callback(), ownRoutes: ownRoutes.callback() };
     };
     let current = build(signingKeys);
-    const lateCheck = await needsLateIntegrityCheck(databaseFile);
+    let currentKids = kidsOf(signingKeys);
+    // Bumped by every engine swap: a reload that read before one must not swap an older engine back in.
+    let engineVersion = 0;
+    const useKeys = (keys: JWK[], next = build(keys)) => {
+      current = next;
+      currentKids = kidsOf(keys);
+      engineVersion++;
+    };
+    const reloadSigningKeys = async () => {
+      for (;;) {
+        const version = engineVersion;
+        const keys = await readSigningKeys(db, masterKey);
+        if (version !== engineVersion) continue;
+        if (kidsOf(keys) !== currentKids) useKeys(keys);
+        return;
+      }
+    };
+    const lateCheck = !options.database && (await needsLateIntegrityCheck(databaseFile));
     // Background jobs run on the server clock too (timers keep the scope they were made in).
     const stopSweeper = clock.run(() => startSweeper(db, { activityRetentionDays: () => settings.current.activityRetentionDays }));
     undo.push(async () => stopSweeper());
@@ -258,11 +306,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       schemaVersion: version,
       adminToken: mintAdminToken(),
       async rotateSigningKeys() {
-        const kids = await rotateSigningKeyRows(db, masterKey);
-        const next = build(await loadSigningKeys(db, masterKey));
-        // The engine signs with the new keys only once they are stored for good.
-        whenCommitted(db, () => (current = next));
-        return kids;
+        // One unit: the new engine is swapped in only once the rotation (serialized across instances) commits.
+        return unitOfWork(db, async () => {
+          const kids = await rotateSigningKeyRows(db, masterKey);
+          const keys = await loadSigningKeys(db, masterKey);
+          const next = build(keys);
+          // The engine signs with the new keys only once they are stored for good.
+          whenCommitted(db, () => useKeys(keys, next));
+          return kids;
+        });
       },
       masterKey: masterKeyStatusOf(masterKeyStore),
       hosts,
@@ -277,9 +329,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return closing;
       },
     };
+    const stopSync = syncWithOtherInstances({ db, changes, settings, simulation, clientCache, activity, reloadSigningKeys, log });
+    undo.push(async () => stopSync());
     const dispatchOnClock = createAdminDispatcher(createAdminHandlers(running), activity, log);
     dispatch = (...args) => clock.run(() => dispatchOnClock(...args));
-    if (seedFile) running.seedReport = await clock.run(() => applySeedFile(running, seedFile, log));
+    // Under the start-up lock on PostgreSQL: instances started together apply it one after the other (the second finds it applied).
+    if (seedFile) running.seedReport = await clock.run(() => firstSteps(db, masterKeyStore, pgUrl, () => applySeedFile(running, seedFile, log)));
     if (lateCheck) checkIntegrityLate(databaseFile, running, () => closing !== undefined, options.onFatal ?? ((fatal) => alert(`error: ${fatal.message}`)));
     listener.route(routeRequests(running, dispatch, options.console, log, () => current));
     return running;
@@ -287,6 +342,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await undo.run();
     throw err;
   }
+}
+
+/** The key ids of a key set, as one comparable value. */
+function kidsOf(keys: JWK[]): string {
+  return keys.map((key) => key.kid).join(' ');
 }
 
 /** Which part answers a request: the console's files, the admin service, our own routes, or the engine. */

@@ -16,8 +16,8 @@ import type { CacheKind, StoreCaches } from './caches';
 /** What a write to each table can change of the cached facts (see caches.ts). */
 const KINDS_OF_TABLE: Record<string, CacheKind[]> = {
   oidc_models: ['token'],
-  apps: ['client', 'app'],
-  app_redirect_uris: ['client', 'app'],
+  apps: ['app'],
+  app_redirect_uris: ['app'],
   users: ['user'],
   workspaces: ['workspace'],
   memberships: ['membership'],

@@ -8,7 +8,6 @@ import type { UnitOfWork } from './unit-of-work';
  * | kind         | what                                              | key                         | forgotten when                                                                                        |
  * |--------------|---------------------------------------------------|-----------------------------|-------------------------------------------------------------------------------------------------------|
  * | `token`      | a live access or client-credentials token's or grant's row | `<model kind>:<stored id>` (`client:<id>`: all of one client's) | it is consumed, revoked, destroyed, expired by "Expire now", superseded (single live token), its app deleted; any write to `oidc_models` but "last used" |
- * | `client`     | an app's engine metadata (5 s at most)            | client id                   | any write to `apps` or `app_redirect_uris`                                                            |
  * | `app`        | an app's record (the sample API's bot answer)     | client id                   | any write to `apps` or `app_redirect_uris`                                                            |
  * | `user`       | a user's record                                   | user id                     | any write to `users`                                                                                  |
  * | `workspace`  | a workspace's record                              | workspace id                | any write to `workspaces`                                                                             |
@@ -26,8 +25,11 @@ import type { UnitOfWork } from './unit-of-work';
  * value behind. A unit of work neither reads nor fills the caches of facts
  * that change (its reads come from its transaction: what it reads and what
  * it writes stay one atomic step); a committed token upsert is written
- * through. The `client` cache is read inside units too, as before this
- * module (every token request reads its client). Each entry map has a generation: a read that started
+ * through. (The engine's client metadata has its own cache,
+ * oauth/client-cache.ts, which the change feed already drives.)
+ *
+ * A store on PostgreSQL (several instances) has no caches: `cachesOf` gives
+ * caches that are off to a handle `openStore` did not attach them to. Each entry map has a generation: a read that started
  * before an invalidation does not store what it read.
  *
  * **Other instances.** {@link StoreCaches.invalidate} and
@@ -37,9 +39,9 @@ import type { UnitOfWork } from './unit-of-work';
  * change reaches another instance when its notification does: until then
  * that instance may answer from its cache.
  */
-export type CacheKind = 'token' | 'client' | 'app' | 'user' | 'workspace' | 'membership' | 'grant';
+export type CacheKind = 'token' | 'app' | 'user' | 'workspace' | 'membership' | 'grant';
 
-export const CACHE_KINDS: readonly CacheKind[] = ['token', 'client', 'app', 'user', 'workspace', 'membership', 'grant'];
+export const CACHE_KINDS: readonly CacheKind[] = ['token', 'app', 'user', 'workspace', 'membership', 'grant'];
 
 /** A remembered value (which may itself be `undefined`: "no such row"), or nothing remembered. */
 export type Remembered<V> = { value: V } | undefined;
@@ -176,7 +178,6 @@ export type CacheChangeListener = (kind: CacheKind, key: string | undefined) => 
 export class StoreCaches {
   readonly enabled: boolean;
   readonly tokens: CacheMap<CachedTokenRow>;
-  readonly clients: CacheMap<unknown>;
   readonly apps: CacheMap<unknown>;
   readonly users: CacheMap<unknown>;
   readonly workspaces: CacheMap<unknown>;
@@ -189,7 +190,6 @@ export class StoreCaches {
     this.enabled = options.enabled ?? true;
     const on = () => this.enabled;
     this.tokens = new CacheMap(on, 5_000);
-    this.clients = new CacheMap(on, 1_000, 5_000);
     this.apps = new CacheMap(on, 1_000);
     this.users = new CacheMap(on, 2_000);
     this.workspaces = new CacheMap(on, 1_000);
@@ -204,7 +204,7 @@ export class StoreCaches {
 
   /**
    * True when the caller may read and fill the caches of facts that change
-   * (all but `grant` and `client`): caches on, and the caller not inside a
+   * (all but `grant`): caches on, and the caller not inside a
    * unit of work, whose reads must come from its own transaction (what it
    * reads and what it writes are one atomic step, and it may see its own
    * uncommitted writes).
@@ -217,8 +217,6 @@ export class StoreCaches {
     switch (kind) {
       case 'token':
         return this.tokens;
-      case 'client':
-        return this.clients;
       case 'app':
         return this.apps;
       case 'user':

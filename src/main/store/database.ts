@@ -5,41 +5,45 @@ import { CacheInvalidationPlugin } from './cache-invalidation';
 import { backupDatabase, migrationBackupFile, pruneMigrationBackups } from './backup';
 import { checkIntegrity, checkIntegrityBeforeStart, DAMAGE_ADVICE } from './integrity';
 import { SqliteDialect } from './sqlite-dialect';
+import { isPostgresUrl } from './database-url';
+import { dialectOf } from './dialect';
+import { findDriver, registerDriver } from './driver-registry';
+import { openPostgresStore } from './pg-store';
 import type { StoreDriver } from './store-driver';
+import { StoreOpenError } from './store-open-error';
 import type { UnitOfWork } from './unit-of-work';
 import { StaticMigrationProvider, migrations } from './migrations';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
 
-/** Raised when the database file cannot be opened or migrated. */
-export class StoreOpenError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreOpenError';
-  }
-}
+export { StoreOpenError };
 
 export interface OpenStoreOptions {
-  /** Sees every failed statement (the storage-health tracker watches for a full disk). */
+  /** Sees every failed statement (the storage-health tracker watches for a full disk). SQLite only. */
   onError?: (err: Error) => void;
-  /** `false` turns off every in-memory cache of the store (see caches.ts); on by default. */
+  /** `false` turns off every in-memory cache of the store (see caches.ts); on by default. SQLite only: a PostgreSQL store has none. */
   caches?: boolean;
+  /** Most pooled connections to a PostgreSQL server. PostgreSQL only. */
+  poolSize?: number;
 }
 
 /** The two tables that grow without bound; a big file is mostly them. */
 const BIG_TABLES = ['oidc_models', 'events'] as const;
 
 /**
- * Opens (creating if needed) the SQLite file, applies pragmas, refuses a
- * read-only, damaged or newer file, backs the file up before a pending
- * migration, applies every pending migration, and returns the Kysely handle.
+ * Opens the store: a `postgres://` URL connects to that PostgreSQL database
+ * (see `openPostgresStore`); anything else is a SQLite file, opened (created
+ * if needed) with its pragmas, refused when read-only, damaged or newer,
+ * backed up before a pending migration, and migrated.
  */
-export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Db> {
+export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Db> {
+  if (isPostgresUrl(target)) return openPostgresStore(target, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+  const file = target;
   const dialect = new SqliteDialect(file, options.onError ? { onError: options.onError } : {});
   const caches = new StoreCaches({ enabled: options.caches ?? true });
   const db = new Kysely<Database>({ dialect, plugins: [new CacheInvalidationPlugin(caches)] });
-  drivers.set(db, dialect.driver);
+  registerDriver(db, dialect.driver);
   attachCaches(db, caches);
   caches.attach(() => currentUnit(db));
   try {
@@ -61,10 +65,8 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
   return db;
 }
 
-const drivers = new WeakMap<Db, StoreDriver>();
-
 function driverOf(db: Db): StoreDriver {
-  const driver = drivers.get(db);
+  const driver = findDriver(db);
   if (!driver) throw new Error('this database handle was not opened by openStore');
   return driver;
 }
@@ -84,7 +86,7 @@ export function unitOfWork<T>(db: Db, fn: () => Promise<T>, keep?: (result: T) =
 
 /** The unit of work the caller runs in, if any. */
 export function currentUnit(db: Db): UnitOfWork | undefined {
-  return drivers.get(db)?.currentUnit();
+  return findDriver(db)?.currentUnit();
 }
 
 /**
@@ -144,6 +146,8 @@ async function refuseReadOnly(db: Db, file: string): Promise<void> {
 
 /** Writes the file's header page without changing it: fails while the file is read-only or the disk full. */
 export async function probeWrite(db: Db): Promise<void> {
+  // A PostgreSQL server reports its own full disk on the statement that hit it; there is no file here to probe.
+  if (dialectOf(db) === 'postgres') return void (await sql`select 1`.execute(db));
   const row = await sql<{ user_version: number }>`pragma user_version`.execute(db);
   await sql.raw(`pragma user_version = ${Math.trunc(Number(row.rows[0]?.user_version ?? 0))}`).execute(db);
 }

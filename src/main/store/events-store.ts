@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { CompiledQuery, sql, type DatabaseConnection, type QueryResult, type SqlBool } from 'kysely';
 import { currentUnit, type Db } from './database';
+import { dialectOf, positionalPlaceholders } from './dialect';
 import type { EventType } from '../../shared/events';
 import type { EventTable } from './schema';
 import { containsText, startsWithPattern } from './text-search';
@@ -74,14 +75,16 @@ const BATCH_ROWS = 200;
 
 const EVENT_COLUMNS = `"at", "type", "level", "client_id", "account_id", "workspace_id", "detail"`;
 /** The insert's text per row count, written out once: building it with the query builder cost about 100 µs per token request. */
-const insertTexts = new Map<number, string>();
+const insertTexts = new Map<string, string>();
 
 /** One multi-row insert of `batch` that returns the new ids. */
-function insertQuery(batch: EventRow[]): CompiledQuery<{ id: number }> {
-  let text = insertTexts.get(batch.length);
+function insertQuery(db: Db, batch: EventRow[]): CompiledQuery<{ id: number }> {
+  const key = `${dialectOf(db)}:${batch.length}`;
+  let text = insertTexts.get(key);
   if (!text) {
     text = `insert into "events" (${EVENT_COLUMNS}) values ${Array.from({ length: batch.length }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} returning "id"`;
-    insertTexts.set(batch.length, text);
+    if (dialectOf(db) === 'postgres') text = positionalPlaceholders(text);
+    insertTexts.set(key, text);
   }
   const parameters: unknown[] = [];
   for (const row of batch) parameters.push(row.at, row.type, row.level, row.client_id, row.account_id, row.workspace_id, row.detail);
@@ -102,7 +105,7 @@ const MAX_QUEUED = 100_000;
  * queued and written in batches right after the response, so a crash can
  * lose those of the last few milliseconds.
  */
-export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
+export class ActivityLog extends EventEmitter<{ event: [ActivityEvent]; relayed: [ActivityEvent] }> {
   readonly #db: Db;
   #queue: EventRow[] = [];
   #dropped = 0;
@@ -183,7 +186,7 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
   }
 
   async #insert(connection: DatabaseConnection, batch: EventRow[]): Promise<ActivityEvent[]> {
-    const { rows } = await connection.executeQuery<{ id: number }>(insertQuery(batch));
+    const { rows } = await connection.executeQuery<{ id: number }>(insertQuery(this.#db, batch));
     // Ids grow in insertion order; RETURNING does not promise an order, so sort.
     const ids = rows.map((r) => r.id).sort((a, b) => a - b);
     return batch.map((row, i) => toEvent(ids[i] ?? 0, row));
@@ -201,7 +204,7 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
         }
         const batch = this.#queue.splice(0, BATCH_ROWS);
         try {
-          const inserted = (await this.#db.executeQuery(insertQuery(batch))).rows;
+          const inserted = (await this.#db.executeQuery(insertQuery(this.#db, batch))).rows;
           // Ids grow in insertion order; RETURNING does not promise an order, so sort.
           const ids = inserted.map((r) => r.id).sort((a, b) => a - b);
           const events = batch.map((row, i) => toEvent(ids[i] ?? 0, row));
@@ -214,6 +217,16 @@ export class ActivityLog extends EventEmitter<{ event: [ActivityEvent] }> {
     } finally {
       this.#writing = undefined;
     }
+  }
+
+  /**
+   * Events another instance on the database committed, read back after its
+   * announcement (see activity-relay.ts): emitted as `relayed`, apart from
+   * this instance's own `event`s, so what reacts to a write here (nothing
+   * but live views should react to both) never runs twice.
+   */
+  relay(event: ActivityEvent): void {
+    this.emit('relayed', event);
   }
 
   /** Resolves when every queued write has landed (tests, shutdown). */
@@ -246,6 +259,18 @@ export async function latestEventId(db: Db): Promise<number> {
 /** Events newer than `afterId`, oldest first: the backlog when following live. */
 export async function eventRowsAfter(db: Db, afterId: number, limit: number): Promise<StoredEvent[]> {
   return db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+/** The events whose ids fall in the ranges `[first, last]`, oldest first (at most `limit`). */
+export async function eventRowsInRanges(db: Db, ranges: Array<[number, number]>, limit: number): Promise<StoredEvent[]> {
+  if (ranges.length === 0) return [];
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where((eb) => eb.or(ranges.map(([first, last]) => (first === last ? eb('id', '=', first) : eb.between('id', first, last)))))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 export interface EventFilters {

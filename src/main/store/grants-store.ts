@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { sha256Hex } from '../secrets/crypto';
 import { cachesOf } from './caches';
+import { dialectOf, positionalPlaceholders } from './dialect';
 import type { Db } from './database';
 import { olderThan, type KeysetPosition } from './keyset';
 import { revokeRows, statusCondition, TOKEN_KIND_MODELS } from './tokens-store';
@@ -24,7 +25,8 @@ const SET_CONTEXT_SQL = `update "oidc_models" set "workspace_id" = ?, "actor" = 
  * nothing to forget.
  */
 export async function setGrantContext(db: Db, grantId: string, context: { workspaceId: string; actor: string; minted?: boolean }): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(SET_CONTEXT_SQL, [context.workspaceId, context.actor, context.minted ? 1 : 0, sha256Hex(grantId)]));
+  const text = dialectOf(db) === 'postgres' ? positionalPlaceholders(SET_CONTEXT_SQL) : SET_CONTEXT_SQL;
+  await db.executeQuery(CompiledQuery.raw(text, [context.workspaceId, context.actor, context.minted ? 1 : 0, sha256Hex(grantId)]));
   const caches = cachesOf(db);
   const known = { workspaceId: context.workspaceId, actor: context.actor };
   caches.afterCommit(() => caches.grants.put(grantId, known));

@@ -1,5 +1,6 @@
 import type { Membership } from '../../shared/contract/identity';
 import type { Db } from './database';
+import { dialectOf } from './dialect';
 import type { Role } from './schema';
 
 /** Memberships with their workspace's and user's names, oldest first. */
@@ -23,14 +24,17 @@ export async function membershipViews(db: Db, where: { workspaceId?: string; use
   }));
 }
 
+/**
+ * How many OWNERs the workspace has, asked before demoting or removing one.
+ * On PostgreSQL the owner rows are locked (`for update`) for the rest of the
+ * unit: two demotions of the last two owners at once would each count two
+ * and leave none; with the lock the second waits, then counts what the first
+ * committed. SQLite's units are serialised, so a count is enough there.
+ */
 export async function ownerCount(db: Db, workspaceId: string): Promise<number> {
-  const row = await db
-    .selectFrom('memberships')
-    .select((eb) => eb.fn.countAll<number>().as('c'))
-    .where('workspace_id', '=', workspaceId)
-    .where('role', '=', 'OWNER')
-    .executeTakeFirstOrThrow();
-  return Number(row.c);
+  const owners = db.selectFrom('memberships').select('user_id').where('workspace_id', '=', workspaceId).where('role', '=', 'OWNER');
+  const rows = await (dialectOf(db) === 'postgres' ? owners.forUpdate() : owners).execute();
+  return rows.length;
 }
 
 export async function insertMembership(db: Db, workspaceId: string, userId: string, role: Role): Promise<void> {

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import { cachesOf, clientTokensKey } from './caches';
 import type { DeferredWrite } from './commit-group';
 import { currentUnit, type Db } from './database';
+import { dialectOf, positionalPlaceholders, type StoreDialect } from './dialect';
 
 /**
  * The engine's models in `oidc_models`: every read and write the adapter
@@ -9,6 +10,8 @@ import { currentUnit, type Db } from './database';
  * adapter hashes them); the payload is the engine's JSON without its jti.
  * The statements on every token's path are written out once: building them
  * through the query builder on each call cost more than running them.
+ * They are written in SQLite's form; PostgreSQL gets `$n` placeholders
+ * and, where JSON is changed, its own text (see {@link statement}).
  *
  * Live access and client-credentials tokens and grants are remembered (the
  * `token` cache, caches.ts): introspection and every resource-API call read
@@ -58,18 +61,22 @@ const UPSERT_TAIL = `
 const upsertTexts = new Map<number, string>();
 
 /** The upsert of `rows` (one or many: a group commit merges the token rows of concurrent requests). */
-function upsertStatement(rows: ReadonlyArray<readonly unknown[]>): CompiledQuery {
+function upsertStatement(db: Db, rows: ReadonlyArray<readonly unknown[]>): CompiledQuery {
   let text = upsertTexts.get(rows.length);
   if (!text) upsertTexts.set(rows.length, (text = UPSERT_HEAD + Array.from({ length: rows.length }, () => UPSERT_ROW).join(', ') + UPSERT_TAIL));
-  return CompiledQuery.raw(text, rows.flat());
+  return statement(db, text, rows.flat());
 }
 
 const FIND_SQL = `select "payload", "revoked_at", "client_id" from "oidc_models" where "kind" = ? and "id" = ?`;
 const FIND_BY_UID_SQL = `select "payload", "revoked_at" from "oidc_models" where "kind" = ? and "uid" = ? limit 1`;
 const FIND_BY_USER_CODE_SQL = `select "id", "payload", "revoked_at" from "oidc_models" where "kind" = ? and "user_code" = ? limit 1`;
 /** Only a live, unused row can be consumed. */
-const CONSUME_SQL = `update "oidc_models" set "consumed_at" = ?, "payload" = json_set("payload", '$.consumed', ?)
-  where "kind" = ? and "id" = ? and "consumed_at" is null and "revoked_at" is null`;
+const CONSUME_SQL = {
+  sqlite: `update "oidc_models" set "consumed_at" = ?, "payload" = json_set("payload", '$.consumed', ?)
+  where "kind" = ? and "id" = ? and "consumed_at" is null and "revoked_at" is null`,
+  postgres: `update "oidc_models" set "consumed_at" = ?, "payload" = jsonb_set("payload"::jsonb, '{consumed}', to_jsonb(?::bigint))::text
+  where "kind" = ? and "id" = ? and "consumed_at" is null and "revoked_at" is null`,
+};
 /** Everything issued under the grant of one row, and the grant itself. */
 const REVOKE_FAMILY_OF_SQL = `update "oidc_models" set "revoked_at" = ?
   where "revoked_at" is null and (
@@ -78,6 +85,31 @@ const REVOKE_FAMILY_OF_SQL = `update "oidc_models" set "revoked_at" = ?
 const REVOKE_SQL = `update "oidc_models" set "revoked_at" = ? where "kind" = ? and "id" = ? and "revoked_at" is null`;
 const DELETE_SQL = `delete from "oidc_models" where "kind" = ? and "id" = ?`;
 const REVOKE_BY_GRANT_SQL = `update "oidc_models" set "revoked_at" = ? where "grant_id" = ? and "kind" = ? and "revoked_at" is null`;
+
+type Statement = string | Record<StoreDialect, string>;
+
+/** PostgreSQL's text of each statement, made once. */
+const postgresTexts = new Map<Statement, string>();
+
+/** The statement in the dialect of `db`: SQLite's as written, PostgreSQL's with `$n` placeholders. */
+function statement(db: Db, text: Statement, parameters: unknown[]): CompiledQuery {
+  if (dialectOf(db) === 'sqlite') return CompiledQuery.raw(typeof text === 'string' ? text : text.sqlite, parameters);
+  let pg = postgresTexts.get(text);
+  if (pg === undefined) postgresTexts.set(text, (pg = positionalPlaceholders(typeof text === 'string' ? text : text.postgres)));
+  return CompiledQuery.raw(pg, parameters);
+}
+
+/**
+ * A read that the caller will follow with a write of the same row (a code
+ * or refresh token about to be consumed, a session about to be changed)
+ * locks the row on PostgreSQL when it runs in a unit of work: a second
+ * request for the same row waits at its read until the first commits, then
+ * reads what the first wrote (already consumed, gone) — what SQLite's
+ * serialised units give by themselves, so the engine's own checks answer.
+ */
+function lockedRead(db: Db, text: string, lock: boolean): string {
+  return lock && dialectOf(db) === 'postgres' && currentUnit(db) ? `${text} for update` : text;
+}
 
 /**
  * Inserts or updates one engine model. As the first write of a unit of
@@ -105,9 +137,9 @@ export async function upsertModel(db: Db, row: ModelRow): Promise<void> {
       row.expiresAt,
       row.consumedAt,
     ],
-    statement: upsertStatement,
+    statement: (rows) => upsertStatement(db, rows),
   };
-  if (!currentUnit(db)?.defer(write)) await db.executeQuery(upsertStatement([write.parameters]));
+  if (!currentUnit(db)?.defer(write)) await db.executeQuery(upsertStatement(db, [write.parameters]));
   if (!CACHED_KINDS.has(row.kind)) return;
   const caches = cachesOf(db);
   const key = tokenKey(row.kind, row.id);
@@ -119,52 +151,60 @@ export async function upsertModel(db: Db, row: ModelRow): Promise<void> {
   if (row.consumedAt === null) caches.afterCommit(() => caches.tokens.put(key, stored, clientId));
 }
 
-export async function findModel(db: Db, kind: string, id: string): Promise<StoredModel | undefined> {
+/** One row; `lock`: the caller is about to write it (see {@link lockedRead}). */
+export async function findModel(db: Db, kind: string, id: string, lock = false): Promise<StoredModel | undefined> {
   const caches = cachesOf(db);
-  if (!CACHED_KINDS.has(kind) || !caches.usable) return (await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_SQL, [kind, id]))).rows[0];
+  const query = () => db.executeQuery<StoredModel>(statement(db, lockedRead(db, FIND_SQL, lock), [kind, id]));
+  // Inside a unit of work (where `lock` applies) the caches are not used.
+  if (!CACHED_KINDS.has(kind) || !caches.usable) return (await query()).rows[0];
   const key = tokenKey(kind, id);
   const remembered = caches.tokens.get(key);
   if (remembered) return remembered.value;
   const ticket = caches.tokens.ticket();
-  const row = (await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_SQL, [kind, id]))).rows[0];
+  const row = (await query()).rows[0];
   // Only live rows are remembered: a revoked one stays revoked, and is rarely asked for again.
   if (row && row.revoked_at === null) caches.tokens.set(key, { payload: row.payload, revoked_at: null }, ticket, row.client_id ?? undefined);
   return row;
 }
 
-export async function findModelByUid(db: Db, kind: string, uid: string): Promise<StoredModel | undefined> {
-  const { rows } = await db.executeQuery<StoredModel>(CompiledQuery.raw(FIND_BY_UID_SQL, [kind, uid]));
+export async function findModelByUid(db: Db, kind: string, uid: string, lock = false): Promise<StoredModel | undefined> {
+  const { rows } = await db.executeQuery<StoredModel>(statement(db, lockedRead(db, FIND_BY_UID_SQL, lock), [kind, uid]));
   return rows[0];
 }
 
 /** The row behind a (hashed) user code, with its stored id. */
-export async function findModelByUserCode(db: Db, kind: string, userCode: string): Promise<(StoredModel & { id: string }) | undefined> {
-  const { rows } = await db.executeQuery<StoredModel & { id: string }>(CompiledQuery.raw(FIND_BY_USER_CODE_SQL, [kind, userCode]));
+export async function findModelByUserCode(db: Db, kind: string, userCode: string, lock = false): Promise<(StoredModel & { id: string }) | undefined> {
+  const { rows } = await db.executeQuery<StoredModel & { id: string }>(statement(db, lockedRead(db, FIND_BY_USER_CODE_SQL, lock), [kind, userCode]));
   return rows[0];
 }
 
-/** Marks a live, unused row consumed; false when another caller did first (or it is revoked). */
+/**
+ * Marks a live, unused row consumed; false when another caller did first
+ * (or it is revoked). One conditional update, checked by its affected rows:
+ * on PostgreSQL a concurrent consumer waits on the row and then finds the
+ * condition false, so exactly one wins on either database.
+ */
 export async function consumeModel(db: Db, kind: string, id: string, now: number): Promise<boolean> {
-  const { numAffectedRows } = await db.executeQuery(CompiledQuery.raw(CONSUME_SQL, [now, Math.floor(now / 1000), kind, id]));
+  const { numAffectedRows } = await db.executeQuery(statement(db, CONSUME_SQL, [now, Math.floor(now / 1000), kind, id]));
   if (CACHED_KINDS.has(kind)) cachesOf(db).changed('token', tokenKey(kind, id));
   return numAffectedRows === 1n;
 }
 
 /** Revokes everything issued under the grant of one row, and that grant (reuse detection). */
 export async function revokeFamilyOf(db: Db, kind: string, id: string, now: number): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(REVOKE_FAMILY_OF_SQL, [now, kind, id, kind, id]));
+  await db.executeQuery(statement(db, REVOKE_FAMILY_OF_SQL, [now, kind, id, kind, id]));
   // The family's members are not known here: forget every cached token.
   cachesOf(db).changed('token');
 }
 
 /** Marks one row revoked (it stays, for the console), or deletes it when `keep` is false. */
 export async function destroyModel(db: Db, kind: string, id: string, keep: boolean, now: number): Promise<void> {
-  await db.executeQuery(keep ? CompiledQuery.raw(REVOKE_SQL, [now, kind, id]) : CompiledQuery.raw(DELETE_SQL, [kind, id]));
+  await db.executeQuery(keep ? statement(db, REVOKE_SQL, [now, kind, id]) : statement(db, DELETE_SQL, [kind, id]));
   if (CACHED_KINDS.has(kind)) cachesOf(db).changed('token', tokenKey(kind, id));
 }
 
 export async function revokeModelsByGrant(db: Db, kind: string, grantId: string, now: number): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(REVOKE_BY_GRANT_SQL, [now, grantId, kind]));
+  await db.executeQuery(statement(db, REVOKE_BY_GRANT_SQL, [now, grantId, kind]));
   // Which cached tokens belong to the grant is not known here: forget them all.
   if (CACHED_KINDS.has(kind)) cachesOf(db).changed('token');
 }

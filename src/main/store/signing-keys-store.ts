@@ -1,3 +1,4 @@
+import { publishChange } from './change-feed';
 import type { Db } from './database';
 import type { Database } from './schema';
 
@@ -9,6 +10,7 @@ export async function insertSigningKey(db: Db, row: Pick<SigningKeyRow, 'kid' | 
     .insertInto('signing_keys')
     .values({ ...row, status: 'active', created_at: Date.now() })
     .execute();
+  publishChange(db, { kind: 'keys' });
 }
 
 export async function hasActiveSigningKey(db: Db, alg: string): Promise<boolean> {
@@ -25,7 +27,9 @@ export async function listSigningKeys(db: Db): Promise<SigningKeyRow[]> {
 }
 
 export async function retireSigningKeys(db: Db, kids: string[]): Promise<void> {
-  if (kids.length > 0) await db.updateTable('signing_keys').set({ status: 'retired' }).where('kid', 'in', kids).execute();
+  if (kids.length === 0) return;
+  await db.updateTable('signing_keys').set({ status: 'retired' }).where('kid', 'in', kids).execute();
+  publishChange(db, { kind: 'keys' });
 }
 
 /** Deletes the retired keys of `alg` beyond the newest `keep`. */

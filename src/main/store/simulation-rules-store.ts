@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { publishChange } from './change-feed';
 import type { Db } from './database';
 import type { SimulationRuleTable } from './schema';
 
@@ -83,17 +84,20 @@ export async function insertSimulationRule(db: Db, rule: NewSimulationRule, now:
       spent_at: null,
     })
     .execute();
+  publishChange(db, { kind: 'simulation' });
   return id;
 }
 
 export async function deleteSimulationRule(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('simulation_rules').where('id', '=', id).executeTakeFirst();
+  publishChange(db, { kind: 'simulation' });
   return Number(result.numDeletedRows) > 0;
 }
 
 /** Removes every rule; answers how many there were. */
 export async function deleteAllSimulationRules(db: Db): Promise<number> {
   const result = await db.deleteFrom('simulation_rules').executeTakeFirst();
+  publishChange(db, { kind: 'simulation' });
   return Number(result.numDeletedRows);
 }
 

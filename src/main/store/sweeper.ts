@@ -1,4 +1,5 @@
-import type { Db } from './database';
+import { tryJobLock, type Job } from './advisory-locks';
+import { unitOfWork, type Db } from './database';
 import { deleteEventsBefore } from './events-store';
 
 /** Short-lived engine models that carry no history worth keeping once expired. */
@@ -32,12 +33,22 @@ export interface SweeperOptions {
   intervalMs?: number;
 }
 
-/** Runs the sweep now and then every `intervalMs`; returns a stop function. */
+/**
+ * Runs `job` as one unit of work under its advisory lock, or not at all
+ * when another instance on the database holds the lock (it is doing the
+ * same job now): deleting the same rows twice at once would only make the
+ * two wait on each other's row locks. Undefined when skipped.
+ */
+export function onceAcrossInstances<T>(db: Db, lock: Job, job: () => Promise<T>): Promise<T | undefined> {
+  return unitOfWork(db, async () => ((await tryJobLock(db, lock)) ? job() : undefined));
+}
+
+/** Runs the sweep now and then every `intervalMs`, once across instances; returns a stop function. */
 export function startSweeper(db: Db, options: SweeperOptions = {}): () => void {
   const { activityRetentionDays, intervalMs = 10 * 60_000 } = options;
   const run = () => {
-    void sweepExpired(db).catch(() => undefined);
-    if (activityRetentionDays) void sweepActivity(db, activityRetentionDays()).catch(() => undefined);
+    void onceAcrossInstances(db, 'sweepExpired', () => sweepExpired(db)).catch(() => undefined);
+    if (activityRetentionDays) void onceAcrossInstances(db, 'activityRetention', () => sweepActivity(db, activityRetentionDays())).catch(() => undefined);
   };
   run();
   const timer = setInterval(run, intervalMs);

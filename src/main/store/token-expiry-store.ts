@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from './database';
+import { jsonWithNumber } from './dialect';
 import { statusCondition, TOKEN_KIND_MODELS, type TokenKindName } from './tokens-store';
 
 /** Whose live codes and tokens "Expire now" ends: one token, an app's, or a grant's (the grant too). */
@@ -19,7 +19,7 @@ export async function expireRows(db: Db, scope: ExpiryScope, at: number): Promis
   const exp = Math.floor(at / 1000);
   const result = await db
     .updateTable('oidc_models')
-    .set({ expires_at: at, payload: sql<string>`json_set(payload, '$.exp', ${exp})` })
+    .set({ expires_at: at, payload: jsonWithNumber(db, 'payload', 'exp', exp) })
     .where((eb) => {
       if ('token' in scope) return eb.and([eb('kind', '=', TOKEN_KIND_MODELS[scope.token.kind]), eb('id', '=', scope.token.id)]);
       if ('appId' in scope) return eb.and([eb('client_id', '=', scope.appId), eb('kind', 'in', TOKEN_MODELS)]);

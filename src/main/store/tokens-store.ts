@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from './database';
+import { indexedBy, jsonTextMember } from './dialect';
 import { decodeKeyset, encodeKeyset, InvalidCursorError, olderThan, type KeysetPosition } from './keyset';
 import type { Database } from './schema';
 
@@ -174,7 +175,7 @@ async function fewByExpiry(db: Db, model: TokenModel, status: 'active' | 'expire
   const ranges = status === 'active' ? [sql`expires_at > ${now}`, sql`expires_at is null`] : [sql`expires_at <= ${now}`];
   const rows: StoredTokenColumns[] = [];
   for (const range of ranges) {
-    const found = await sql<StoredTokenColumns>`select ${columns} from oidc_models indexed by oidc_models_expiry
+    const found = await sql<StoredTokenColumns>`select ${columns} from oidc_models ${indexedBy(db, 'oidc_models_expiry')}
       where kind = ${model} and ${range} and revoked_at is null and consumed_at is null ${cursor} limit ${FEW + 1 - rows.length}`.execute(db);
     rows.push(...found.rows);
     if (rows.length > FEW) return undefined;
@@ -297,7 +298,7 @@ export function revokeTokenRow(db: Db, row: Pick<TokenRow, 'kind' | 'id'>, at = 
 export async function countLiveRows(db: Db, kinds: readonly string[], now = Date.now()): Promise<number> {
   let total = 0;
   for (const kind of kinds) {
-    const row = await sql<{ c: number }>`select count(*) as c from oidc_models indexed by oidc_models_expiry
+    const row = await sql<{ c: number }>`select count(*) as c from oidc_models ${indexedBy(db, 'oidc_models_expiry')}
       where kind = ${kind} and (expires_at > ${now} or expires_at is null) and revoked_at is null and consumed_at is null`.execute(db);
     total += Number(row.rows[0]?.c ?? 0);
   }
@@ -312,7 +313,7 @@ export async function countLiveRows(db: Db, kinds: readonly string[], now = Date
 export async function tokenAudience(db: Db, row: Pick<TokenRow, 'kind' | 'id'>): Promise<{ audience: string | null; format: 'opaque' | 'jwt' }> {
   const found = await db
     .selectFrom('oidc_models')
-    .select([sql<string | null>`json_extract(payload, '$.aud')`.as('aud'), sql<string | null>`json_extract(payload, '$.format')`.as('format')])
+    .select([jsonTextMember(db, 'payload', 'aud').as('aud'), jsonTextMember(db, 'payload', 'format').as('format')])
     .where('kind', '=', TOKEN_KIND_MODELS[row.kind])
     .where('id', '=', row.id)
     .executeTakeFirst();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type CompiledQuery, type QueryResult } from 'kysely';
 import type { Db } from './database';
+import { dialectOf } from './dialect';
 import { olderThan, type KeysetPosition } from './keyset';
 import type { WebhookAttemptTable, WebhookDeliveryTable } from './schema';
 
@@ -122,6 +123,11 @@ export interface ClaimedDelivery {
  * no longer due.
  */
 export async function claimDelivery(db: Db, id: string, owner: string, now: number, leaseMs: number): Promise<ClaimedDelivery | undefined> {
+  return (await takeClaim(db, id, owner, now, leaseMs)) ? claimedDelivery(db, id) : undefined;
+}
+
+/** The conditional update of a claim: true when this owner won it. */
+async function takeClaim(db: Db, id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
   const claimed = await db
     .updateTable('webhook_deliveries')
     .set({ lease_until: now + leaseMs, lease_owner: owner })
@@ -130,7 +136,48 @@ export async function claimDelivery(db: Db, id: string, owner: string, now: numb
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
     .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+  return Number(claimed.numUpdatedRows) === 1;
+}
+
+/**
+ * Claims up to `limit` due deliveries for `owner` (see {@link claimDelivery}).
+ * On PostgreSQL one statement whose `FOR UPDATE SKIP LOCKED` hands workers
+ * of several instances disjoint rows without waiting on each other; on
+ * SQLite (one writer at a time) the due ids, claimed one by one.
+ */
+export async function claimDueDeliveries(db: Db, owner: string, now: number, leaseMs: number, limit: number, skip: ReadonlySet<string>): Promise<ClaimedDelivery[]> {
+  if (limit <= 0) return [];
+  let ids: string[];
+  if (dialectOf(db) === 'postgres') {
+    const due = db
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .$if(skip.size > 0, (qb) => qb.where('id', 'not in', [...skip]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    const claimed = await db.updateTable('webhook_deliveries').set({ lease_until: now + leaseMs, lease_owner: owner }).where('id', 'in', due).returning('id').execute();
+    ids = claimed.map((r) => r.id);
+  } else {
+    ids = [];
+    for (const id of (await dueDeliveryIds(db, now, limit + skip.size)).filter((id) => !skip.has(id)).slice(0, limit)) {
+      if (await takeClaim(db, id, owner, now, leaseMs)) ids.push(id);
+    }
+  }
+  const deliveries: ClaimedDelivery[] = [];
+  for (const id of ids) {
+    const delivery = await claimedDelivery(db, id);
+    if (delivery) deliveries.push(delivery);
+  }
+  return deliveries;
+}
+
+/** What a worker needs to send a delivery it holds the claim of. */
+async function claimedDelivery(db: Db, id: string): Promise<ClaimedDelivery | undefined> {
   const row = await db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')

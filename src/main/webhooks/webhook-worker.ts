@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { unitOfWork, type Db } from '../store/database';
 import type { ActivityLog } from '../store/events-store';
-import { claimDelivery, dueDeliveryIds, finishAttempt, releaseClaim, type ClaimedDelivery } from '../store/webhook-deliveries-store';
+import { claimDueDeliveries, finishAttempt, releaseClaim, type ClaimedDelivery } from '../store/webhook-deliveries-store';
 import { purgeRetiredWebhookEndpoints } from '../store/webhook-endpoints-store';
+import { onceAcrossInstances } from '../store/sweeper';
 import { DEFAULT_RETRY_DELAYS_MS, nextAttemptDelay } from './retry-policy';
 import { sendWebhook, type WebhookResponse } from './send-webhook';
 import type { WebhookSecrets } from './webhook-secrets';
@@ -42,7 +43,9 @@ interface Deps {
  * transaction queued some (see `enqueueWebhooksOf`), and polls for retries
  * that fell due. Each attempt runs under a claim (a lease in the row), so of
  * several workers (two instances on one database, or one that restarted)
- * only one sends a message at a time, and a crashed worker's claim expires.
+ * only one sends a message at a time, and a crashed worker's claim expires;
+ * on PostgreSQL the claims are taken with `FOR UPDATE SKIP LOCKED`, so the
+ * instances' workers take disjoint deliveries without waiting on each other.
  * State is all in the database: a restart picks up where it stopped.
  */
 export class WebhookWorker {
@@ -68,7 +71,7 @@ export class WebhookWorker {
 
   start(): void {
     const poll = setInterval(() => this.wake(), this.#options.pollIntervalMs);
-    const purge = setInterval(() => void purgeRetiredWebhookEndpoints(this.#deps.db).catch(() => undefined), PURGE_INTERVAL_MS);
+    const purge = setInterval(() => void onceAcrossInstances(this.#deps.db, 'webhookPurge', () => purgeRetiredWebhookEndpoints(this.#deps.db)).catch(() => undefined), PURGE_INTERVAL_MS);
     poll.unref();
     purge.unref();
     this.#timers = [poll, purge];
@@ -97,16 +100,17 @@ export class WebhookWorker {
       const free = this.#options.concurrency - this.#inFlight.size;
       if (free <= 0) return;
       const now = Date.now();
-      const ids = (await dueDeliveryIds(this.#deps.db, now, free + this.#inFlight.size)).filter((id) => !this.#inFlight.has(id));
-      for (const id of ids.slice(0, free)) {
-        if (this.#stopped) return;
-        const claim = await claimDelivery(this.#deps.db, id, this.#owner, now, this.#options.timeoutMs + LEASE_MARGIN_MS);
-        if (!claim) continue;
+      const claims = await claimDueDeliveries(this.#deps.db, this.#owner, now, this.#options.timeoutMs + LEASE_MARGIN_MS, free, new Set(this.#inFlight.keys()));
+      for (const claim of claims) {
+        if (this.#stopped) {
+          await releaseClaim(this.#deps.db, claim.id, this.#owner).catch(() => undefined);
+          continue;
+        }
         const run = this.#deliver(claim).finally(() => {
-          this.#inFlight.delete(id);
+          this.#inFlight.delete(claim.id);
           this.wake();
         });
-        this.#inFlight.set(id, run);
+        this.#inFlight.set(claim.id, run);
       }
     } catch {
       // A failed look (a full disk, the database closing) is retried at the next poll.

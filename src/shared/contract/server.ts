@@ -22,7 +22,10 @@ export const serverStatusOutput = z.object({
   schemaVersion: z.string(),
   latestSchemaVersion: z.string(),
   dataDir: z.string(),
+  /** The SQLite file, or the PostgreSQL database's URL without its password. */
   databaseFile: z.string(),
+  /** Which database holds the state: the embedded SQLite file, or a PostgreSQL server (`--database`). */
+  databaseDialect: z.enum(['sqlite', 'postgres']),
   /** Where the master key lives: `file`, `keychain`, ... */
   masterKeyKind: z.string(),
   /** The master key's status: `warning` when it sits in a file next to the database. */

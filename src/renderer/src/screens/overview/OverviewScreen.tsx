@@ -107,6 +107,9 @@ export function OverviewScreen() {
                   <Field label="Schema">
                     <Text size="sm">{s.schemaVersion}</Text>
                   </Field>
+                  <Field label="Database">
+                    <Text size="sm">{s.databaseDialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}</Text>
+                  </Field>
                   <Field label="Master key">
                     <Text size="sm">{s.masterKeyKind}</Text>
                   </Field>

@@ -346,8 +346,8 @@ export function SettingsScreen() {
                   <Field label="Folder">
                     <CopyValue value={s.dataDir} label="data folder path" />
                   </Field>
-                  <Field label="Database">
-                    <CopyValue value={s.databaseFile} label="database file path" />
+                  <Field label={s.databaseDialect === 'postgres' ? 'Database (PostgreSQL)' : 'Database'}>
+                    <CopyValue value={s.databaseFile} label={s.databaseDialect === 'postgres' ? 'database URL' : 'database file path'} />
                   </Field>
                   <Field label="Master key">
                     <Text size="sm">{s.masterKeyKind}</Text>
