@@ -4,6 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { nodeSqlite } from './node-sqlite-module';
 import { fromNodeSqliteError } from './sqlite-errors';
 
+/** The largest `rate` node:sqlite accepts (an int32): more pages than any database here has. */
+const ALL_PAGES = 2 ** 31 - 1;
+
 /** Automatic backups kept next to the database; older ones are deleted. */
 export const KEPT_MIGRATION_BACKUPS = 3;
 
@@ -30,8 +33,9 @@ export async function backupDatabase(source: string, destination: string): Promi
     throw fromNodeSqliteError(err);
   }
   try {
-    // rate -1: every page in one step, so the copy is one read transaction.
-    await sqlite.backup(db, partial, { rate: -1 }).catch((err: unknown) => {
+    // Every page in one step, so the copy is one read transaction. SQLite's "-1 = all" is refused
+    // by Node 24 (a positive integer is required), so the step is the largest page count it accepts.
+    await sqlite.backup(db, partial, { rate: ALL_PAGES }).catch((err: unknown) => {
       throw fromNodeSqliteError(err);
     });
     await rename(partial, destination);
