@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { CompiledQuery, type DatabaseConnection, type QueryResult, type TransactionSettings } from 'kysely';
 import type { StoreDriver } from './store-driver';
-import { UnitOfWork, type UnitConnectionHandle } from './unit-of-work';
+import { QueriesInFlight, UnitOfWork, type UnitConnectionHandle } from './unit-of-work';
 
 /**
  * Read committed, said out loud: a server whose `default_transaction_isolation`
@@ -198,8 +198,7 @@ export class PgUnitConnection implements UnitConnectionHandle {
   readonly #client: pg.PoolClient;
   /** Queries that arrive after the unit ended (left in flight by the engine) run on the pool, as ordinary queries. */
   readonly #pool: pg.Pool;
-  #running = 0;
-  #idle: (() => void) | undefined;
+  readonly #inFlight = new QueriesInFlight();
   #nextSavepoint = 0;
   #savepoint: string | undefined;
   /** The first failed statement not undone by a savepoint rollback. */
@@ -226,16 +225,16 @@ export class PgUnitConnection implements UnitConnectionHandle {
   }
 
   async #run<R>(text: string, parameters: unknown[] = []): Promise<QueryResult<R>> {
-    this.#running++;
-    try {
-      return resultOf<R>(await this.#serially(() => this.#client.query(text, parameters)));
-    } catch (err) {
-      this.#failure ??= { error: err, inSavepoint: this.#savepoint !== undefined };
-      if (!STATEMENT_ERROR.test((err as { code?: string }).code ?? '')) this.#broken = err as Error;
-      throw err;
-    } finally {
-      if (--this.#running === 0) this.#idle?.();
-    }
+    // The failure is noted inside the tracked query, so a unit waiting in `settled` sees it.
+    return this.#inFlight.track(async () => {
+      try {
+        return resultOf<R>(await this.#serially(() => this.#client.query(text, parameters)));
+      } catch (err) {
+        this.#failure ??= { error: err, inSavepoint: this.#savepoint !== undefined };
+        if (!STATEMENT_ERROR.test((err as { code?: string }).code ?? '')) this.#broken = err as Error;
+        throw err;
+      }
+    });
   }
 
   #serially<T>(query: () => Promise<T>): Promise<T> {
@@ -245,13 +244,7 @@ export class PgUnitConnection implements UnitConnectionHandle {
   }
 
   settled(): Promise<void> {
-    if (this.#running === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#idle = () => {
-        this.#idle = undefined;
-        resolve();
-      };
-    });
+    return this.#inFlight.settled();
   }
 
   /** One savepoint at a time, for the reason `UnitConnection.savepoint` gives (Kysely does not say which transaction ends). */

@@ -4,7 +4,7 @@ import { CommitGroup } from './commit-group';
 import { openNodeSqlite, type SqliteConnection } from './node-sqlite-connection';
 import { interceptedConnection } from './query-interceptor';
 import type { StoreDriver } from './store-driver';
-import { UnitOfWork } from './unit-of-work';
+import { QueriesInFlight, UnitOfWork } from './unit-of-work';
 
 /** SQLite's answer to ending a transaction it already rolled back by itself (after a full disk, say). */
 const NO_TRANSACTION = /no transaction is active/;
@@ -141,8 +141,7 @@ export class UnitConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
   /** Runs a query holding the driver's lock: for queries that arrive after the unit ended. */
   readonly #runLocked: <T>(fn: () => Promise<T>) => Promise<T>;
-  #running = 0;
-  #idle: (() => void) | undefined;
+  readonly #inFlight = new QueriesInFlight();
   #nextSavepoint = 0;
   /** The open savepoint (a transaction inside the unit), if any. */
   #savepoint: string | undefined;
@@ -171,15 +170,15 @@ export class UnitConnection implements DatabaseConnection {
     // it is an ordinary query now, and waits for the lock like one.
     if (this.#ended) return this.#runLocked(() => this.#inner.executeQuery<R>(query));
     if (this.#abort !== undefined) throw this.#abort;
-    this.#running++;
-    try {
-      return await this.#inner.executeQuery<R>(query);
-    } catch (err) {
-      if (ABORTING.test((err as { code?: string }).code ?? '')) this.#abort ??= err;
-      throw err;
-    } finally {
-      if (--this.#running === 0) this.#idle?.();
-    }
+    // The failure is noted inside the tracked query, so a unit waiting in `settled` sees it.
+    return this.#inFlight.track(async () => {
+      try {
+        return await this.#inner.executeQuery<R>(query);
+      } catch (err) {
+        if (ABORTING.test((err as { code?: string }).code ?? '')) this.#abort ??= err;
+        throw err;
+      }
+    });
   }
 
   /**
@@ -191,13 +190,7 @@ export class UnitConnection implements DatabaseConnection {
    * `#ended` in `executeQuery`.
    */
   settled(): Promise<void> {
-    if (this.#running === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#idle = () => {
-        this.#idle = undefined;
-        resolve();
-      };
-    });
+    return this.#inFlight.settled();
   }
 
   /**

@@ -175,3 +175,34 @@ export class UnitOfWork {
     }
   }
 }
+
+/**
+ * The queries a unit's connection is running, so that the unit's end can
+ * wait for them (`settled`) before it commits: every driver's unit
+ * connection counts its queries with one of these.
+ */
+export class QueriesInFlight {
+  #running = 0;
+  #idle: (() => void) | undefined;
+
+  /** Runs `query`, counted as running until it settles. */
+  async track<T>(query: () => Promise<T>): Promise<T> {
+    this.#running++;
+    try {
+      return await query();
+    } finally {
+      if (--this.#running === 0) this.#idle?.();
+    }
+  }
+
+  /** Resolves once no tracked query is running. */
+  settled(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#idle = () => {
+        this.#idle = undefined;
+        resolve();
+      };
+    });
+  }
+}
