@@ -76,6 +76,22 @@ export function cpuTimeOf(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time (user + system) of a process's main thread so far, ms: where the
+ * JavaScript runs (the engine, our code, and node:sqlite's statements); the
+ * rest of a process's CPU is V8's helper threads and libuv's pool.
+ */
+export function mainThreadCpuTimeOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Busy CPU time of the whole machine so far (all cores, all processes), ms; undefined without /proc. */
 export function machineBusyMs(): number | undefined {
   try {
