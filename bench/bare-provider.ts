@@ -7,7 +7,7 @@
  * them the way our pages do, and a minimal `GET /api/v1/me`.
  *
  * Run as a child process by bench/run.ts:
- *   node --import tsx bench/bare-provider.ts --port 0
+ *   node --import tsx bench/bare-provider.ts --port 0   (the bench runs it bundled: bench/lib/bare-build.ts)
  * Prints `issuer: …`, `demo client_id: …` and `demo client_secret: …` like `npm run serve`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -2,7 +2,7 @@
  * Servers under test run as child processes started like a user would:
  * ours as `node scripts/serve.mjs …`, which is what `npm run serve` runs,
  * minus npm's own process (the CLI bundled, see scripts/serve-build.mjs), the
- * in-memory engine as `node --import tsx bench/bare-provider.ts …`; so cold
+ * in-memory engine bundled by the same esbuild options (bench/lib/bare-build.ts); so cold
  * start and resident memory are the server's alone and the load generator
  * does not share its event loop.
  */
@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { bareProviderBundle } from './bare-build';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -104,6 +105,9 @@ export function machineBusyMs(): number | undefined {
   }
 }
 
+/** The in-memory engine's source; it runs bundled like ours (bench/lib/bare-build.ts). */
+const BARE_ENTRY = 'bench/bare-provider.ts';
+
 /** `npm run serve`'s command, what it runs with no npm in between. */
 const OURS_ENTRY = 'scripts/serve.mjs';
 
@@ -111,21 +115,23 @@ const OURS_ENTRY = 'scripts/serve.mjs';
 const preloadsTypeScript = (flags: string[]) => flags.some((flag) => flag.endsWith('.ts'));
 
 /**
- * The node arguments of a server. The in-memory engine runs its TypeScript
- * through tsx. Ours runs as `npm run serve` does, except under a TypeScript
+ * The node arguments of a server. The in-memory engine runs bundled by the
+ * same esbuild options (bench/lib/bare-build.ts). Ours runs as `npm run serve` does, except under a TypeScript
  * preload (`--profile`, `--what-if`: every variant alike): then from its
  * sources through tsx, so CPU profiles name our source files, not chunks of
  * the bundle.
  */
-function nodeArgs(kind: ServerKind, nodeFlags: string[], entry: string[]): string[] {
-  const tsx = kind === 'inmemory' || preloadsTypeScript(nodeFlags);
+async function nodeArgs(kind: ServerKind, nodeFlags: string[], entry: string[]): Promise<string[]> {
+  const tsx = preloadsTypeScript(nodeFlags);
   const [first, ...rest] = entry;
-  const script = kind === 'ours' && tsx && first === OURS_ENTRY ? 'src/main/cli.ts' : first!;
+  let script = first!;
+  if (kind === 'ours' && tsx && first === OURS_ENTRY) script = 'src/main/cli.ts';
+  if (kind === 'inmemory' && !tsx) script = await bareProviderBundle(ROOT);
   return [...(tsx ? ['--import', 'tsx'] : []), ...nodeFlags, script, ...rest];
 }
 
 function entryArgs(options: StartOptions): string[] {
-  if (options.kind === 'inmemory') return ['bench/bare-provider.ts', '--port', '0'];
+  if (options.kind === 'inmemory') return [BARE_ENTRY, '--port', '0'];
   return [OURS_ENTRY, '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir!, ...(options.consent ? ['--consent', options.consent] : []), ...(options.extraArgs ?? [])];
 }
 
@@ -136,16 +142,17 @@ function entryArgs(options: StartOptions): string[] {
  * TypeScript transform or build.
  */
 export async function primeServer(kind: ServerKind): Promise<void> {
-  const entry = kind === 'ours' ? [OURS_ENTRY, '--help'] : ['bench/bare-provider.ts', '--prime'];
-  const child = spawn(process.execPath, nodeArgs(kind, [], entry), { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' }, stdio: 'ignore' });
+  const entry = kind === 'ours' ? [OURS_ENTRY, '--help'] : [BARE_ENTRY, '--prime'];
+  const child = spawn(process.execPath, await nodeArgs(kind, [], entry), { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' }, stdio: 'ignore' });
   const code = await new Promise<number | null>((done) => child.once('exit', done));
   if (code !== 0) throw new Error(`${kind} server does not load (exit ${code}); run it by hand to see why`);
 }
 
 /** Spawns a server, waits for its issuer line and its first answered request. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
+  const args = await nodeArgs(options.kind, options.nodeFlags ?? [], entryArgs(options));
   const t0 = performance.now();
-  const child = spawn(process.execPath, nodeArgs(options.kind, options.nodeFlags ?? [], entryArgs(options)), {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
