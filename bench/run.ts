@@ -42,7 +42,7 @@ import { SqliteDialect } from '../src/main/store/sqlite-dialect';
 import { crashStep, type CrashStep } from './lib/crash-step';
 import { benchSecretVerify, type SecretVerifyResult } from './lib/secret-verify';
 import { benchStoreRoundTrip, type StoreRoundTrip } from './lib/store-roundtrip';
-import { ROOT, cpuTimeOf, machineBusyMs, memoryOf, primeServer, startServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
+import { ROOT, cpuTimeOf, mainThreadCpuTimeOf, machineBusyMs, memoryOf, primeServer, startServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
 import { benchTokenList, type TokenListResult } from './lib/token-list';
 import { benchSharedStore } from './lib/shared-store';
 
@@ -122,6 +122,8 @@ interface Measure {
   serverCpu: number | undefined;
   /** Server CPU time per success, µs (all its threads, SQLite's included): steadier than rates on a busy machine. */
   cpuUsPerSuccess: number | undefined;
+  /** Of that, the main thread's (where JavaScript and node:sqlite run), µs: a single-threaded server's ceiling is 1 s ÷ this. */
+  mainThreadUsPerSuccess?: number | undefined;
   loaderCpu: number;
   otherCpu: number | undefined;
   failures?: string[];
@@ -305,6 +307,7 @@ async function measure(side: Side, id: ScenarioId): Promise<void> {
   await waitQuiet();
   const before = (await side.events?.count()) ?? 0;
   const cpuBefore = cpuTimeOf(side.server.pid);
+  const mainBefore = mainThreadCpuTimeOf(side.server.pid);
   const load = await runLoad(spec);
   const verdict = judge(load);
   const m = fromLoad(load, verdict.ok, verdict.failed, { ...(verdict.failures.length ? { failures: verdict.failures } : {}), ...extra() });
@@ -315,6 +318,8 @@ async function measure(side: Side, id: ScenarioId): Promise<void> {
   // CPU per success includes the activity log catching up: work the requests caused.
   const cpuAfter = cpuTimeOf(side.server.pid);
   if (cpuBefore !== undefined && cpuAfter !== undefined && verdict.ok > 0) m.cpuUsPerSuccess = ((cpuAfter - cpuBefore) * 1000) / verdict.ok;
+  const mainAfter = mainThreadCpuTimeOf(side.server.pid);
+  if (mainBefore !== undefined && mainAfter !== undefined && verdict.ok > 0) m.mainThreadUsPerSuccess = ((mainAfter - mainBefore) * 1000) / verdict.ok;
   side.scenarios[id] = m;
   const backlog = m.activityLog && m.activityLog.final > m.activityLog.atEnd ? `; activity log ${fmt(m.activityLog.final - m.activityLog.atEnd)} rows behind, ${(m.activityLog.drainMs / 1000).toFixed(1)} s to catch up` : '';
   const other = (m.otherCpu ?? 0) > 0.2 ? `; other processes used ${(m.otherCpu! * 100).toFixed(0)}% of a core` : '';
@@ -615,8 +620,8 @@ function markdownTable(header: Row, rows: Row[]): string {
 
 function detailTable(ours: Partial<Record<StoreName, ServerRun>>, theirs: ServerRun, stores: Array<StoreRoundTrip & { store: StoreName }>): string {
   const lines = [
-    '| Scenario | Ours on | Server CPU per success (ours / in-memory = ratio) | Server CPU, cores | Load generator CPU | Other processes | Requests | Failed | Ours: activity-log rows still queued when the load stopped → time to catch up |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Scenario | Ours on | Server CPU per success (ours / in-memory = ratio) | of which the main thread (ours / in-memory) | Server CPU, cores | Load generator CPU | Other processes | Requests | Failed | Ours: activity-log rows still queued when the load stopped → time to catch up |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
   for (const [id, def] of Object.entries(SCENARIOS) as Array<[ScenarioId, (typeof SCENARIOS)[ScenarioId]]>) {
@@ -625,9 +630,10 @@ function detailTable(ours: Partial<Record<StoreName, ServerRun>>, theirs: Server
       const b = theirs.scenarios[id];
       if (!a || !b) continue;
       const lag = a.activityLog ? `${fmt(a.activityLog.final - a.activityLog.atEnd)} rows → ${(a.activityLog.drainMs / 1000).toFixed(1)} s (${a.activityLog.eventsPerSuccess.toFixed(1)} rows per success)` : 'n/a';
-      const us = (m: Measure) => (m.cpuUsPerSuccess === undefined ? 'n/a' : m.cpuUsPerSuccess >= 10_000 ? `${fmt(m.cpuUsPerSuccess / 1000, 1)} ms` : `${fmt(m.cpuUsPerSuccess)} µs`);
+      const time = (x: number | undefined) => (x === undefined ? 'n/a' : x >= 10_000 ? `${fmt(x / 1000, 1)} ms` : `${fmt(x)} µs`);
+      const us = (m: Measure) => time(m.cpuUsPerSuccess);
       const cpuRatio = a.cpuUsPerSuccess && b.cpuUsPerSuccess ? ` = ${(a.cpuUsPerSuccess / b.cpuUsPerSuccess).toFixed(1)}x` : '';
-      lines.push(`| ${def.title} | ${STORE_LABEL[storeName]} | ${us(a)} / ${us(b)}${cpuRatio} | ${pct(a.serverCpu)} / ${pct(b.serverCpu)} | ${pct(a.loaderCpu)} / ${pct(b.loaderCpu)} | ${pct(a.otherCpu)} / ${pct(b.otherCpu)} | ${fmt(a.requests)} / ${fmt(b.requests)} | ${a.failed} / ${b.failed} | ${lag} |`);
+      lines.push(`| ${def.title} | ${STORE_LABEL[storeName]} | ${us(a)} / ${us(b)}${cpuRatio} | ${time(a.mainThreadUsPerSuccess)} / ${time(b.mainThreadUsPerSuccess)} | ${pct(a.serverCpu)} / ${pct(b.serverCpu)} | ${pct(a.loaderCpu)} / ${pct(b.loaderCpu)} | ${pct(a.otherCpu)} / ${pct(b.otherCpu)} | ${fmt(a.requests)} / ${fmt(b.requests)} | ${a.failed} / ${b.failed} | ${lag} |`);
     }
   }
   lines.push('');

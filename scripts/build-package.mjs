@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from './esbuild-node.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -24,15 +25,7 @@ const result = await build({
   entryPoints: { index: 'src/main/package/index.ts', bin: 'src/main/bin.ts' },
   outdir: join(dist, 'lib'),
   // Shared chunks sit beside the entries: the console's files are found relative to the code (`../renderer`).
-  chunkNames: '[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  packages: 'external',
-  jsx: 'automatic',
-  metafile: true,
+  ...NODE_BUNDLE,
   logLevel: 'warning',
 });
 

@@ -1,8 +1,10 @@
 /**
- * Servers under test run as child processes started like a user would
- * (`node --import tsx src/main/cli.ts …`, which is what `npm run serve`
- * runs, minus npm's own process), so cold start and resident memory are
- * the server's alone and the load generator does not share its event loop.
+ * Servers under test run as child processes started like a user would:
+ * ours as `node scripts/serve.mjs …`, which is what `npm run serve` runs,
+ * minus npm's own process (the CLI bundled, see scripts/serve-build.mjs), the
+ * in-memory engine as `node --import tsx bench/bare-provider.ts …`; so cold
+ * start and resident memory are the server's alone and the load generator
+ * does not share its event loop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -74,6 +76,22 @@ export function cpuTimeOf(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time (user + system) of a process's main thread so far, ms: where the
+ * JavaScript runs (the engine, our code, and node:sqlite's statements); the
+ * rest of a process's CPU is V8's helper threads and libuv's pool.
+ */
+export function mainThreadCpuTimeOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Busy CPU time of the whole machine so far (all cores, all processes), ms; undefined without /proc. */
 export function machineBusyMs(): number | undefined {
   try {
@@ -86,19 +104,40 @@ export function machineBusyMs(): number | undefined {
   }
 }
 
+/** `npm run serve`'s command, what it runs with no npm in between. */
+const OURS_ENTRY = 'scripts/serve.mjs';
+
+/** A flag that preloads a TypeScript file (`--import ./bench/lib/query-counter.ts`): tsx must run first. */
+const preloadsTypeScript = (flags: string[]) => flags.some((flag) => flag.endsWith('.ts'));
+
+/**
+ * The node arguments of a server. The in-memory engine runs its TypeScript
+ * through tsx. Ours runs as `npm run serve` does, except under a TypeScript
+ * preload (`--profile`, `--what-if`: every variant alike): then from its
+ * sources through tsx, so CPU profiles name our source files, not chunks of
+ * the bundle.
+ */
+function nodeArgs(kind: ServerKind, nodeFlags: string[], entry: string[]): string[] {
+  const tsx = kind === 'inmemory' || preloadsTypeScript(nodeFlags);
+  const [first, ...rest] = entry;
+  const script = kind === 'ours' && tsx && first === OURS_ENTRY ? 'src/main/cli.ts' : first!;
+  return [...(tsx ? ['--import', 'tsx'] : []), ...nodeFlags, script, ...rest];
+}
+
 function entryArgs(options: StartOptions): string[] {
   if (options.kind === 'inmemory') return ['bench/bare-provider.ts', '--port', '0'];
-  return ['src/main/cli.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir!, ...(options.consent ? ['--consent', options.consent] : []), ...(options.extraArgs ?? [])];
+  return [OURS_ENTRY, '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir!, ...(options.consent ? ['--consent', options.consent] : []), ...(options.extraArgs ?? [])];
 }
 
 /**
  * Loads every module of a server once without starting it (`--help` for ours,
- * `--prime` for the in-memory one), so tsx's transform cache is warm and
- * timed cold starts measure the server, not the first TypeScript transform.
+ * `--prime` for the in-memory one), so tsx's transform cache is warm and our
+ * bundle is built: timed cold starts measure the server, not the first
+ * TypeScript transform or build.
  */
 export async function primeServer(kind: ServerKind): Promise<void> {
-  const entry = kind === 'ours' ? ['src/main/cli.ts', '--help'] : ['bench/bare-provider.ts', '--prime'];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...entry], { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' }, stdio: 'ignore' });
+  const entry = kind === 'ours' ? [OURS_ENTRY, '--help'] : ['bench/bare-provider.ts', '--prime'];
+  const child = spawn(process.execPath, nodeArgs(kind, [], entry), { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' }, stdio: 'ignore' });
   const code = await new Promise<number | null>((done) => child.once('exit', done));
   if (code !== 0) throw new Error(`${kind} server does not load (exit ${code}); run it by hand to see why`);
 }
@@ -106,7 +145,7 @@ export async function primeServer(kind: ServerKind): Promise<void> {
 /** Spawns a server, waits for its issuer line and its first answered request. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeFlags ?? []), ...entryArgs(options)], {
+  const child = spawn(process.execPath, nodeArgs(options.kind, options.nodeFlags ?? [], entryArgs(options)), {
     cwd: ROOT,
     env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -206,6 +206,14 @@ async function insertTokens(file: string, count: number, pop: Population): Promi
   }
 }
 
+/**
+ * A database file like the token-list bench's: the real migrations and demo
+ * seed, then `rows` token rows (bench/startup.ts restarts our server on it).
+ */
+export async function fillTokenDatabase(file: string, rows: number): Promise<void> {
+  await insertTokens(file, rows, await prepare(file));
+}
+
 interface Filters {
   appId?: string | undefined;
   userId?: string | undefined;

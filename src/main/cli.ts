@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseCliArgs, USAGE } from './cli-args';
 import { copyDataCommand } from './data-move';
 import { backupDatabaseCommand, checkDatabase } from './database-commands';
@@ -9,7 +9,16 @@ import { createConsoleBuilder, type ConsoleBuilder } from './server/console-buil
 import { startServer } from './server/server';
 import { StartupError } from './startup-error';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+/**
+ * The nearest folder above this module holding a package.json: the repository when run from
+ * src/main (tsx) or from `npm run serve`'s bundle (out/serve/<build>/), the package from dist/lib.
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
+  return resolve(from, '../..');
+}
+
+const ROOT = packageRoot(import.meta.dirname);
 
 /**
  * From the repository (`npm run serve`), the server builds the web console into

@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** What `npm run serve` runs (the CLI bundled, built when missing or stale: scripts/serve-build.mjs). */
+const SERVE = join(ROOT, 'scripts', 'serve.mjs');
 
 /** A server started as `npm run serve` does, in a child process, with what it printed at start. */
 export interface ServedChild {
@@ -17,7 +18,7 @@ export interface ServedChild {
   output(): string;
 }
 
-/** kill -9 of the whole group (tsx and the server it runs). */
+/** kill -9 of the whole group (the command and anything it started). */
 export function killHard(child: ChildProcess): void {
   try {
     process.kill(-child.pid!, 'SIGKILL');
@@ -42,10 +43,10 @@ export function freePort(): Promise<number> {
  */
 export function serveChild(args: string[], children: ChildProcess[], env: Record<string, string> = {}): Promise<ServedChild> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['--tsconfig', 'tsconfig.node.json', 'src/main/cli.ts', ...args], {
+    const child = spawn(process.execPath, [SERVE, ...args], {
       cwd: ROOT,
       env: { ...process.env, OAUTH_CONSOLE_DATA_DIR: '', ...env },
-      // Its own process group: tsx runs the server in a grandchild, and kill -9 must reach it.
+      // Its own process group, so kill -9 reaches whatever the command started.
       detached: true,
     });
     children.push(child);

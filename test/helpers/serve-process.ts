@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** What `npm run serve` runs (the CLI bundled, built when missing or stale: scripts/serve-build.mjs). */
+const SERVE = join(ROOT, 'scripts', 'serve.mjs');
 
 export interface Run {
   code: number | null;
@@ -13,7 +14,7 @@ export interface Run {
 /** Runs `npm run serve`'s command with flags, like a user would; stops it after `timeoutMs` (code null). */
 export function serve(args: string[], untilLine?: RegExp, onLine?: (line: string, kill: () => void) => void, timeoutMs = 20_000, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, ['--tsconfig', 'tsconfig.node.json', 'src/main/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, OAUTH_CONSOLE_DATA_DIR: '', ...env } });
+    const child = spawn(process.execPath, [SERVE, ...args], { cwd: ROOT, env: { ...process.env, OAUTH_CONSOLE_DATA_DIR: '', ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -63,14 +63,16 @@ describe('the store caches', () => {
     expect(loads).toBe(2);
   });
 
-  it('on: a second read is served from memory, as a copy', async () => {
+  it('on: a second read is served from memory, frozen, so no caller can change what the next one gets', async () => {
     const caches = new StoreCaches();
     let loads = 0;
     const load = async () => ({ n: ++loads, groups: ['a'] });
     const first = await readThrough(caches.users, caches.usable, 'u1', load);
-    first.groups.push('changed by a caller');
+    expect(() => first.groups.push('changed by a caller')).toThrow(TypeError);
+    expect(() => Object.assign(first, { n: 99 })).toThrow(TypeError);
     const second = await readThrough(caches.users, caches.usable, 'u1', load);
     expect(loads).toBe(1);
+    expect(second).toBe(first);
     expect(second).toEqual({ n: 1, groups: ['a'] });
   });
 });

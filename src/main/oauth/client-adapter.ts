@@ -8,6 +8,7 @@ import type { ClientCache } from './client-cache';
 import { ID_TOKEN_CLAIMS } from './id-token-claims';
 import { isMetadataDocumentId } from './client-metadata-documents';
 import { appExists, deleteAppRow, findApp, findSecretHash, insertApp, updateRegisteredApp, type AppRecord } from '../store/apps-store';
+import { deepFreeze } from '../store/caches';
 
 /** Scopes a dynamically registered client gets when it asks for none. */
 export const DEFAULT_DYNAMIC_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read:user', 'read:organization'];
@@ -130,12 +131,13 @@ export class ClientAdapter implements Adapter {
     // A URL is a Client ID Metadata Document: the engine resolves it from the document (client-metadata-documents.ts), never from its record here.
     if (typeof id !== 'string' || id.length > 200 || isMetadataDocumentId(id)) return undefined;
     const remembered = this.#cache.get(id);
-    if (remembered !== null) return remembered && structuredClone(remembered);
+    if (remembered !== null) return remembered;
     const ticket = this.#cache.ticket();
     const app = await findApp(this.#db, id);
-    const payload = app ? clientMetadata(app, app.clientType === 'confidential' ? await findSecretHash(this.#db, id) : null) : undefined;
+    // Frozen: one object serves every lookup (the engine only reads it).
+    const payload = app ? deepFreeze(clientMetadata(app, app.clientType === 'confidential' ? await findSecretHash(this.#db, id) : null)) : undefined;
     this.#cache.set(id, payload, ticket);
-    return payload && structuredClone(payload);
+    return payload;
   }
 
   async upsert(id: string, payload: AdapterPayload): Promise<void> {

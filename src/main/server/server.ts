@@ -28,7 +28,7 @@ import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDam
 import { redactDatabaseUrl } from '../store/database-url';
 import { postgresUrlOf } from '../store/pg-store';
 import { ActivityLog } from '../store/events-store';
-import { checkFileIntegrity } from '../store/integrity';
+import { checkFileIntegrityOffThread } from '../store/integrity-worker';
 import { seedDemoData, type SeedResult } from '../store/seed';
 import { SettingsStore } from '../store/settings-store';
 import { StorageHealth } from '../store/storage-health';
@@ -184,11 +184,12 @@ async function openListener(options: ServerOptions, undo: Undo): Promise<{ http:
 /**
  * A big file had only a cheap check before start (milliseconds, where the
  * full check takes seconds); the full one runs now on a read-only connection
- * of its own, so the server answers meanwhile, and damage stops the server
+ * of its own on a worker thread (node:sqlite blocks the thread it runs on),
+ * so the server answers meanwhile, and damage stops the server
  * before it writes more to the file.
  */
 function checkIntegrityLate(databaseFile: string, running: RunningServer, isClosing: () => boolean, onFatal: (err: StartupError) => void): void {
-  void checkFileIntegrity(databaseFile, 'quick_check')
+  void checkFileIntegrityOffThread(databaseFile, 'quick_check')
     .catch((err: NodeJS.ErrnoException) =>
       err.code === 'SQLITE_CORRUPT' || err.code === 'SQLITE_NOTADB' ? `integrity check failed (the check itself stopped at damage: ${err.message.replace(/^SQLITE_\w+: /, '')})` : null,
     )

@@ -142,18 +142,31 @@ export function clientTokensKey(clientId: string): string {
 }
 
 /**
+ * Freezes a value and everything it holds, so that one cached object can be
+ * handed to every caller: none can change what the next one gets (a write
+ * throws, modules being strict). Cheaper than a copy per read, which was
+ * 10% of the resource API's main thread (structuredClone).
+ */
+export function deepFreeze<V>(value: V): V {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
+}
+
+/**
  * Reads through one of the store's caches: a remembered value, else `load`,
  * remembered unless something was invalidated meanwhile. With `usable`
  * false (inside a unit of work, or caches off) it is `load` alone. Values
- * come back as copies, so no caller can change what the next one gets.
+ * from the cache are frozen ({@link deepFreeze}), so no caller can change
+ * what the next one gets.
  */
 export async function readThrough<V>(map: CacheMap<unknown>, usable: boolean, key: string, load: () => Promise<V>): Promise<V> {
   if (!usable) return load();
   const remembered = map.get(key);
-  if (remembered) return structuredClone(remembered.value) as V;
+  if (remembered) return remembered.value as V;
   const ticket = map.ticket();
-  const value = await load();
-  map.set(key, structuredClone(value), ticket);
+  const value = deepFreeze(await load());
+  map.set(key, value, ticket);
   return value;
 }
 
