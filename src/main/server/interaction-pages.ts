@@ -6,7 +6,7 @@ import { renderPage } from '../http/html';
 import { allowFormTarget } from '../http/security-headers';
 import type { AppRecord } from '../store/apps-store';
 import type { Db } from '../store/database';
-import { listUsers, userMemberships, type UserRecord } from '../store/identity-store';
+import { listUsers, membershipsByUser, type UserRecord } from '../store/identity-store';
 
 /** Sends a page; its forms may lead on to the app's redirect URI (the engine checked it), nowhere else. */
 function sendPage(ctx: Context, redirectUri: unknown, app: AppRecord, html: string): void {
@@ -32,15 +32,13 @@ const switchActionOf = (uid: string) => `/interaction/${uid}/switch`;
  * with "Not you? Switch user" to decline that choice.
  */
 export async function sendSignInPage(ctx: Context, db: Db, app: AppRecord, target: PageTarget, chosen: UserRecord | undefined): Promise<void> {
-  const users = await listUsers(db);
-  const labelled = await Promise.all(
-    users.map(async (u) => ({
-      id: u.id,
-      name: u.name,
-      email: u.email,
-      roles: (await userMemberships(db, u.id)).map((m) => `${m.role} · ${m.workspace.name}`).join(', ') || 'no workspace',
-    })),
-  );
+  const [users, memberships] = await Promise.all([listUsers(db), membershipsByUser(db)]);
+  const labelled = users.map((u) => ({
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    roles: (memberships.get(u.id) ?? []).map((m) => `${m.role} · ${m.workspace.name}`).join(', ') || 'no workspace',
+  }));
   const model = {
     app: { name: app.name, logoUrl: app.logoUrl },
     users: labelled,

@@ -79,6 +79,27 @@ export async function userMemberships(db: Db, userId: string): Promise<Membershi
   return rows.map((r) => ({ workspace: { id: r.id, name: r.name, slug: r.slug, createdAt: r.created_at }, role: r.role }));
 }
 
+/**
+ * Every user's memberships, keyed by user id, in one query: what the sign-in
+ * page labels its picker with (one query per listed user would grow with
+ * the user count on every sign-in).
+ */
+export async function membershipsByUser(db: Db): Promise<Map<string, MembershipRecord[]>> {
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+    .select(['memberships.user_id', 'workspaces.id', 'workspaces.name', 'workspaces.slug', 'workspaces.created_at', 'memberships.role'])
+    .orderBy('workspaces.created_at')
+    .execute();
+  const byUser = new Map<string, MembershipRecord[]>();
+  for (const r of rows) {
+    const list = byUser.get(r.user_id) ?? [];
+    list.push({ workspace: { id: r.id, name: r.name, slug: r.slug, createdAt: r.created_at }, role: r.role });
+    byUser.set(r.user_id, list);
+  }
+  return byUser;
+}
+
 /** The user's role in the workspace now; undefined when not a member (remembered too, as "not a member"). */
 export async function membershipRole(db: Db, workspaceId: string, userId: string): Promise<Role | undefined> {
   const caches = cachesOf(db);
