@@ -52,14 +52,45 @@ describe('the store caches', () => {
     expect(heard).toHaveLength(1);
   });
 
+  it('inside a unit of work: remembered values are read; a miss is remembered only while the unit wrote nothing of its kind', async () => {
+    const caches = new StoreCaches();
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    await readThrough(caches, 'user', 'u1', load);
+    const unit = { afterCommit: () => undefined, afterRollback: () => undefined } as unknown as UnitOfWork;
+    let current: UnitOfWork | undefined = unit;
+    caches.attach(() => current);
+    expect(await readThrough(caches, 'user', 'u1', load)).toEqual({ n: 1 });
+    // Nothing of the kind written yet: what the unit loads is committed state.
+    expect(await readThrough(caches, 'user', 'u2', load)).toEqual({ n: 2 });
+    expect(caches.users.get('u2')).toEqual({ value: { n: 2 } });
+    // Its own write forgets the fact at once, so its next read comes from its transaction...
+    caches.changed('user', 'u1');
+    expect(await readThrough(caches, 'user', 'u1', load)).toEqual({ n: 3 });
+    // ...and from now on what it loads of that kind may be its own uncommitted write: never remembered.
+    expect(caches.users.get('u1')).toBeUndefined();
+    expect(await readThrough(caches, 'user', 'u3', load)).toEqual({ n: 4 });
+    expect(caches.users.get('u3')).toBeUndefined();
+    // Other kinds are still remembered; a write of every kind ('all') stops those too.
+    await readThrough(caches, 'workspace', 'w1', load);
+    expect(caches.workspaces.get('w1')).toBeDefined();
+    caches.changed('all');
+    await readThrough(caches, 'workspace', 'w2', load);
+    expect(caches.workspaces.get('w2')).toBeUndefined();
+    // Another unit (or none) starts clean.
+    current = { afterCommit: () => undefined, afterRollback: () => undefined } as unknown as UnitOfWork;
+    await readThrough(caches, 'user', 'u3', load);
+    expect(caches.users.get('u3')).toBeDefined();
+  });
+
   it('off: nothing is remembered and every read asks the store', async () => {
     const caches = new StoreCaches({ enabled: false });
     caches.tokens.put('AccessToken:a', { payload: '{}', revoked_at: null });
     expect(caches.tokens.get('AccessToken:a')).toBeUndefined();
     let loads = 0;
     const load = async () => ({ n: ++loads });
-    await readThrough(caches.users, caches.usable, 'u1', load);
-    await readThrough(caches.users, caches.usable, 'u1', load);
+    await readThrough(caches, 'user', 'u1', load);
+    await readThrough(caches, 'user', 'u1', load);
     expect(loads).toBe(2);
   });
 
@@ -67,10 +98,10 @@ describe('the store caches', () => {
     const caches = new StoreCaches();
     let loads = 0;
     const load = async () => ({ n: ++loads, groups: ['a'] });
-    const first = await readThrough(caches.users, caches.usable, 'u1', load);
+    const first = await readThrough(caches, 'user', 'u1', load);
     expect(() => first.groups.push('changed by a caller')).toThrow(TypeError);
     expect(() => Object.assign(first, { n: 99 })).toThrow(TypeError);
-    const second = await readThrough(caches.users, caches.usable, 'u1', load);
+    const second = await readThrough(caches, 'user', 'u1', load);
     expect(loads).toBe(1);
     expect(second).toBe(first);
     expect(second).toEqual({ n: 1, groups: ['a'] });

@@ -146,7 +146,7 @@ export async function writeUris(db: Db, appId: string, redirectUris: string[], p
 
 export async function findApp(db: Db, id: string): Promise<AppRecord | undefined> {
   const caches = cachesOf(db);
-  return readThrough(caches.apps, caches.usable, id, async () => {
+  return readThrough(caches, 'app', id, async () => {
     const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     const uris = await db.selectFrom('app_redirect_uris').selectAll().where('app_id', '=', id).orderBy('position').execute();

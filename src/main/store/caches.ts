@@ -155,15 +155,26 @@ export function deepFreeze<V>(value: V): V {
 
 /**
  * Reads through one of the store's caches: a remembered value, else `load`,
- * remembered unless something was invalidated meanwhile. With `usable`
- * false (inside a unit of work, or caches off) it is `load` alone. Values
- * from the cache are frozen ({@link deepFreeze}), so no caller can change
- * what the next one gets.
+ * remembered unless something was invalidated meanwhile. Values from the
+ * cache are frozen ({@link deepFreeze}), so no caller can change what the
+ * next one gets.
+ *
+ * Inside a unit of work too (see {@link StoreCaches.mayFill}): the caches
+ * exist only on SQLite, where a unit holds the one connection and the write
+ * lock (`begin immediate`) from its first statement, so no other writer can
+ * commit meanwhile and an entry is exactly what the unit's transaction would
+ * read; every write forgets its fact at once, so a unit reads its own writes
+ * from its transaction. What a unit loads is remembered only while it has
+ * written nothing of that kind: then it is committed state. This is for
+ * facts that are not single-use (apps, users, workspaces, roles); token rows
+ * inside a unit always come from the transaction (`findModel`).
  */
-export async function readThrough<V>(map: CacheMap<unknown>, usable: boolean, key: string, load: () => Promise<V>): Promise<V> {
-  if (!usable) return load();
+export async function readThrough<V>(caches: StoreCaches, kind: 'app' | 'user' | 'workspace' | 'membership', key: string, load: () => Promise<V>): Promise<V> {
+  if (!caches.enabled) return load();
+  const map = caches.mapOf(kind);
   const remembered = map.get(key);
   if (remembered) return remembered.value as V;
+  if (!caches.mayFill(kind)) return load();
   const ticket = map.ticket();
   const value = deepFreeze(await load());
   map.set(key, value, ticket);
@@ -197,6 +208,8 @@ export class StoreCaches {
   readonly memberships: CacheMap<CachedRole>;
   readonly grants: CacheMap<unknown>;
   #unitOf: () => UnitOfWork | undefined = () => undefined;
+  /** The kinds of fact each open unit of work has written ('all': every kind). */
+  readonly #unitWrites = new WeakMap<UnitOfWork, Set<CacheKind | 'all'>>();
   readonly #listeners = new Set<CacheChangeListener>();
 
   constructor(options: StoreCachesOptions = {}) {
@@ -224,6 +237,24 @@ export class StoreCaches {
    */
   get usable(): boolean {
     return this.enabled && this.#unitOf() === undefined;
+  }
+
+  /**
+   * True when what the caller loads of `kind` may be remembered: caches on,
+   * and outside a unit of work, or inside one that has written nothing of
+   * that kind (so what it loads is committed state, see {@link readThrough}).
+   */
+  mayFill(kind: CacheKind): boolean {
+    if (!this.enabled) return false;
+    const unit = this.#unitOf();
+    if (!unit) return true;
+    const written = this.#unitWrites.get(unit);
+    return !written || (!written.has(kind) && !written.has('all'));
+  }
+
+  /** The entries of one kind. */
+  mapOf(kind: CacheKind): CacheMap<unknown> {
+    return this.#map(kind);
   }
 
   #map(kind: CacheKind): CacheMap<unknown> {
@@ -278,6 +309,9 @@ export class StoreCaches {
     if (unit) {
       unit.afterCommit(forget);
       unit.afterRollback(forget);
+      const written = this.#unitWrites.get(unit) ?? new Set();
+      written.add(kind);
+      this.#unitWrites.set(unit, written);
     }
     for (const listener of this.#listeners) {
       try {

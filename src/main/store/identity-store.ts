@@ -44,7 +44,7 @@ export async function listUsers(db: Db): Promise<UserRecord[]> {
 
 export async function findUser(db: Db, id: string): Promise<UserRecord | undefined> {
   const caches = cachesOf(db);
-  return readThrough(caches.users, caches.usable, id, async () => {
+  return readThrough(caches, 'user', id, async () => {
     const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : undefined;
   });
@@ -62,7 +62,7 @@ export async function findUserByHint(db: Db, hint: string): Promise<UserRecord |
 
 export async function findWorkspace(db: Db, id: string): Promise<WorkspaceRecord | undefined> {
   const caches = cachesOf(db);
-  return readThrough(caches.workspaces, caches.usable, id, async () => {
+  return readThrough(caches, 'workspace', id, async () => {
     const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? { id: row.id, name: row.name, slug: row.slug, createdAt: row.created_at } : undefined;
   });
@@ -103,7 +103,7 @@ export async function membershipsByUser(db: Db): Promise<Map<string, MembershipR
 /** The user's role in the workspace now; undefined when not a member (remembered too, as "not a member"). */
 export async function membershipRole(db: Db, workspaceId: string, userId: string): Promise<Role | undefined> {
   const caches = cachesOf(db);
-  const role = await readThrough(caches.memberships, caches.usable, `${workspaceId} ${userId}`, async () => {
+  const role = await readThrough(caches, 'membership', `${workspaceId} ${userId}`, async () => {
     const row = await db
       .selectFrom('memberships')
       .select('role')
