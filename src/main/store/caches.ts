@@ -22,10 +22,11 @@ import type { UnitOfWork } from './unit-of-work';
  * **When.** A local write forgets at once (so its own unit of work reads
  * it back from the store) and again when its unit ends, committed or
  * rolled back, so that a read which ran meanwhile cannot leave the old
- * value behind. A unit of work neither reads nor fills the caches of facts
- * that change (its reads come from its transaction: what it reads and what
- * it writes stay one atomic step); a committed token upsert is written
- * through. (The engine's client metadata has its own cache,
+ * value behind. Inside a unit of work token rows come from its transaction
+ * (what it reads and what it writes stay one atomic step); apps, users,
+ * workspaces and roles are read from the caches, and filled while the unit
+ * has written nothing of their kind (see readThrough); a committed token
+ * upsert is written through. (The engine's client metadata has its own cache,
  * oauth/client-cache.ts, which the change feed already drives.)
  *
  * A store on PostgreSQL (several instances) has no caches: `cachesOf` gives
