@@ -65,10 +65,10 @@ export function memoryOf(pid: number): ProcStatus {
 
 let clockTicks: number | undefined;
 
-/** CPU time (user + system) a process has used so far, ms; undefined without /proc. */
-export function cpuTimeOf(pid: number): number | undefined {
+/** User + system CPU time in a /proc `stat` file (a process's or one thread's), ms; undefined without /proc. */
+function cpuTimeInStat(path: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
@@ -77,20 +77,18 @@ export function cpuTimeOf(pid: number): number | undefined {
   }
 }
 
+/** CPU time (user + system) a process has used so far, ms; undefined without /proc. */
+export function cpuTimeOf(pid: number): number | undefined {
+  return cpuTimeInStat(`/proc/${pid}/stat`);
+}
+
 /**
  * CPU time (user + system) of a process's main thread so far, ms: where the
  * JavaScript runs (the engine, our code, and node:sqlite's statements); the
  * rest of a process's CPU is V8's helper threads and libuv's pool.
  */
 export function mainThreadCpuTimeOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
+  return cpuTimeInStat(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /** Busy CPU time of the whole machine so far (all cores, all processes), ms; undefined without /proc. */

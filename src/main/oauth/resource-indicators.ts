@@ -69,6 +69,9 @@ function publicKeys(signingKeys: readonly JWK[]): JSONWebKeySet {
   return { keys: signingKeys.map((key) => Object.fromEntries(Object.entries(key).filter(([name]) => !PRIVATE.has(name)))) };
 }
 
+/** Three base64url parts: the shape of a compact JWS. */
+const looksLikeJws = (value: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(value);
+
 /**
  * RFC 9068 access tokens, stored like opaque ones. The engine issues a JWT
  * access token without storing it (it is meant to be checked by its
@@ -81,9 +84,6 @@ function publicKeys(signingKeys: readonly JWK[]): JSONWebKeySet {
  * unknown one is not found. The record's id is not a credential: looked up
  * as an opaque value it is refused (`format` is not opaque).
  */
-/** Three base64url parts: the shape of a compact JWS. */
-const looksLikeJws = (value: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(value);
-
 export function installStoredJwtAccessTokens(provider: Provider, options: { signingKeys: readonly JWK[]; issuer: string }): void {
   const keys = createLocalJWKSet(publicKeys(options.signingKeys));
   const opaquePayload = (provider.BaseToken.prototype as unknown as TokenModel['prototype']).getValueAndPayload;
