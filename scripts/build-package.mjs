@@ -1,6 +1,7 @@
 // Builds what the npm package ships (`npm pack` runs it as `prepack`), into dist/:
 //   dist/lib/       the library (index.js: startServer) and the command (bin.js), ES modules
-//                   bundled by esbuild from src/main; every npm dependency stays an import
+//                   bundled by esbuild from src/main (npm dependencies bundled in but for those
+//                   scripts/esbuild-node.mjs keeps external)
 //   dist/renderer/  the web console, built as `npm run build` builds it (scripts/build-console.mjs)
 //   dist/types/     declarations (tsc); package.json's `files` ships those of the public surface
 // A consumer's `node` cannot run TypeScript, and the package must not need Electron at run time:
@@ -8,6 +9,7 @@
 //
 //   node scripts/build-package.mjs
 import { spawn } from 'node:child_process';
+import { isBuiltin } from 'node:module';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -34,7 +36,7 @@ const packageOf = (specifier) => (specifier.startsWith('@') ? specifier.split('/
 const undeclared = new Set();
 for (const output of Object.values(result.metafile.outputs)) {
   for (const { path, external } of output.imports) {
-    if (!external || path.startsWith('node:')) continue;
+    if (!external || isBuiltin(path)) continue;
     if (!shipped.has(packageOf(path))) undeclared.add(path);
   }
 }

@@ -6,7 +6,7 @@
 // built from changed (size or modification time), in about a tenth of a second; otherwise a start
 // costs one stat per source (a few milliseconds).
 //
-// Bundled like the package (scripts/esbuild-node.mjs): every npm dependency stays an import,
+// Bundled like the package (scripts/esbuild-node.mjs: npm dependencies bundled in but for a few),
 // dynamic imports become chunks of their own (the MCP routes load on first use); the tsconfig is
 // tsconfig.node.json (the one tsx runs the sources with).
 //

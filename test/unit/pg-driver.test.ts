@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentUnit, openStore, unitOfWork, type Db } from '../../src/main/store/database';
 import { dialectOf } from '../../src/main/store/dialect';
-import { postgresPoolOf, postgresUrlOf } from '../../src/main/store/pg-store';
+import { postgresUrlOf } from '../../src/main/store/driver-registry';
+import { postgresPoolOf } from '../../src/main/store/pg-store';
 import { databaseForDataDir } from '../helpers/postgres';
 
 describe('PgDriver: units of work on PostgreSQL', () => {

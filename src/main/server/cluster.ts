@@ -7,9 +7,7 @@ import { attachChangeFeed, InProcessChangeFeed, publishChange, type Change, type
 import type { Db } from '../store/database';
 import { dialectOf } from '../store/dialect';
 import type { ActivityLog } from '../store/events-store';
-import { PgChangeFeed } from '../store/pg-change-feed';
-import { withPgStartupLock } from '../store/pg-startup-lock';
-import { pgErrorText } from '../store/pg-store';
+import { pgErrorText } from '../store/pg-error-text';
 import { StartupError } from '../startup-error';
 import type { SettingsStore } from '../store/settings-store';
 
@@ -23,9 +21,10 @@ import type { SettingsStore } from '../store/settings-store';
 
 /** The feed for `db`: LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. Attached to `db`, so every writer announces through it. */
 export async function openChangeFeed(db: Db, where: { databaseFile: string; pgUrl: string | undefined; log?: (line: string) => void }): Promise<ChangeFeed> {
+  // The PostgreSQL modules load on demand, as the store's driver does: a server on SQLite never loads `pg`.
   const feed =
     where.pgUrl !== undefined
-      ? await PgChangeFeed.start({ db, connection: { connectionString: where.pgUrl }, ...(where.log ? { log: where.log } : {}) }).catch((err: unknown) => {
+      ? await (await import('../store/pg-change-feed')).PgChangeFeed.start({ db, connection: { connectionString: where.pgUrl }, ...(where.log ? { log: where.log } : {}) }).catch((err: unknown) => {
           throw new StartupError(`cannot listen for changes on ${where.databaseFile}: ${pgErrorText(err)}`);
         })
       : new InProcessChangeFeed(db, where.databaseFile);
@@ -41,6 +40,7 @@ export async function openChangeFeed(db: Db, where: { databaseFile: string; pgUr
 export async function firstSteps<T>(db: Db, masterKeyStore: MasterKeyStore, pgUrl: string | undefined, fn: () => Promise<T>): Promise<T> {
   if (dialectOf(db) !== 'postgres' || pgUrl === undefined) return fn();
   refuseUnsharedMasterKey(masterKeyStore);
+  const { withPgStartupLock } = await import('../store/pg-startup-lock');
   return withPgStartupLock(pgUrl, fn);
 }
 

@@ -26,7 +26,7 @@ import { MasterKeyInputError, ProvidedMasterKeyStore } from '../secrets/provided
 import { StartupError } from '../startup-error';
 import { needsLateIntegrityCheck, openStore, probeWrite, schemaVersion, StoreDamagedError, whenCommitted, type Db } from '../store/database';
 import { redactDatabaseUrl } from '../store/database-url';
-import { postgresUrlOf } from '../store/pg-store';
+import { postgresUrlOf } from '../store/driver-registry';
 import { ActivityLog } from '../store/events-store';
 import { checkFileIntegrityOffThread } from '../store/integrity-worker';
 import { seedDemoData, type SeedResult } from '../store/seed';

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { Kysely, Migrator, sql } from 'kysely';
 import { DEFAULT_POOL_SIZE, parseDatabaseUrl } from './database-url';
 import { findDriver, registerDriver } from './driver-registry';
+import { pgErrorText } from './pg-error-text';
 import { StaticMigrationProvider, migrations } from './migrations';
 import { PgDialect } from './pg-dialect';
 import { PgDriver } from './pg-driver';
@@ -34,7 +35,7 @@ export async function openPostgresStore(target: string, options: OpenPostgresOpt
   }
   const dialect = new PgDialect({ connectionString: parsed.url, poolSize: options.poolSize ?? DEFAULT_POOL_SIZE });
   const db = new Kysely<Database>({ dialect });
-  registerDriver(db, dialect.driver);
+  registerDriver(db, dialect.driver, dialect.driver.connectionString);
   try {
     await sql`select 1`.execute(db);
     await refuseNewerSchema(db, parsed.display);
@@ -72,28 +73,8 @@ async function migrate(db: Kysely<Database>): Promise<void> {
   }
 }
 
-/** The reason, in words, for a connection or server error (never the password: `pg` does not put it in messages). */
-export function pgErrorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const code = (err as { code?: string }).code;
-  if (code === 'ECONNREFUSED') return 'nothing accepts connections at that host and port (is PostgreSQL running?)';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
-  if (code === 'ETIMEDOUT') return 'the connection timed out';
-  if (code === '28P01') return 'the password was refused';
-  if (code === '28000') return `the server refused the connection: ${err.message}`;
-  if (code === '3D000') return `${err.message} (create it first: createdb, or CREATE DATABASE)`;
-  if (code === '42501') return `the user lacks a privilege the store needs: ${err.message}`;
-  return err.message || (err as { code?: string }).code || 'unknown error';
-}
-
 /** The pool behind a PostgreSQL handle (undefined for SQLite): for work that needs its own connection, such as LISTEN. */
 export function postgresPoolOf(db: object): pg.Pool | undefined {
   const driver = findDriver(db);
   return driver instanceof PgDriver ? driver.pool : undefined;
-}
-
-/** The connection string behind a PostgreSQL handle (undefined for SQLite). */
-export function postgresUrlOf(db: object): string | undefined {
-  const driver = findDriver(db);
-  return driver instanceof PgDriver ? driver.connectionString : undefined;
 }
