@@ -30,6 +30,25 @@ describe('the sample resource API', () => {
     expect(malformed.headers.get('www-authenticate')).toContain('error="invalid_request"');
   });
 
+  it('routes by prefix without changing answers: 405 with Allow for another method, the REST 404 for no route, the security headers on both', async () => {
+    const wrongMethod = await call('/api/v1/me', undefined, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toContain('GET');
+    const management = await call('/api/v1/oauth/applications', undefined, { method: 'PUT' });
+    expect(management.status).toBe(405);
+    expect(management.headers.get('allow')).toContain('POST');
+    const inbox = await call('/webhooks/inbox/some-id');
+    expect(inbox.status).toBe(405);
+    expect(inbox.headers.get('allow')).toBe('POST');
+    for (const path of ['/api/v1/nothing-here', '/api/v1', '/interaction/', '/webhooks/inbox/']) {
+      const missing = await call(path);
+      expect(missing.status, path).toBe(404);
+      expect(((await missing.json()) as { error: string }).error, path).toBe('not_found');
+      expect(missing.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(missing.headers.get('content-security-policy'), path).toContain("default-src 'none'");
+    }
+  });
+
   it('answers 403 insufficient_scope naming the missing scope', async () => {
     const { tokens } = await codeFlow(server, { config, scope: 'openid read:user' });
     const res = await call(`/api/v1/workspaces/${workspaceId}/members`, tokens.access_token);

@@ -4,6 +4,8 @@ import type Provider from 'oidc-provider';
 import { sha256Hex } from '../secrets/crypto';
 import type { Db } from '../store/database';
 import { touchModelLastUse } from '../store/oidc-models-store';
+import { findApp } from '../store/apps-store';
+import { isMetadataDocumentId } from '../oauth/client-metadata-documents';
 import { checkSenderConstraint } from './dpop-proof';
 
 export interface BearerPrincipal {
@@ -64,6 +66,17 @@ async function noteUse(db: Db, kind: string, idHash: string): Promise<void> {
 }
 
 /**
+ * Whether the app a token was issued to still exists. An app of ours is read
+ * from the store's app cache (invalidated when an app is deleted); the
+ * engine's `Client.find` would also hash its whole metadata on every call.
+ * A Client ID Metadata Document's client is the engine's to resolve.
+ */
+async function clientExists(provider: Provider, db: Db, clientId: string): Promise<boolean> {
+  if (isMetadataDocumentId(clientId)) return (await provider.Client.find(clientId)) !== undefined;
+  return (await findApp(db, clientId)) !== undefined;
+}
+
+/**
  * Checks an access token against the store on every call: a revoked,
  * expired or unknown token, or one whose app was deleted, is refused at once
  * (JWT access tokens too: see resource-indicators.ts). With `expected`, so is
@@ -74,8 +87,7 @@ export async function authenticateAccessToken(provider: Provider, db: Db, value:
   const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
   if (!token || token.isExpired) throw new BearerError(401, 'invalid_token', 'The access token is invalid, expired or revoked');
   await checkSenderConstraint(db, provider.issuer, token, value, request);
-  const client = await provider.Client.find(token.clientId!);
-  if (!client) throw new BearerError(401, 'invalid_token', 'The app of this token no longer exists');
+  if (!(await clientExists(provider, db, token.clientId!))) throw new BearerError(401, 'invalid_token', 'The app of this token no longer exists');
   const extra = (token.extra ?? {}) as Record<string, unknown>;
   const audience = typeof token.aud === 'string' ? token.aud : null;
   if (expected) checkAudience(audience, expected);

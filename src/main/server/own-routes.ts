@@ -1,4 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
+import type { Router } from '@koa/router';
 import Koa, { type Context } from 'koa';
 import { OWN_BODY_LIMIT } from '../http/body-limit';
 import { problemOf, restBody, setProblemHead, type Problem } from '../http/errors';
@@ -9,9 +10,11 @@ import { createInteractionRouter } from './interactions';
 import { createManagementApi } from './management-api';
 import { protectedResourceRoutes } from './protected-resource-routes';
 import { createResourceApi } from './resource-api';
+import { SAMPLE_API_RESOURCE_PATH } from './built-in-resources';
 import type { RouteContext } from './route-context';
 import { createWebhookCatcher } from './webhook-catcher';
 import { SAMPLE_MCP_PATH } from '../../shared/sample-mcp';
+import { INBOX_PATH } from '../webhooks/start-webhooks';
 import { lazyRoute } from './lazy-route';
 import { simulatedResourceFaults } from './simulated-resource-faults';
 
@@ -68,6 +71,26 @@ function health(issuer: string): Koa.Middleware {
   };
 }
 
+/**
+ * `middleware` for the paths under `prefix`; the others pass by at once. A
+ * router otherwise matches every request's path against all its routes, and
+ * each router adds two middlewares and their promises to every request.
+ */
+function under(prefix: string, middleware: Koa.Middleware): Koa.Middleware {
+  return (ctx, next) => (ctx.path.startsWith(prefix) ? middleware(ctx, next) : next());
+}
+
+/** Two middlewares as one: `first`, whose `next` is `second`. */
+function chain(first: Koa.Middleware, second: Koa.Middleware): Koa.Middleware {
+  return (ctx, next) => first(ctx, () => second(ctx, next));
+}
+
+/** A router's routes, then its 405/501 answers for a known path with another method. */
+function routesOf(router: Router): Koa.Middleware {
+  // The router's middlewares add `params` and `router` to the context they are given.
+  return chain(router.routes() as Koa.Middleware, router.allowedMethods() as Koa.Middleware);
+}
+
 /** Our own routes: sign-in and consent pages, the management and sample APIs, the sample MCP server (its own answers), health. */
 export function createOwnRoutes(deps: RouteContext): Koa {
   const app = new Koa();
@@ -77,7 +100,7 @@ export function createOwnRoutes(deps: RouteContext): Koa {
   app.use(lazyRoute(SAMPLE_MCP_PATH, async () => (await import('./sample-mcp')).sampleMcpRoute(deps)));
   app.use(answerErrors(deps));
   // The webhook catcher reads its raw body itself (any content type, capped), so it comes before the parser.
-  app.use(createWebhookCatcher(deps).routes());
+  app.use(under(INBOX_PATH, routesOf(createWebhookCatcher(deps))));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: OWN_BODY_LIMIT, formLimit: OWN_BODY_LIMIT, encoding: 'utf-8' }));
   // Sign-in and consent read the interaction, then write the grant and the result: one step, so a
   // form submitted twice at once is decided once (the second sees the first's result). Writes of the
@@ -85,9 +108,9 @@ export function createOwnRoutes(deps: RouteContext): Koa {
   const serialized = (ctx: Koa.Context) => ctx.path.startsWith('/interaction/') || (ctx.path.startsWith('/api/') && ctx.method !== 'GET' && ctx.method !== 'HEAD');
   app.use(unitPerRequest(deps.db, serialized));
   app.use(protectedResourceRoutes(deps));
-  for (const router of [createInteractionRouter(deps), createManagementApi(deps), createResourceApi(deps)]) {
-    app.use(router.routes()).use(router.allowedMethods());
-  }
+  app.use(under('/interaction/', routesOf(createInteractionRouter(deps))));
+  // The management API and the sample resource API share their prefix (/api/v1).
+  app.use(under(`${SAMPLE_API_RESOURCE_PATH}/`, chain(routesOf(createManagementApi(deps)), routesOf(createResourceApi(deps)))));
   app.use(health(deps.issuer));
   return app;
 }
