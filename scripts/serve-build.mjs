@@ -22,6 +22,8 @@ import { NODE_BUNDLE } from './esbuild-node.mjs';
 const KEEP = 4;
 /** Files that shape the build without being bundled. */
 const SETTINGS_FILES = ['package.json', 'tsconfig.node.json'];
+/** npm's record of the installed packages, rewritten by every `npm install`, `npm ci` and `npm update`. */
+const INSTALLED = 'node_modules/.package-lock.json';
 /** This script and its options: a build made by another version of them is stale. */
 const BUILDER = createHash('sha256').update(readFileSync(import.meta.filename)).update(JSON.stringify(NODE_BUNDLE)).digest('hex').slice(0, 16);
 
@@ -85,7 +87,10 @@ async function build(root, serveDir) {
   }
   // Stamped after the build: an edit made during the tenth of a second it takes waits for the next edit.
   const stamps = {};
-  for (const file of [...Object.keys(result.metafile.inputs), ...SETTINGS_FILES].sort()) stamps[file] = stampOf(root, file);
+  // The bundled npm packages are stamped by npm's own record of what it installed (rewritten by every
+  // install), not file by file: some 700 stats fewer per start.
+  const sources = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+  for (const file of [...sources, ...SETTINGS_FILES, INSTALLED].sort()) stamps[file] = stampOf(root, file);
   const id = createHash('sha256').update(`${BUILDER} ${version}`).update(JSON.stringify(stamps)).digest('hex').slice(0, 16);
   const target = join(serveDir, id);
   if (existsSync(target)) rmSync(temp, { recursive: true, force: true });
