@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser } from '../http/body-parser';
 import Koa, { type Context } from 'koa';
 import { toChangeEvent, type ChangeEvent } from '../../shared/contract/activity';
 import type { AdminErrorBody } from '../../shared/contract/errors';

@@ -1,4 +1,4 @@
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser } from '../http/body-parser';
 import type { Router } from '@koa/router';
 import Koa, { type Context } from 'koa';
 import { OWN_BODY_LIMIT } from '../http/body-limit';

@@ -1,4 +1,4 @@
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser } from '../http/body-parser';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Context, Middleware } from 'koa';
