@@ -16,9 +16,16 @@ const DEFAULT_PARSED_METHODS = ['POST', 'PUT', 'PATCH'];
 export function bodyParser(options: Options): Middleware {
   const parsed = new Set((options.parsedMethods ?? DEFAULT_PARSED_METHODS).map((m) => m.toUpperCase()));
   let loading: Promise<Middleware> | undefined;
-  return async (ctx, next) => {
-    if (!parsed.has(ctx.method)) return next();
-    loading ??= import('@koa/bodyparser').then(({ bodyParser: create }) => create(options) as Middleware);
+  const parse: Middleware = async (ctx, next) => {
+    loading ??= import('@koa/bodyparser').then(
+      ({ bodyParser: create }) => create(options) as Middleware,
+      (err: unknown) => {
+        loading = undefined;
+        throw err;
+      },
+    );
     return (await loading)(ctx, next);
   };
+  // Not async itself: a GET passes by without a promise of its own.
+  return (ctx, next) => (parsed.has(ctx.method) ? parse(ctx, next) : next());
 }

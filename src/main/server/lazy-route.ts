@@ -8,12 +8,13 @@ import type { Middleware } from 'koa';
  */
 export function lazyRoute(path: string, load: () => Promise<Middleware>): Middleware {
   let loading: Promise<Middleware> | undefined;
-  return async (ctx, next) => {
-    if (ctx.path !== path) return next();
+  const serve: Middleware = async (ctx, next) => {
     loading ??= load().catch((err: unknown) => {
       loading = undefined;
       throw err;
     });
     return (await loading)(ctx, next);
   };
+  // Not async itself: every other request passes by without a promise of its own.
+  return (ctx, next) => (ctx.path === path ? serve(ctx, next) : next());
 }

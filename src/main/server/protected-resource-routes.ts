@@ -13,8 +13,7 @@ import type { RouteContext } from './route-context';
  * with credentials is involved, so `*` is safe.
  */
 export function protectedResourceRoutes(deps: Pick<RouteContext, 'db' | 'issuer'>): Koa.Middleware {
-  return async (ctx, next) => {
-    if (ctx.path !== PROTECTED_RESOURCE_WELL_KNOWN && !ctx.path.startsWith(`${PROTECTED_RESOURCE_WELL_KNOWN}/`)) return next();
+  const serve: Koa.Middleware = async (ctx) => {
     ctx.set('Access-Control-Allow-Origin', '*');
     // The security headers say same-origin for everything else; these documents are meant to be read across origins.
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -41,4 +40,6 @@ export function protectedResourceRoutes(deps: Pick<RouteContext, 'db' | 'issuer'
     }
     ctx.body = protectedResourceMetadata(server, deps.issuer);
   };
+  // Not async itself: every other request passes by without a promise of its own.
+  return (ctx, next) => (ctx.path === PROTECTED_RESOURCE_WELL_KNOWN || ctx.path.startsWith(`${PROTECTED_RESOURCE_WELL_KNOWN}/`) ? serve(ctx, next) : next());
 }

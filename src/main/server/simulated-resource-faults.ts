@@ -34,13 +34,16 @@ async function clientOf(deps: Deps, ctx: Context): Promise<string | undefined> {
 export function simulatedResourceFaults(deps: Deps): Middleware {
   const mcpFace: AnswerFace = { kind: 'bearer', resourceMetadata: protectedResourceMetadataUrl(sampleMcpResource(deps.issuer)) };
   const apiFace: AnswerFace = { kind: 'bearer' };
-  return async (ctx, next) => {
-    const endpoint = endpointOf(ctx.path);
-    if (!endpoint || !deps.simulation.aimsAt(endpoint)) return next();
+  const simulate = async (ctx: Context, next: () => Promise<unknown>, endpoint: SimulationEndpoint) => {
     const clientId = deps.simulation.aimsAt(endpoint, 'app') ? await clientOf(deps, ctx) : undefined;
     const verdict = await deps.simulation.decide({ endpoint, clientId });
     if (verdict) await delay(verdict.latencyMs);
     if (!verdict?.answer) return next();
     writeSimulatedAnswer(ctx, verdict.answer, endpoint === 'mcp' ? mcpFace : apiFace);
+  };
+  // Not async itself: with no rule aimed at the endpoint, a request passes by without a promise of its own.
+  return (ctx, next) => {
+    const endpoint = endpointOf(ctx.path);
+    return endpoint && deps.simulation.aimsAt(endpoint) ? simulate(ctx, next, endpoint) : next();
   };
 }
