@@ -100,6 +100,9 @@ describe('time: the server clock offset and "expire now"', () => {
       expect(idToken.exp! - idToken.iat!).toBe(60);
       const refresh = await introspect(tokens.refresh_token!);
       expect(refresh.exp! - refresh.iat!).toBe(120);
+      // Client credentials take the app's access-token lifetime too.
+      const issued = await fetch(`${server.issuer}/oauth/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=read%3Auser' });
+      expect(((await issued.json()) as { expires_in: number }).expires_in).toBe(30);
       const got = await rpc(server, 'apps.get', { id: app.clientId });
       expect(got.lifetimes).toEqual({ accessToken: 30, refreshToken: 120, idToken: 60, authorizationCode: 5 });
       // The override makes the token expire in seconds on the server clock.
