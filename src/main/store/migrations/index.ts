@@ -7,6 +7,7 @@ import * as m0005 from './0005_resource_servers';
 import * as m0006 from './0006_id_token_claims';
 import * as m0007 from './0007_simulation';
 import * as m0008 from './0008_user_claims';
+import * as m0009 from './0009_sparse_indexes';
 
 /** Migrations are imported statically: a folder scan breaks in bundled builds. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0006_id_token_claims': m0006,
   '0007_simulation': m0007,
   '0008_user_claims': m0008,
+  '0009_sparse_indexes': m0009,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
