@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import Provider, { errors, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { resolveClientByMetadataDocument } from 'oidc-provider/lib/helpers/client_id_metadata_document.js';
 import { isLoopbackHost } from '../../shared/redirect-uris';
@@ -122,16 +123,19 @@ const prefetchFailures = new WeakMap<object, { id: string; error: unknown }>();
  * before installSerializedRequests.
  */
 export function installMetadataDocumentPrefetch(provider: Provider): void {
-  provider.use(async (ctx, next) => {
-    const id = ctx.query.client_id;
-    if (ctx.method === 'GET' && ctx.path === ROUTES.authorization && isMetadataDocumentId(id)) {
-      try {
-        await provider.Client.find(id);
-      } catch (error) {
-        prefetchFailures.set(ctx, { id, error });
-      }
+  const prefetch = async (ctx: Koa.Context, next: Koa.Next, id: string) => {
+    try {
+      await provider.Client.find(id);
+    } catch (error) {
+      prefetchFailures.set(ctx, { id, error });
     }
     return next();
+  };
+  // Not async itself: every other request passes by without a promise of its own.
+  provider.use((ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== ROUTES.authorization) return next();
+    const id = ctx.query.client_id;
+    return isMetadataDocumentId(id) ? prefetch(ctx, next, id) : next();
   });
 }
 

@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { isLoopbackHost } from '../../shared/redirect-uris';
 import { ROUTES } from './routes';
@@ -26,9 +27,7 @@ export function isLoopbackOrigin(origin: string): boolean {
  * affected by CORS at all. Installed before the registration gate.
  */
 export function installRegistrationCors(provider: Provider): void {
-  provider.use(async (ctx, next) => {
-    const path = ctx.path;
-    if (path !== ROUTES.registration && !path.startsWith(`${ROUTES.registration}/`)) return next();
+  const cors = async (ctx: Koa.Context, next: Koa.Next) => {
     const origin = ctx.get('origin');
     if (!origin || !isLoopbackOrigin(origin)) return next();
     ctx.vary('Origin');
@@ -44,5 +43,7 @@ export function installRegistrationCors(provider: Provider): void {
     ctx.set('Access-Control-Allow-Origin', origin);
     ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
     await next();
-  });
+  };
+  // Not async itself: every other request passes by without a promise of its own.
+  provider.use((ctx, next) => (ctx.path === ROUTES.registration || ctx.path.startsWith(`${ROUTES.registration}/`) ? cors(ctx, next) : next()));
 }

@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 import type { SettingsStore } from '../store/settings-store';
 import { ROUTES } from './routes';
@@ -9,8 +10,7 @@ import { ROUTES } from './routes';
  * issued by an admin), or `off`.
  */
 export function installRegistrationGate(provider: Provider, settings: SettingsStore): void {
-  provider.use(async (ctx, next) => {
-    if (ctx.path !== ROUTES.registration || ctx.method !== 'POST') return next();
+  const gate = async (ctx: Koa.Context, next: Koa.Next) => {
     const policy = settings.current.registrationPolicy;
     if (policy === 'off') {
       ctx.status = 403;
@@ -28,7 +28,9 @@ export function installRegistrationGate(provider: Provider, settings: SettingsSt
       }
     }
     return next();
-  });
+  };
+  // Not async itself: every other request passes by without a promise of its own.
+  provider.use((ctx, next) => (ctx.path === ROUTES.registration && ctx.method === 'POST' ? gate(ctx, next) : next()));
 }
 
 /** Issues an initial access token for registration (shown once, stored hashed). */
