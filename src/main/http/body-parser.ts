@@ -1,5 +1,6 @@
 import type { bodyParser as koaBodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
+import { loadedOnFirstUse, onlyFor } from './pass-by';
 
 type Options = NonNullable<Parameters<typeof koaBodyParser>[0]>;
 
@@ -15,17 +16,8 @@ const DEFAULT_PARSED_METHODS = ['POST', 'PUT', 'PATCH'];
  */
 export function bodyParser(options: Options): Middleware {
   const parsed = new Set((options.parsedMethods ?? DEFAULT_PARSED_METHODS).map((m) => m.toUpperCase()));
-  let loading: Promise<Middleware> | undefined;
-  const parse: Middleware = async (ctx, next) => {
-    loading ??= import('@koa/bodyparser').then(
-      ({ bodyParser: create }) => create(options) as Middleware,
-      (err: unknown) => {
-        loading = undefined;
-        throw err;
-      },
-    );
-    return (await loading)(ctx, next);
-  };
-  // Not async itself: a GET passes by without a promise of its own.
-  return (ctx, next) => (parsed.has(ctx.method) ? parse(ctx, next) : next());
+  return onlyFor(
+    (ctx) => parsed.has(ctx.method),
+    loadedOnFirstUse(async () => (await import('@koa/bodyparser')).bodyParser(options) as Middleware),
+  );
 }

@@ -3,6 +3,7 @@ import Provider, { errors, type Client, type Configuration, type KoaContextWithO
 import { resolveClientByMetadataDocument } from 'oidc-provider/lib/helpers/client_id_metadata_document.js';
 import { isLoopbackHost } from '../../shared/redirect-uris';
 import type { SettingsStore } from '../store/settings-store';
+import { onlyFor } from '../http/pass-by';
 import { ROUTES } from './routes';
 
 /**
@@ -123,20 +124,18 @@ const prefetchFailures = new WeakMap<object, { id: string; error: unknown }>();
  * before installSerializedRequests.
  */
 export function installMetadataDocumentPrefetch(provider: Provider): void {
-  const prefetch = async (ctx: Koa.Context, next: Koa.Next, id: string) => {
-    try {
-      await provider.Client.find(id);
-    } catch (error) {
-      prefetchFailures.set(ctx, { id, error });
-    }
-    return next();
-  };
-  // Not async itself: every other request passes by without a promise of its own.
-  provider.use((ctx, next) => {
-    if (ctx.method !== 'GET' || ctx.path !== ROUTES.authorization) return next();
-    const id = ctx.query.client_id;
-    return isMetadataDocumentId(id) ? prefetch(ctx, next, id) : next();
-  });
+  const applies = (ctx: Koa.Context) => ctx.method === 'GET' && ctx.path === ROUTES.authorization && isMetadataDocumentId(ctx.query.client_id);
+  provider.use(
+    onlyFor(applies, async (ctx, next) => {
+      const id = ctx.query.client_id as string;
+      try {
+        await provider.Client.find(id);
+      } catch (error) {
+        prefetchFailures.set(ctx, { id, error });
+      }
+      return next();
+    }),
+  );
 }
 
 /** The engine's document errors, each said plainly (the engine says "fetch failed" for most). */

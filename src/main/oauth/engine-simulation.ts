@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SimulationEndpoint } from '../../shared/contract/simulation';
 import { basicClientId, ENGINE_BODY_LIMIT } from './engine-limits';
+import { onlyFor } from '../http/pass-by';
 import { ROUTES } from './routes';
 import { SimulatedError, writeSimulatedAnswer, type AnswerFace } from './simulated-answers';
 import { delay, type EffectFilter, type Simulation } from './simulation';
@@ -63,18 +64,18 @@ async function describe(ctx: KoaContextWithOIDC, simulation: Simulation, endpoin
  * with it stays unused.
  */
 export function installSimulation(provider: Provider, simulation: Simulation): void {
-  const simulate = async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>, endpoint: SimulationEndpoint) => {
+  const aimedAt = (ctx: KoaContextWithOIDC) => {
+    const endpoint = ENDPOINT_OF_PATH.get(ctx.path);
+    return endpoint !== undefined && simulation.aimsAt(endpoint);
+  };
+  provider.use(onlyFor(aimedAt, async (ctx, next) => {
+    const endpoint = ENDPOINT_OF_PATH.get(ctx.path)!;
     const request = await describe(ctx, simulation, endpoint);
     const verdict = await simulation.decide(request, endpoint === 'authorize' ? BEFORE_AUTHORIZATION : undefined);
     if (verdict) await delay(verdict.latencyMs);
     if (!verdict?.answer) return next();
     writeSimulatedAnswer(ctx, verdict.answer, FACE_OF[endpoint] ?? { kind: 'json' });
-  };
-  // Not async itself: with no rule aimed at the endpoint, a request passes by without a promise of its own.
-  provider.use((ctx, next) => {
-    const endpoint = ENDPOINT_OF_PATH.get(ctx.path);
-    return endpoint && simulation.aimsAt(endpoint) ? simulate(ctx as KoaContextWithOIDC, next, endpoint) : next();
-  });
+  }));
 }
 
 /**

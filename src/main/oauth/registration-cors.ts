@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { isLoopbackHost } from '../../shared/redirect-uris';
+import { isAtOrUnder, onlyFor } from '../http/pass-by';
 import { ROUTES } from './routes';
 
 /** How long a browser may reuse a preflight answer, seconds (the engine's own CORS uses the same). */
@@ -27,7 +28,7 @@ export function isLoopbackOrigin(origin: string): boolean {
  * affected by CORS at all. Installed before the registration gate.
  */
 export function installRegistrationCors(provider: Provider): void {
-  const cors = async (ctx: Koa.Context, next: Koa.Next) => {
+  provider.use(onlyFor((ctx: Koa.Context) => isAtOrUnder(ctx.path, ROUTES.registration), async (ctx, next) => {
     const origin = ctx.get('origin');
     if (!origin || !isLoopbackOrigin(origin)) return next();
     ctx.vary('Origin');
@@ -43,7 +44,5 @@ export function installRegistrationCors(provider: Provider): void {
     ctx.set('Access-Control-Allow-Origin', origin);
     ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
     await next();
-  };
-  // Not async itself: every other request passes by without a promise of its own.
-  provider.use((ctx, next) => (ctx.path === ROUTES.registration || ctx.path.startsWith(`${ROUTES.registration}/`) ? cors(ctx, next) : next()));
+  }));
 }

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 import type { SettingsStore } from '../store/settings-store';
+import { onlyFor } from '../http/pass-by';
 import { ROUTES } from './routes';
 
 /**
@@ -10,7 +11,8 @@ import { ROUTES } from './routes';
  * issued by an admin), or `off`.
  */
 export function installRegistrationGate(provider: Provider, settings: SettingsStore): void {
-  const gate = async (ctx: Koa.Context, next: Koa.Next) => {
+  const applies = (ctx: Koa.Context) => ctx.path === ROUTES.registration && ctx.method === 'POST';
+  provider.use(onlyFor(applies, async (ctx, next) => {
     const policy = settings.current.registrationPolicy;
     if (policy === 'off') {
       ctx.status = 403;
@@ -28,9 +30,7 @@ export function installRegistrationGate(provider: Provider, settings: SettingsSt
       }
     }
     return next();
-  };
-  // Not async itself: every other request passes by without a promise of its own.
-  provider.use((ctx, next) => (ctx.path === ROUTES.registration && ctx.method === 'POST' ? gate(ctx, next) : next()));
+  }));
 }
 
 /** Issues an initial access token for registration (shown once, stored hashed). */

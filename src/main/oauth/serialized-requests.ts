@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import { unitOfWork, type Db } from '../store/database';
+import { isAtOrUnder, onlyFor } from '../http/pass-by';
 import { ROUTES } from './routes';
 
 /**
@@ -27,7 +28,7 @@ const SERIALIZED_PREFIXES = [
 /** The engine's router matches paths case-insensitively, so this does too (`/OAUTH/TOKEN` is the token endpoint). */
 export function isSerializedPath(path: string): boolean {
   const lower = path.toLowerCase();
-  return SERIALIZED_PREFIXES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
+  return SERIALIZED_PREFIXES.some((prefix) => isAtOrUnder(lower, prefix));
 }
 
 /**
@@ -36,7 +37,7 @@ export function isSerializedPath(path: string): boolean {
  * engine here, and for the server's own pages and API writes.
  */
 export function unitPerRequest<C extends { status: number }>(db: Db, applies: (ctx: C) => boolean) {
-  return (ctx: C, next: () => Promise<unknown>): Promise<unknown> => (applies(ctx) ? unitOfWork(db, next, () => ctx.status < 500) : next());
+  return onlyFor(applies, (ctx, next) => unitOfWork(db, next, () => ctx.status < 500));
 }
 
 /** Wraps the engine's state-changing endpoints in a unit of work; a 5xx answer rolls its writes back. */

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { loadedOnFirstUse, onlyFor } from '../http/pass-by';
 
 /**
  * A route whose code is loaded on its first request, not at start: the MCP
@@ -7,14 +8,5 @@ import type { Middleware } from 'koa';
  * (cold start, resident memory). Other paths pass by without loading it.
  */
 export function lazyRoute(path: string, load: () => Promise<Middleware>): Middleware {
-  let loading: Promise<Middleware> | undefined;
-  const serve: Middleware = async (ctx, next) => {
-    loading ??= load().catch((err: unknown) => {
-      loading = undefined;
-      throw err;
-    });
-    return (await loading)(ctx, next);
-  };
-  // Not async itself: every other request passes by without a promise of its own.
-  return (ctx, next) => (ctx.path === path ? serve(ctx, next) : next());
+  return onlyFor((ctx) => ctx.path === path, loadedOnFirstUse(load));
 }

@@ -16,6 +16,7 @@ import { createWebhookCatcher } from './webhook-catcher';
 import { SAMPLE_MCP_PATH } from '../../shared/sample-mcp';
 import { INBOX_PATH } from '../webhooks/start-webhooks';
 import { lazyRoute } from './lazy-route';
+import { onlyFor } from '../http/pass-by';
 import { simulatedResourceFaults } from './simulated-resource-faults';
 
 /** A refusal of the APIs (401, 403) is audit material: recorded as `api.rejected`. */
@@ -77,7 +78,7 @@ function health(issuer: string): Koa.Middleware {
  * each router adds two middlewares and their promises to every request.
  */
 function under(prefix: string, middleware: Koa.Middleware): Koa.Middleware {
-  return (ctx, next) => (ctx.path.startsWith(prefix) ? middleware(ctx, next) : next());
+  return onlyFor((ctx: Koa.Context) => ctx.path.startsWith(prefix), middleware);
 }
 
 /** Two middlewares as one: `first`, whose `next` is `second`. */

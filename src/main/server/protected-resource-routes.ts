@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import { protectedResourceMetadata, PROTECTED_RESOURCE_WELL_KNOWN } from '../../shared/protected-resource-metadata';
+import { isAtOrUnder, onlyFor } from '../http/pass-by';
 import { listResourceServers } from '../store/resource-servers-store';
 import type { RouteContext } from './route-context';
 
@@ -13,7 +14,7 @@ import type { RouteContext } from './route-context';
  * with credentials is involved, so `*` is safe.
  */
 export function protectedResourceRoutes(deps: Pick<RouteContext, 'db' | 'issuer'>): Koa.Middleware {
-  const serve: Koa.Middleware = async (ctx) => {
+  return onlyFor((ctx: Koa.Context) => isAtOrUnder(ctx.path, PROTECTED_RESOURCE_WELL_KNOWN), async (ctx) => {
     ctx.set('Access-Control-Allow-Origin', '*');
     // The security headers say same-origin for everything else; these documents are meant to be read across origins.
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -39,7 +40,5 @@ export function protectedResourceRoutes(deps: Pick<RouteContext, 'db' | 'issuer'
       return;
     }
     ctx.body = protectedResourceMetadata(server, deps.issuer);
-  };
-  // Not async itself: every other request passes by without a promise of its own.
-  return (ctx, next) => (ctx.path === PROTECTED_RESOURCE_WELL_KNOWN || ctx.path.startsWith(`${PROTECTED_RESOURCE_WELL_KNOWN}/`) ? serve(ctx, next) : next());
+  });
 }

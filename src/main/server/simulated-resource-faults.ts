@@ -4,6 +4,7 @@ import { protectedResourceMetadataUrl } from '../../shared/protected-resource-me
 import { writeSimulatedAnswer, type AnswerFace } from '../oauth/simulated-answers';
 import { delay } from '../oauth/simulation';
 import { authenticateAccessToken, bearerValue } from './bearer';
+import { onlyFor } from '../http/pass-by';
 import type { RouteContext } from './route-context';
 import { SAMPLE_MCP_PATH, sampleMcpUrl as sampleMcpResource } from '../../shared/sample-mcp';
 
@@ -34,16 +35,16 @@ async function clientOf(deps: Deps, ctx: Context): Promise<string | undefined> {
 export function simulatedResourceFaults(deps: Deps): Middleware {
   const mcpFace: AnswerFace = { kind: 'bearer', resourceMetadata: protectedResourceMetadataUrl(sampleMcpResource(deps.issuer)) };
   const apiFace: AnswerFace = { kind: 'bearer' };
-  const simulate = async (ctx: Context, next: () => Promise<unknown>, endpoint: SimulationEndpoint) => {
+  const aimedAt = (ctx: Context) => {
+    const endpoint = endpointOf(ctx.path);
+    return endpoint !== undefined && deps.simulation.aimsAt(endpoint);
+  };
+  return onlyFor(aimedAt, async (ctx, next) => {
+    const endpoint = endpointOf(ctx.path)!;
     const clientId = deps.simulation.aimsAt(endpoint, 'app') ? await clientOf(deps, ctx) : undefined;
     const verdict = await deps.simulation.decide({ endpoint, clientId });
     if (verdict) await delay(verdict.latencyMs);
     if (!verdict?.answer) return next();
     writeSimulatedAnswer(ctx, verdict.answer, endpoint === 'mcp' ? mcpFace : apiFace);
-  };
-  // Not async itself: with no rule aimed at the endpoint, a request passes by without a promise of its own.
-  return (ctx, next) => {
-    const endpoint = endpointOf(ctx.path);
-    return endpoint && deps.simulation.aimsAt(endpoint) ? simulate(ctx, next, endpoint) : next();
-  };
+  });
 }

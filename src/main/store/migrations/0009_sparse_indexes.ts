@@ -3,6 +3,14 @@ import { sql, type Kysely } from 'kysely';
 /** The columns a listing reads to decide a row's status, carried in the index so no row is fetched to filter (as in 0002). */
 const STATUS = ['revoked_at', 'consumed_at', 'expires_at'];
 
+/** Each index this migration makes partial: its table, its columns, and the column it needs set. */
+const SPARSE: Array<{ name: string; table: string; columns: string[]; column: string }> = [
+  { name: 'oidc_models_uid', table: 'oidc_models', columns: ['kind', 'uid'], column: 'uid' },
+  { name: 'oidc_models_list_account', table: 'oidc_models', columns: ['account_id', 'kind', 'created_at', 'id', ...STATUS], column: 'account_id' },
+  { name: 'oidc_models_list_grant', table: 'oidc_models', columns: ['grant_id', 'kind', 'created_at', 'id'], column: 'grant_id' },
+  { name: 'events_account', table: 'events', columns: ['account_id', 'id'], column: 'account_id' },
+];
+
 /**
  * Indexes on a column that most rows leave empty hold only the rows that
  * have it (partial indexes, `where … is not null`), so a write of a row
@@ -14,23 +22,8 @@ const STATUS = ['revoked_at', 'consumed_at', 'expires_at'];
  * still use them (test/unit/sparse-indexes.test.ts checks the plans).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  const notNull = (column: string) => sql.ref(column);
-  await db.schema.dropIndex('oidc_models_uid').execute();
-  await db.schema.createIndex('oidc_models_uid').on('oidc_models').columns(['kind', 'uid']).where(notNull('uid'), 'is not', null).execute();
-  await db.schema.dropIndex('oidc_models_list_account').execute();
-  await db.schema
-    .createIndex('oidc_models_list_account')
-    .on('oidc_models')
-    .columns(['account_id', 'kind', 'created_at', 'id', ...STATUS])
-    .where(notNull('account_id'), 'is not', null)
-    .execute();
-  await db.schema.dropIndex('oidc_models_list_grant').execute();
-  await db.schema
-    .createIndex('oidc_models_list_grant')
-    .on('oidc_models')
-    .columns(['grant_id', 'kind', 'created_at', 'id'])
-    .where(notNull('grant_id'), 'is not', null)
-    .execute();
-  await db.schema.dropIndex('events_account').execute();
-  await db.schema.createIndex('events_account').on('events').columns(['account_id', 'id']).where(notNull('account_id'), 'is not', null).execute();
+  for (const { name, table, columns, column } of SPARSE) {
+    await db.schema.dropIndex(name).execute();
+    await db.schema.createIndex(name).on(table).columns(columns).where(sql.ref(column), 'is not', null).execute();
+  }
 }
